@@ -1,0 +1,53 @@
+# Crackdown — `make run` serves the demo, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crackdown
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crackdown_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+# A throwaway key, only to run `check --deploy` with production settings.
+DEPLOY_CHECK_ENV := DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=crackdown.example DATABASE_URL=$(TEST_DATABASE_URL)
+
+.PHONY: run test lint check bench install clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+run: install
+	PORT=$(PORT) $(PY) -m crackdown.launcher
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(DEPLOY_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	@if command -v docker-compose >/dev/null 2>&1; then SECRET_KEY=compose-check ALLOWED_HOSTS=crackdown.example POSTGRES_PASSWORD=compose-check docker-compose config -q && echo "docker-compose.yml is valid"; \
+	else echo "docker-compose not installed: compose file not checked"; fi
+
+test: install
+	@$(PY) -m crackdown.preflight $(TEST_DATABASE_URL) $(TEST_REDIS_URL)
+	$(MAKE) --no-print-directory lint check
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CRACKDOWN_TESTING=true \
+		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install
+	@$(PY) -m crackdown.preflight $(BENCH_DATABASE_URL) $(BENCH_REDIS_URL)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) DEBUG=true \
+		$(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var .pytest_cache .ruff_cache

@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import (
+    DetectionMethod,
+    Drug,
+    IdentifierKind,
+    PersonRole,
+    SeizureStatus,
+    Sex,
+    Sharing,
+    TransportMode,
+    Unit,
+)
+
+SHARED_STATUSES = (SeizureStatus.SUBMITTED, SeizureStatus.VERIFIED)
+
+# Mass of one unit in kilograms; units without a mass (tablets, volumes) weigh nothing here.
+UNIT_TO_KG: dict[str, Decimal | None] = {
+    Unit.KG: Decimal("1"),
+    Unit.G: Decimal("0.001"),
+    Unit.TABLET: None,
+    Unit.L: None,
+    Unit.ML: None,
+}
+
+
+class SeizureQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SeizureQuerySet:
+        """The one rule of who sees which seizure (DESIGN.md, "Roles and visibility").
+
+        The owning agency sees all of its seizures, drafts included. Another agency sees a
+        submitted or verified seizure only when it is shared with all members, or shared with
+        a joint operation the agency has accepted, or when the agency is named in shared_with.
+        Anonymous users and platform admins (who belong to no agency) see none.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active or not user.agency_id:
+            return self.none()
+        from cases.operations.models import Participation
+
+        agency_id = user.agency_id
+        accepted_operations = Participation.objects.filter(agency_id=agency_id, status="accepted").values(
+            "operation_id"
+        )
+        named = Seizure.shared_with.through.objects.filter(seizure_id=OuterRef("pk"), agency_id=agency_id)
+        shared = Q(status__in=SHARED_STATUSES) & (
+            Q(sharing=Sharing.MEMBERS)
+            | Q(sharing=Sharing.OPERATION, operation_id__in=accepted_operations)
+            | Exists(named)
+        )
+        return self.filter(Q(agency_id=agency_id) | shared)
+
+    def with_drug(self, drug: str) -> SeizureQuerySet:
+        return self.filter(Exists(SeizureItem.objects.filter(seizure_id=OuterRef("pk"), drug=drug)))
+
+
+class Seizure(models.Model):
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    agency = models.ForeignKey(
+        "members.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="seizures"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=SeizureStatus.choices, default=SeizureStatus.DRAFT)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_seizures",
+    )
+    occurred_at = models.DateTimeField(_("occurred at"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2)
+    transport_mode = models.CharField(_("transport mode"), max_length=20, choices=TransportMode.choices)
+    detection_method = models.CharField(_("detection method"), max_length=20, choices=DetectionMethod.choices)
+    concealment = models.CharField(_("concealment"), max_length=300, blank=True)
+    origin_country = models.CharField(_("origin country"), max_length=2, blank=True)
+    destination_country = models.CharField(_("destination country"), max_length=2, blank=True)
+    # Ordered list of ISO codes; mirrored in SeizureTransit for indexed filtering and stats.
+    transit_countries = models.JSONField(_("transit countries"), default=list, blank=True)
+    operation = models.ForeignKey(
+        "operations.JointOperation",
+        verbose_name=_("joint operation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="seizures",
+    )
+    sharing = models.CharField(_("sharing"), max_length=10, choices=Sharing.choices, default=Sharing.MEMBERS)
+    shared_with = models.ManyToManyField(
+        "members.Agency", verbose_name=_("also shared with"), blank=True, related_name="seizures_shared_with_us"
+    )
+    total_weight_kg = models.DecimalField(
+        _("total weight (kg)"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SeizureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("seizure")
+        verbose_name_plural = _("seizures")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["-occurred_at", "-id"], name="seizure_list_order"),
+            models.Index(fields=["agency", "-occurred_at", "-id"], name="seizure_agency_order"),
+            models.Index(fields=["status", "sharing", "-occurred_at"], name="seizure_shared_order"),
+            models.Index(fields=["country", "-occurred_at"], name="seizure_country_order"),
+            models.Index(fields=["origin_country", "-occurred_at"], name="seizure_origin_order"),
+            models.Index(fields=["destination_country", "-occurred_at"], name="seizure_dest_order"),
+            models.Index(fields=["transport_mode", "-occurred_at"], name="seizure_mode_order"),
+            models.Index(fields=["operation"], name="seizure_operation"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in SeizureStatus]), name="seizure_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(sharing__in=[s.value for s in Sharing]), name="seizure_sharing_valid"),
+            models.CheckConstraint(
+                condition=Q(total_weight_kg__isnull=True) | Q(total_weight_kg__gte=0),
+                name="seizure_total_weight_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"seizure #{self.pk}"
+
+    @property
+    def route(self) -> list[str]:
+        """Origin → transits → destination, skipping unknown ends."""
+        parts = [self.origin_country, *self.transit_countries, self.destination_country]
+        return [p for p in parts if p]
+
+
+class SeizureItem(models.Model):
+    seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="items")
+    drug = models.CharField(_("drug"), max_length=20, choices=Drug.choices)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["drug", "seizure"], name="seizure_item_drug")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="seizure_item_quantity_positive"),
+            models.CheckConstraint(condition=Q(drug__in=[d.value for d in Drug]), name="seizure_item_drug_valid"),
+            models.CheckConstraint(condition=Q(unit__in=[u.value for u in Unit]), name="seizure_item_unit_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.unit} {self.drug}"
+
+
+class SeizureTransit(models.Model):
+    seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="transits")
+    country = models.CharField(max_length=2)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [models.Index(fields=["country", "seizure"], name="seizure_transit_country")]
+        constraints = [
+            models.UniqueConstraint(fields=["seizure", "country"], name="seizure_transit_unique_country"),
+        ]
+
+
+class SeizureIdentifier(models.Model):
+    """A conveyance or party identifier, kept as typed and normalised for matching."""
+
+    seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(_("kind"), max_length=20, choices=IdentifierKind.choices)
+    value = models.CharField(_("value"), max_length=200)
+    normalized = models.CharField(_("normalised value"), max_length=200, editable=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [
+            models.Index(fields=["kind", "normalized"], name="seizure_identifier_lookup"),
+            models.Index(fields=["normalized"], name="seizure_identifier_norm"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in IdentifierKind]), name="seizure_identifier_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.normalized}"
+
+
+class SeizurePerson(models.Model):
+    seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="persons")
+    role = models.CharField(_("role"), max_length=20, choices=PersonRole.choices)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in PersonRole]), name="seizure_person_role_valid"
+            ),
+            models.CheckConstraint(condition=Q(sex__in=[s.value for s in Sex]), name="seizure_person_sex_valid"),
+        ]
+
+
+class SeizureRevision(models.Model):
+    """One entry of a seizure's history: who did what, when, why, and which fields changed.
+
+    Written by every seizure service (and by the bulk generator) in the same transaction as
+    the change; never edited afterwards.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        SUBMITTED = "submitted", _("Submitted")
+        VERIFIED = "verified", _("Verified")
+        AMENDED = "amended", _("Amended")
+        LINKED = "linked", _("Linked to an operation")
+        SHARED = "shared", _("Sharing changed")
+
+    seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="revisions")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.TextField(blank=True)
+    # {"field": [old, new], "items": [old_list, new_list], ...}
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["seizure", "at"], name="seizure_revision_order")]
+
+
+class SeizureAccess(models.Model):
+    """A user of another agency opened, exported or reported on a seizure (access audit)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        EXPORT = "export", _("Exported")
+        REPORT = "report", _("Reported on")
+
+    seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey("members.Agency", on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["seizure", "-at"], name="seizure_access_order")]

@@ -1,0 +1,12 @@
+"""/api/v1/: each app contributes its own routes."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("members.api_urls")),
+    path("", include("cases.seizures.api_urls")),
+    path("", include("cases.operations.api_urls")),
+    path("", include("cases.alerts.api_urls")),
+    path("", include("cases.matching.api_urls")),
+    path("", include("cases.stats.api_urls")),
+]

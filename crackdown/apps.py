@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CrackdownConfig(AppConfig):
+    name = "crackdown"
+    verbose_name = "Crackdown"

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from members import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo users and demo data (DEBUG only; idempotent: a second run changes nothing)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo refuses to run with DEBUG off: demo accounts have a known password.")
+        created_users = demo.seed_users()
+        created_seizures = 0
+        from cases.seizures import demo as seizure_demo
+
+        created_seizures = seizure_demo.seed_seizures()
+        self.stdout.write(f"Demo data: {created_users} users and {created_seizures} seizures created.")
+        self.stdout.write(f"\nDemo sign-ins (password for all: {settings.DEMO_PASSWORD}):")
+        shown = {"KCS", "TCD"}
+        for email, label in demo.demo_sign_ins():
+            if email.split("@")[1].split(".")[0].upper() in shown or email == demo.PLATFORM_ADMIN_EMAIL:
+                self.stdout.write(f"  {email:<34} {label}")
+        self.stdout.write("  … and officer@/coordinator@/admin@<code>.example for every agency code.")

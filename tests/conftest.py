@@ -1,0 +1,188 @@
+"""Personas shared by every test (STYLE.md: named users per agency and role).
+
+Korea Customs Service (KCS) and Thai Customs Department (TCD) are partners in most stories;
+the Philippine Bureau of Customs (BOC) is the outsider that must see nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from rest_framework.test import APIClient
+
+from members.models import Role
+from tests.factories import UserFactory, agency
+
+
+@pytest.fixture
+def kcs(db):
+    return agency("KCS")
+
+
+@pytest.fixture
+def tcd(db):
+    return agency("TCD")
+
+
+@pytest.fixture
+def boc(db):
+    return agency("BOC")
+
+
+def _persona(code: str, role: str, name: str):
+    return UserFactory(email=f"{name}@{code.lower()}.test", full_name=name.title(), agency=agency(code), role=role)
+
+
+@pytest.fixture
+def kim(db):
+    """Korean officer."""
+    return _persona("KCS", Role.OFFICER, "kim")
+
+
+@pytest.fixture
+def park(db):
+    """Korean coordinator."""
+    return _persona("KCS", Role.COORDINATOR, "park")
+
+
+@pytest.fixture
+def lee(db):
+    """Korean agency admin."""
+    return _persona("KCS", Role.AGENCY_ADMIN, "lee")
+
+
+@pytest.fixture
+def somchai(db):
+    """Thai officer."""
+    return _persona("TCD", Role.OFFICER, "somchai")
+
+
+@pytest.fixture
+def niran(db):
+    """Thai coordinator."""
+    return _persona("TCD", Role.COORDINATOR, "niran")
+
+
+@pytest.fixture
+def malee(db):
+    """Thai agency admin."""
+    return _persona("TCD", Role.AGENCY_ADMIN, "malee")
+
+
+@pytest.fixture
+def maria(db):
+    """Philippine officer: the outsider."""
+    return _persona("BOC", Role.OFFICER, "maria")
+
+
+@pytest.fixture
+def ana(db):
+    """Philippine agency admin: the outsider admin."""
+    return _persona("BOC", Role.AGENCY_ADMIN, "ana")
+
+
+@pytest.fixture
+def platform_admin(db):
+    from members.models import User
+
+    return User.objects.create_superuser("root@crackdown.test", "crackdown-demo", full_name="Platform Admin")
+
+
+@pytest.fixture
+def api():
+    """An API client; call `api.force_authenticate(user)` or use `api_as(user)`."""
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client_as(client):
+    """A page client signed in as the given user (session, CSRF enforced by Django)."""
+
+    def make(user):
+        client.force_login(user)
+        return client
+
+    return make
+
+
+# --- Browser tests --------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        # In CI the browser tests must run: a missing Chromium is a failure, not a skip.
+        return
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a Playwright page in through the real sign-in form."""
+
+    def do(page, email: str, password: str = "crackdown-demo"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    return do
