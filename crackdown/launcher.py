@@ -31,9 +31,12 @@ def _manage(*args: str) -> None:
 def main() -> int:
     _die_with_parent()
     port = os.environ.get("PORT", "8000")
-    _manage("migrate", "--no-input", "-v", "0")
-    _manage("load_agencies")
-    _manage("seed_demo")
+    for step in (("migrate", "--no-input", "-v", "0"), ("load_agencies",), ("seed_demo",)):
+        try:
+            _manage(*step)
+        except subprocess.CalledProcessError:
+            print(f"make run: `manage.py {' '.join(step)}` failed (see above); nothing is served.", file=sys.stderr)
+            return 1
 
     commands = [[sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]]
     if os.environ.get("REDIS_URL"):
