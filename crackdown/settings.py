@@ -307,6 +307,26 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One schema name per contract enum, whichever serializer field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "TransportModeEnum": "cases.choices.TransportMode",
+        "DetectionMethodEnum": "cases.choices.DetectionMethod",
+        "DrugEnum": "cases.choices.Drug",
+        "UnitEnum": "cases.choices.Unit",
+        "SeizureStatusEnum": "cases.choices.SeizureStatus",
+        "SharingEnum": "cases.choices.Sharing",
+        "IdentifierKindEnum": "cases.choices.IdentifierKind",
+        "PersonRoleEnum": "cases.choices.PersonRole",
+        "SexEnum": "cases.choices.Sex",
+        "OperationStatusEnum": "cases.choices.OperationStatus",
+        "ParticipantRoleEnum": "cases.choices.ParticipantRole",
+        "ParticipantStatusEnum": "cases.choices.ParticipantStatus",
+        "AssignmentStatusEnum": "cases.choices.AssignmentStatus",
+        "AlertKindEnum": "cases.choices.AlertKind",
+        "PriorityEnum": "cases.choices.Priority",
+        "DeliveryStatusEnum": "cases.choices.DeliveryStatus",
+        "UserRoleEnum": "members.models.Role",
+    },
 }
 
 # --- Logging: never log secrets (passwords, tokens, webhook secrets) ----------------------
