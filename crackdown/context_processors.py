@@ -40,4 +40,8 @@ def navigation(request):
         items.append(
             {"label": label, "url": url, "active": request.path.startswith(url) and url != "/" or request.path == url}
         )
+        if name == "alerts:inbox":
+            from cases.alerts.context_processors import unacknowledged_for
+
+            items[-1]["badge"] = unacknowledged_for(request)
     return {"nav_items": items}

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crackdown.context_processors.navigation",
+                "cases.alerts.context_processors.alerts",
             ],
         },
     },
@@ -265,7 +266,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "alerts-sweep-deliveries": {"task": "alerts.sweep_deliveries", "schedule": 30.0},
+    "alerts-escalate-overdue": {"task": "alerts.escalate_overdue", "schedule": 60.0},
+    "alerts-send-digests": {"task": "alerts.send_digests", "schedule": 3600.0},
+}
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {

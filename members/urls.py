@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from members import views
 
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("security/", views.security, name="security"),
+    path("agency/", views.agency, name="agency"),
+    path("agency/settings/", views.agency_settings, name="agency_settings"),
+    path("agency/users/add/", views.user_add, name="user_add"),
+    path("agency/users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("agencies/", views.platform_agencies, name="platform_agencies"),
+    path("agencies/<str:code>/active/", views.platform_agency_active, name="platform_agency_active"),
+]

@@ -1,6 +1,34 @@
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+"""Members pages: sign-in and sign-out, password change, the agency page, platform agencies.
+
+Views parse input, call one selector or service and render; access is decided in the
+selectors and services (404 for the invisible, 403 for the visible but not allowed).
+"""
+
+from __future__ import annotations
+
+import django_otp
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from crackdown.errors import Forbidden
+from members import selectors, services
+from members.forms import (
+    AgencyCreateForm,
+    AgencySettingsForm,
+    EmailAuthenticationForm,
+    UserCreateForm,
+    UserEditForm,
+    add_service_errors,
+)
+from members.models import Role, User
 
 
 def lockout_response(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
@@ -13,3 +41,248 @@ def lockout_response(request: HttpRequest, credentials=None, *args, **kwargs) ->
         response = render(request, "members/locked.html", {"message": message}, status=429)
     response["Retry-After"] = retry_after
     return response
+
+
+# --- Sign-in, sign-out, password ----------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "members/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.otp_device is not None:
+            # Mark the session as verified by the second factor (django_otp's is_verified()).
+            django_otp.login(self.request, form.otp_device)
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's LogoutView refuses GET): a link cannot sign anyone out."""
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "members/password_change.html"
+    success_url = reverse_lazy("members:agency")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+# --- Security: the user's own sessions and tokens -----------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def security(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        if "everywhere" in request.POST:
+            services.user_end_access(user=user)
+            logout(request)
+            messages.success(request, _("You were signed out everywhere."))
+            return redirect("members:login")
+        digest = request.POST.get("token", "")
+        if services.token_delete(user=user, digest=digest):
+            messages.success(request, _("The API token was ended."))
+        return redirect("members:security")
+    return render(request, "members/security.html", {"tokens": selectors.tokens_of(user)})
+
+
+# --- The agency page -----------------------------------------------------------------------
+
+
+def _own_agency(request: HttpRequest):
+    user: User = request.user  # type: ignore[assignment]
+    if user.agency_id is None:
+        raise Http404
+    return user.agency
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if request.user.role != Role.AGENCY_ADMIN:  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@login_required
+def agency(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_platform_admin:
+        return redirect("members:platform_agencies")
+    own = _own_agency(request)
+    is_admin = user.role == Role.AGENCY_ADMIN
+    context = {
+        "agency": own,
+        "members": selectors.agency_members(own),
+        "is_admin": is_admin,
+    }
+    if is_admin:
+        context["user_form"] = UserCreateForm()
+        context["settings_form"] = AgencySettingsForm(
+            initial={
+                "contact_email": own.contact_email,
+                "webhook_url": own.webhook_url,
+                "webhook_enabled": own.webhook_enabled,
+            }
+        )
+    return render(request, "members/agency.html", context)
+
+
+@login_required
+@require_POST
+def user_add(request: HttpRequest) -> HttpResponse:
+    own = _own_agency(request)
+    _require_admin(request)
+    form = UserCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            created = services.user_create(**form.cleaned_data, by=request.user)
+        except Forbidden:
+            raise PermissionDenied
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s can now sign in.") % {"name": created.full_name})
+            return redirect("members:agency")
+    return render(
+        request,
+        "members/agency.html",
+        {
+            "agency": own,
+            "members": selectors.agency_members(own),
+            "is_admin": True,
+            "user_form": form,
+            "settings_form": AgencySettingsForm(
+                initial={
+                    "contact_email": own.contact_email,
+                    "webhook_url": own.webhook_url,
+                    "webhook_enabled": own.webhook_enabled,
+                }
+            ),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        target = selectors.get_user_for(user=request.user, pk=pk)
+    except Forbidden:
+        raise PermissionDenied
+    initial = {"full_name": target.full_name, "role": target.role, "is_active": target.is_active}
+    form = UserEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    if target.pk == request.user.pk:
+        # One's own role and active flag are shown, not editable.
+        form.fields["role"].disabled = True
+        form.fields["is_active"].disabled = True
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.user_update(user=target, by=request.user, **form.cleaned_data)
+            except Forbidden as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The user was saved."))
+                return redirect("members:agency")
+        status = 400
+    return render(request, "members/user_edit.html", {"target": target, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def agency_settings(request: HttpRequest) -> HttpResponse:
+    own = _own_agency(request)
+    _require_admin(request)
+    form = AgencySettingsForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        changes = {
+            "contact_email": data["contact_email"],
+            "webhook_url": data["webhook_url"],
+            "webhook_enabled": data["webhook_enabled"],
+        }
+        if data["clear_webhook_secret"]:
+            changes["webhook_secret"] = ""
+        elif data["webhook_secret"]:
+            changes["webhook_secret"] = data["webhook_secret"]
+        try:
+            services.agency_settings_update(agency=own, by=request.user, **changes)
+        except Forbidden:
+            raise PermissionDenied
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The agency settings were saved."))
+            return redirect("members:agency")
+    return render(
+        request,
+        "members/agency.html",
+        {
+            "agency": own,
+            "members": selectors.agency_members(own),
+            "is_admin": True,
+            "user_form": UserCreateForm(),
+            "settings_form": form,
+        },
+        status=400,
+    )
+
+
+# --- Platform admin: member agencies -----------------------------------------------------
+
+
+def _require_platform_admin(request: HttpRequest) -> None:
+    if not request.user.is_platform_admin:  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def platform_agencies(request: HttpRequest) -> HttpResponse:
+    _require_platform_admin(request)
+    form = AgencyCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = services.agency_create(**form.cleaned_data, by=request.user)
+            except Forbidden:
+                raise PermissionDenied
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("%(code)s was added.") % {"code": created.code})
+                return redirect("members:platform_agencies")
+        status = 400
+    return render(
+        request,
+        "members/platform_agencies.html",
+        {"agencies": selectors.agencies_list(), "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def platform_agency_active(request: HttpRequest, code: str) -> HttpResponse:
+    _require_platform_admin(request)
+    target = selectors.get_agency(code=code)
+    activate = request.POST.get("is_active") == "true"
+    try:
+        services.agency_update(agency=target, by=request.user, is_active=activate)
+    except Forbidden:
+        raise PermissionDenied
+    if activate:
+        messages.success(request, _("%(code)s is active again.") % {"code": target.code})
+    else:
+        messages.success(request, _("%(code)s was deactivated.") % {"code": target.code})
+    return redirect("members:platform_agencies")

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from cases.alerts import api
+
+urlpatterns = [
+    path("alerts/", api.AlertListCreate.as_view(), name="api-alerts"),
+    path("alerts/<int:pk>/", api.AlertDetail.as_view(), name="api-alert"),
+    path("alerts/<int:pk>/acknowledge/", api.AlertAcknowledge.as_view(), name="api-alert-acknowledge"),
+]

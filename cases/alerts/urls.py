@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cases.alerts import views
 
 app_name = "alerts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("sent/", views.sent, name="sent"),
+    path("new/", views.create, name="create"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+]

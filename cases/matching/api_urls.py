@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from cases.matching import api
+
+urlpatterns = [
+    path("matches/", api.MatchListView.as_view(), name="api-match-list"),
+    path("matches/<int:pk>/request-access/", api.MatchAccessRequestView.as_view(), name="api-match-request-access"),
+]

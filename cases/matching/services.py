@@ -1,12 +1,161 @@
-"""Cross-agency matching (filled in by the matching module)."""
+"""Cross-agency matching: writes.
+
+A match is two seizures of different agencies that share a normalised identifier (container,
+bill of lading, air waybill, flight, vessel IMO, plate, parcel, passport, phone, company).
+Identifiers are looked up by the (kind, normalized) index, never by scanning. Both agencies
+are alerted once per pair of seizures, however many identifiers the pair shares.
+"""
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.matching.models import AccessRequest, Match
+from cases.seizures.models import SHARED_STATUSES, Seizure, SeizureIdentifier, SeizureRevision
+from crackdown.errors import Conflict, Forbidden
+
+# Roles that work with seizure records (agency admins manage people, not cases).
+CASE_ROLES = ("officer", "coordinator")
+
+
+def _pair(x: int, y: int) -> tuple[int, int]:
+    return (x, y) if x < y else (y, x)
+
+
+@transaction.atomic
 def match_seizure(*, seizure) -> list:
     """Look the seizure's normalised identifiers up against other agencies' seizures.
 
     Called by seizure services after submit, and after identifiers change on a shared seizure.
-    Returns the new matches.
+    Returns the new matches (Match rows not stored before this call).
+
+    Guarantees:
+    - only a submitted or verified seizure matches, and only other agencies' submitted or
+      verified seizures; a draft returns [] and changes nothing;
+    - one index lookup: `(kind, normalized) IN (...)` on `seizure_identifier_lookup`;
+    - each (pair, kind, normalized) is stored once (the unique constraint absorbs repeats and
+      concurrent inserts); matches whose identifier the seizure no longer carries are removed;
+    - `alert_match` is called once per pair of seizures that had no match before.
     """
-    return []
+    from cases.alerts.services import alert_match
+
+    if seizure.status not in SHARED_STATUSES:
+        return []
+    keys = {
+        (kind, normalized)
+        for kind, normalized in SeizureIdentifier.objects.filter(seizure_id=seizure.pk).values_list(
+            "kind", "normalized"
+        )
+        if normalized
+    }
+
+    mine = Q(seizure_a_id=seizure.pk) | Q(seizure_b_id=seizure.pk)
+    # Identifiers removed or corrected since the last run no longer link the pair.
+    stale = Match.objects.filter(mine)
+    if keys:
+        stale = stale.exclude(reduce(operator.or_, (Q(kind=k, normalized=n) for k, n in keys)))
+    stale.delete()
+    if not keys:
+        return []
+
+    hits = (
+        SeizureIdentifier.objects.filter(reduce(operator.or_, (Q(kind=k, normalized=n) for k, n in keys)))
+        .filter(seizure__status__in=SHARED_STATUSES)
+        .exclude(seizure__agency_id=seizure.agency_id)
+        .values_list("seizure_id", "kind", "normalized")
+        .distinct()
+    )
+    candidates = {(*_pair(seizure.pk, other_id), kind, normalized) for other_id, kind, normalized in hits}
+    if not candidates:
+        return []
+
+    before = set(Match.objects.filter(mine).values_list("seizure_a_id", "seizure_b_id", "kind", "normalized"))
+    known_pairs = {(a, b) for a, b, _kind, _norm in before}
+    Match.objects.bulk_create(
+        [Match(seizure_a_id=a, seizure_b_id=b, kind=k, normalized=n) for a, b, k, n in sorted(candidates - before)],
+        ignore_conflicts=True,
+    )
+    new_keys = candidates - before
+    new_matches = [
+        m
+        for m in Match.objects.filter(mine).select_related("seizure_a__agency", "seizure_b__agency").order_by("id")
+        if (m.seizure_a_id, m.seizure_b_id, m.kind, m.normalized) in new_keys
+    ]
+    alerted: set[tuple[int, int]] = set()
+    for match in new_matches:
+        pair = (match.seizure_a_id, match.seizure_b_id)
+        if pair in known_pairs or pair in alerted:
+            continue
+        alerted.add(pair)
+        # Only the Match goes to the alert: it must describe each side to each agency
+        # without anything of a seizure that agency cannot see.
+        alert_match(match=match)
+    return new_matches
+
+
+def _other_seizure(match: Match, agency_id: int) -> Seizure:
+    if match.seizure_a.agency_id == agency_id:
+        return match.seizure_b
+    if match.seizure_b.agency_id == agency_id:
+        return match.seizure_a
+    raise Forbidden("Your agency is not party to this match.")
+
+
+@transaction.atomic
+def access_request_create(*, match: Match, by) -> AccessRequest:
+    """Ask the owner of the hidden side of a match to share it with the caller's agency.
+
+    Guarantees: the caller is an officer or coordinator of an agency party to the match; the
+    other seizure is still hidden from it (else 409); one request per (seizure, agency) —
+    asking again returns the existing request without a second alert; the owner is alerted
+    once, in the same transaction.
+    """
+    from cases.alerts.services import alert_access_request
+
+    if not by.agency_id or by.role not in CASE_ROLES:
+        raise Forbidden("Only officers and coordinators may request access.")
+    seizure = _other_seizure(match, by.agency_id)
+    if Seizure.objects.visible_to(by).filter(pk=seizure.pk).exists():
+        raise Conflict("Your agency can already see this seizure.")
+    access_request, created = AccessRequest.objects.get_or_create(
+        seizure=seizure,
+        requesting_agency_id=by.agency_id,
+        defaults={"match": match, "requested_by": by},
+    )
+    if created:
+        alert_access_request(access_request=access_request)
+    return access_request
+
+
+@transaction.atomic
+def access_request_grant(*, access_request: AccessRequest, by) -> AccessRequest:
+    """The owning agency shares the seizure with the requesting agency.
+
+    Guarantees: only an officer or coordinator of the owning agency grants (else 403); a
+    granted request is not granted twice (409); the requesting agency is added to the
+    seizure's `shared_with` and a "shared" revision records who did it, in one transaction.
+    """
+    access_request = AccessRequest.objects.select_for_update().select_related("seizure").get(pk=access_request.pk)
+    seizure = Seizure.objects.select_for_update().get(pk=access_request.seizure_id)
+    if by.agency_id != seizure.agency_id or by.role not in CASE_ROLES:
+        raise Forbidden("Only officers and coordinators of the owning agency may share this seizure.")
+    if access_request.granted_at is not None:
+        raise Conflict("This request was already granted.")
+    before = sorted(seizure.shared_with.values_list("code", flat=True))
+    seizure.shared_with.add(access_request.requesting_agency_id)
+    after = sorted(seizure.shared_with.values_list("code", flat=True))
+    access_request.granted_at = timezone.now()
+    access_request.save(update_fields=["granted_at"])
+    SeizureRevision.objects.create(
+        seizure=seizure,
+        by=by,
+        action=SeizureRevision.Action.SHARED,
+        reason="Access requested after a cross-agency match",
+        changes={"shared_with": [before, after]},
+    )
+    return access_request

@@ -42,9 +42,16 @@ class SeizureQuerySet(models.QuerySet):
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active or not user.agency_id:
             return self.none()
+        return self.visible_to_agency(user.agency_id)
+
+    def visible_to_agency(self, agency_id: int) -> SeizureQuerySet:
+        """What any user of the agency may see: the rule of visible_to, for one agency.
+
+        For code that acts for an agency rather than a signed-in user (choosing the recipients
+        of an alert); visible_to(user) delegates here so the rule lives in one place.
+        """
         from cases.operations.models import Participation
 
-        agency_id = user.agency_id
         accepted_operations = Participation.objects.filter(agency_id=agency_id, status="accepted").values(
             "operation_id"
         )

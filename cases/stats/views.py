@@ -1,8 +1,72 @@
+"""The home page: the crackdown dashboard over the seizures the reader may see."""
+
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from cases.choices import Drug, TransportMode
+from cases.stats.forms import DashboardFilterForm
+from cases.stats.selectors import dashboard
+from cases.stats.svg import column_chart, hbar_chart
+
+
+def _label(choices, key) -> str:
+    try:
+        return str(choices(key).label)
+    except ValueError:
+        return key or "—"
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "stats/home.html")
+    if not request.user.agency_id:
+        # Platform admins belong to no agency and see no seizures: nothing to chart.
+        return render(request, "stats/home.html", {"no_agency": True})
+    form = DashboardFilterForm(request.GET or None)
+    date_from, date_to = form.period() if request.GET else (None, None)
+    drug = form.selected_drug() if request.GET else ""
+    data = dashboard(user=request.user, date_from=date_from, date_to=date_to, drug=drug)
+
+    for row in data.by_drug:
+        row["label"] = _label(Drug, row["key"])
+    for row in data.by_transport_mode:
+        row["label"] = _label(TransportMode, row["key"])
+    charts = {
+        "month": column_chart(
+            [(row["key"], row["weight_kg"]) for row in data.by_month],
+            title=_("Kilograms seized by month"),
+            chart_id="chart-month",
+        ),
+        "drug": hbar_chart(
+            [(row["label"], row["weight_kg"]) for row in data.by_drug],
+            title=_("Kilograms seized by drug"),
+            chart_id="chart-drug",
+        ),
+        "mode": hbar_chart(
+            [(row["label"], row["seizures"]) for row in data.by_transport_mode],
+            title=_("Seizures by transport mode"),
+            chart_id="chart-mode",
+        ),
+        "routes": hbar_chart(
+            [(row["label"], row["weight_kg"]) for row in data.top_routes],
+            title=_("Top routes by kilograms"),
+            chart_id="chart-routes",
+        ),
+        "agency": hbar_chart(
+            [(row["key"], row["seizures"]) for row in data.by_agency],
+            title=_("Seizures by agency"),
+            chart_id="chart-agency",
+        ),
+    }
+    change = {
+        "seizures": data.this_month["seizures"] - data.last_month["seizures"],
+        "weight_kg": data.this_month["weight_kg"] - data.last_month["weight_kg"],
+    }
+    return render(
+        request,
+        "stats/home.html",
+        {"form": form, "data": data, "charts": charts, "change": change},
+    )

@@ -1,0 +1,87 @@
+"""Forms of the alert pages: thin, the services validate."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import MANUAL_ALERT_KINDS, AlertKind, Drug, Priority, TransportMode
+from members.models import Agency
+
+BOX_CHOICES = [("", _("Inbox and sent")), ("inbox", _("Inbox")), ("sent", _("Sent"))]
+
+
+class AlertFilterForm(forms.Form):
+    box = forms.ChoiceField(label=_("Box"), choices=BOX_CHOICES, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *AlertKind.choices], required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=[("", _("Any priority")), *Priority.choices], required=False
+    )
+    unacknowledged = forms.BooleanField(label=_("Not yet acknowledged only"), required=False)
+
+
+class AlertForm(forms.Form):
+    recipients = forms.ModelMultipleChoiceField(
+        label=_("Recipient agencies"),
+        queryset=Agency.objects.none(),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[(k.value, k.label) for k in MANUAL_ALERT_KINDS])
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.ROUTINE)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    body = forms.CharField(label=_("Details"), widget=forms.Textarea, required=False, max_length=20000)
+    seizure = forms.IntegerField(
+        label=_("Linked seizure id"), required=False, min_value=1, help_text=_("Optional: a seizure you can see.")
+    )
+    operation = forms.IntegerField(
+        label=_("Linked operation id"), required=False, min_value=1, help_text=_("Optional: one of your operations.")
+    )
+    ack_due_at = forms.DateTimeField(
+        label=_("Acknowledge by"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Optional. Urgent and flash alerts not acknowledged by then are sent again."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].queryset = Agency.objects.active().exclude(pk=user.agency_id).order_by("code")
+
+
+class AcknowledgeForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("What your agency did or will do about it."),
+    )
+
+
+class AlertPreferenceForm(forms.Form):
+    email_enabled = forms.BooleanField(label=_("Send alerts to our contact e-mail address"), required=False)
+    email_kinds = forms.MultipleChoiceField(
+        label=_("Kinds by e-mail"),
+        choices=AlertKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every kind."),
+    )
+    email_drugs = forms.MultipleChoiceField(
+        label=_("Seizure notices by e-mail only for these drugs"),
+        choices=Drug.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every drug."),
+    )
+    email_transport_modes = forms.MultipleChoiceField(
+        label=_("…and only for these transport modes"),
+        choices=TransportMode.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every mode."),
+    )
+    routine_as_digest = forms.BooleanField(
+        label=_("Routine alerts in one daily digest e-mail instead of one e-mail each"), required=False
+    )

@@ -1,0 +1,84 @@
+"""The alert object of API.md, for the API and the webhook body."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.alerts.models import Alert, Delivery
+from cases.alerts.selectors import deliveries_shown_to
+from cases.choices import MANUAL_ALERT_KINDS, Priority
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(source="agency.code")
+    acknowledged_by = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = Delivery
+        fields = ["agency", "status", "acknowledged_at", "acknowledged_by", "outcome"]
+        read_only_fields = fields
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    """Read shape. Context: `viewer` (a user) or `viewer_agency_id`, to choose the deliveries shown."""
+
+    sender_agency = serializers.SerializerMethodField()
+    seizure = serializers.IntegerField(source="seizure_id", allow_null=True)
+    operation = serializers.IntegerField(source="operation_id", allow_null=True)
+    deliveries = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "kind",
+            "priority",
+            "title",
+            "body",
+            "sender_agency",
+            "seizure",
+            "operation",
+            "created_at",
+            "ack_due_at",
+            "deliveries",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_sender_agency(self, alert: Alert) -> str | None:
+        return alert.sender_agency.code if alert.sender_agency_id else None
+
+    @extend_schema_field(DeliverySerializer(many=True))
+    def get_deliveries(self, alert: Alert) -> list[dict]:
+        viewer = self.context.get("viewer")
+        if viewer is None:
+            viewer = _AgencyViewer(self.context.get("viewer_agency_id"))
+        return DeliverySerializer(deliveries_shown_to(viewer, alert), many=True).data
+
+
+class _AgencyViewer:
+    """Stands for "any user of this agency" when a webhook body is built."""
+
+    def __init__(self, agency_id: int | None):
+        self.agency_id = agency_id
+
+
+class AlertCreateSerializer(serializers.Serializer):
+    recipients = serializers.ListField(child=serializers.CharField(max_length=10), allow_empty=False, max_length=20)
+    kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in MANUAL_ALERT_KINDS])
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.ROUTINE)
+    title = serializers.CharField(max_length=300)
+    body = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    seizure = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    operation = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    ack_due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

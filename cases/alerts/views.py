@@ -1,0 +1,176 @@
+"""Alert pages: inbox and sent box, one alert, acknowledge, a new alert, the agency's preferences.
+
+Access comes from the selectors (Alert.objects.visible_to: 404 for the invisible) and the
+services (Forbidden → 403, Conflict → 409).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.alerts import selectors, services
+from cases.alerts.forms import AcknowledgeForm, AlertFilterForm, AlertForm, AlertPreferenceForm
+from cases.alerts.models import Alert
+from cases.seizures.models import Seizure
+from crackdown.errors import Conflict, Forbidden
+from members.models import Role
+
+PAGE_SIZE = 50
+
+
+def _page(queryset, before: str | None) -> tuple[list[Alert], int | None]:
+    """Keyset page on (-created_at, -id): no OFFSET, no COUNT."""
+    if before and before.isdigit():
+        anchor = queryset.model.objects.filter(pk=int(before)).values("created_at", "pk").first()
+        if anchor:
+            queryset = queryset.filter(created_at__lte=anchor["created_at"]).exclude(
+                created_at=anchor["created_at"], pk__gte=anchor["pk"]
+            )
+    rows = list(queryset[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return rows, (rows[-1].pk if more else None)
+
+
+def _inbox(request: HttpRequest, *, box: str | None) -> HttpResponse:
+    data = request.GET.copy()
+    if box and "box" not in data:
+        data["box"] = box
+    form = AlertFilterForm(data)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.alerts_for(
+        request.user,
+        box=filters.get("box") or None,
+        unacknowledged=bool(filters.get("unacknowledged")),
+        kind=filters.get("kind") or None,
+        priority=filters.get("priority") or None,
+    )
+    alerts, next_before = _page(queryset, request.GET.get("before"))
+    rows = [
+        {
+            "alert": alert,
+            "own": selectors.own_delivery(request.user, alert),
+            "sent": alert.sender_agency_id == request.user.agency_id,
+        }
+        for alert in alerts
+    ]
+    query = {k: v for k, v in request.GET.items() if k != "before" and v}
+    return render(
+        request,
+        "alerts/inbox.html",
+        {
+            "form": form,
+            "rows": rows,
+            "box": filters.get("box") or "",
+            "can_send": selectors.can_send_alerts(request.user),
+            "filter_query": urlencode(query),
+            "next_query": urlencode({**query, "before": next_before}) if next_before else "",
+        },
+    )
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return _inbox(request, box="inbox")
+
+
+@login_required
+def sent(request: HttpRequest) -> HttpResponse:
+    return _inbox(request, box="sent")
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = selectors.get_alert_for(request.user, pk)
+    own = selectors.own_delivery(request.user, alert)
+    seizure_visible = bool(
+        alert.seizure_id and Seizure.objects.visible_to(request.user).filter(pk=alert.seizure_id).exists()
+    )
+    return render(
+        request,
+        "alerts/detail.html",
+        {
+            "alert": alert,
+            "own": own,
+            "deliveries": selectors.deliveries_shown_to(request.user, alert),
+            "show_errors": selectors.can_see_delivery_errors(request.user, alert),
+            "seizure_visible": seizure_visible,
+            "ack_form": AcknowledgeForm() if own and own.acknowledged_at is None else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = selectors.get_alert_for(request.user, pk)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The outcome is too long."))
+        return redirect("alerts:detail", pk=alert.pk)
+    try:
+        services.alert_acknowledge(alert=alert, by=request.user, outcome=form.cleaned_data["outcome"])
+    except Conflict as exc:
+        return render(request, "errors/409.html", {"message": str(exc)}, status=409)
+    messages.success(request, _("Acknowledged."))
+    return redirect("alerts:detail", pk=alert.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_send_alerts(request.user):
+        raise PermissionDenied
+    form = AlertForm(request.POST or None, user=request.user, initial={"seizure": request.GET.get("seizure")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            alert = services.alert_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except Forbidden:
+            raise PermissionDenied
+        else:
+            messages.success(request, _("Alert sent."))
+            return redirect("alerts:detail", pk=alert.pk)
+    return render(request, "alerts/form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.agency_id and user.role == Role.AGENCY_ADMIN):
+        raise PermissionDenied
+    agency = user.agency
+    current = services.alert_preference_for(agency)
+    initial = {
+        "email_enabled": current.email_enabled,
+        "email_kinds": current.email_kinds,
+        "email_drugs": current.email_drugs,
+        "email_transport_modes": current.email_transport_modes,
+        "routine_as_digest": current.routine_as_digest,
+    }
+    form = AlertPreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.alert_preference_update(agency=agency, by=user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except Forbidden:
+            raise PermissionDenied
+        else:
+            messages.success(request, _("Alert preferences saved."))
+            return redirect("alerts:preferences")
+    return render(request, "alerts/preferences.html", {"form": form, "agency": agency})

@@ -1,0 +1,74 @@
+"""The matches page: matches involving my agency, blind where the other seizure is hidden."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.matching.selectors import (
+    access_request_list_for_owner,
+    get_access_request_for,
+    get_match_for,
+    match_list,
+    match_row,
+)
+from cases.matching.services import access_request_create, access_request_grant
+from crackdown.errors import Conflict, Forbidden
+
+PAGE_SIZE = 50
+
+
+@login_required
+def match_list_view(request: HttpRequest) -> HttpResponse:
+    matches = match_list(user=request.user).order_by("-id")
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        # Keyset paging on the id: no OFFSET, no COUNT.
+        matches = matches.filter(id__lt=int(before))
+    page = list(matches[: PAGE_SIZE + 1])
+    rows = [match_row(match, user=request.user) for match in page[:PAGE_SIZE]]
+    context = {
+        "rows": rows,
+        "next_before": rows[-1].id if len(page) > PAGE_SIZE else None,
+        "requests": list(access_request_list_for_owner(user=request.user)[:100]),
+        "can_act": request.user.role in ("officer", "coordinator"),
+    }
+    return render(request, "matching/list.html", context)
+
+
+@login_required
+@require_POST
+def request_access_view(request: HttpRequest, pk: int) -> HttpResponse:
+    match = get_match_for(request.user, pk)
+    try:
+        access_request_create(match=match, by=request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc))
+    except Conflict:
+        messages.info(request, _("Your agency can already see that seizure."))
+    else:
+        messages.success(request, _("Access requested. The owning agency has been alerted."))
+    return redirect("matching:list")
+
+
+@login_required
+@require_POST
+def grant_access_view(request: HttpRequest, pk: int) -> HttpResponse:
+    access_request = get_access_request_for(request.user, pk)
+    try:
+        access_request_grant(access_request=access_request, by=request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc))
+    except Conflict:
+        messages.info(request, _("That request was already granted."))
+    else:
+        messages.success(
+            request,
+            _("The seizure is now shared with %(agency)s.") % {"agency": access_request.requesting_agency.code},
+        )
+    return redirect("matching:list")

@@ -1,0 +1,128 @@
+"""Page forms: they parse and offer choices; the services decide and validate."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import AssignmentStatus, Drug, ParticipantRole, TransportMode
+from cases.operations import selectors
+from cases.operations.models import Assignment, JointOperation
+from cases.seizures.models import Seizure
+from members.models import Agency, Role, User
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class OperationForm(forms.Form):
+    name = forms.CharField(label=_("Code name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
+    target_drugs = forms.MultipleChoiceField(
+        label=_("Target drugs"), choices=Drug.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    transport_modes = forms.MultipleChoiceField(
+        label=_("Transport modes"), choices=TransportMode.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    @classmethod
+    def for_operation(cls, operation: JointOperation, data=None) -> OperationForm:
+        initial = {f: getattr(operation, f) for f in cls.base_fields}
+        return cls(data=data, initial=initial)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The operation cannot end before it starts."))
+        return cleaned
+
+
+class InviteForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies"), queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    role = forms.ChoiceField(
+        label=_("Invite as"),
+        choices=[(ParticipantRole.PARTICIPANT, _("Participant")), (ParticipantRole.OBSERVER, _("Observer"))],
+    )
+
+    def __init__(self, *args, operation: JointOperation, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = [p.agency_id for p in operation.participations.all()]
+        self.fields["agencies"].queryset = Agency.objects.active().exclude(pk__in=present).order_by("code")
+
+
+class AssignmentForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee (optional)"), queryset=User.objects.none(), required=False, empty_label=_("Whole agency")
+    )
+    title = forms.CharField(label=_("Task"), max_length=200)
+    instructions = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    due_at = forms.DateTimeField(
+        label=_("Due (your time)"), required=False, widget=DateTimeInput(), input_formats=DATETIME_FORMATS
+    )
+
+    def __init__(self, *args, operation: JointOperation, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [p.agency_id for p in operation.participations.all() if selectors.can_be_assigned(p)]
+        self.fields["agency"].queryset = Agency.objects.filter(pk__in=ids).order_by("code")
+        self.fields["assignee"].queryset = selectors.assignable_users(operation)
+        self.fields["assignee"].label_from_instance = lambda u: f"{u.agency.code} · {u.full_name}"
+
+
+class AssignmentUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[])
+    outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=User.objects.none(), required=False, empty_label=_("Whole agency")
+    )
+
+    def __init__(self, *args, assignment: Assignment, **kwargs):
+        kwargs.setdefault(
+            "initial", {"status": assignment.status, "outcome": assignment.outcome, "assignee": assignment.assignee_id}
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in AssignmentStatus if s != AssignmentStatus.CANCELLED
+        ]
+        self.fields["assignee"].queryset = User.objects.filter(
+            agency_id=assignment.agency_id, is_active=True, role__in=[Role.OFFICER, Role.COORDINATOR]
+        ).order_by("full_name")
+        prefix = f"a{assignment.pk}"
+        for name, field in self.fields.items():
+            field.widget.attrs["id"] = f"id_{prefix}_{name}"
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LinkSeizureForm(forms.Form):
+    seizure = forms.ModelChoiceField(label=_("Seizure"), queryset=Seizure.objects.none())
+
+    def __init__(self, *args, user, operation: JointOperation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seizure"].queryset = (
+            Seizure.objects.visible_to(user)
+            .filter(agency_id=user.agency_id)
+            .exclude(operation=operation)
+            .order_by("-occurred_at", "-id")
+        )
+        self.fields["seizure"].label_from_instance = lambda s: f"{s.reference} · {s.occurred_at:%Y-%m-%d}"

@@ -1,0 +1,415 @@
+"""Operation pages: list, create, edit, the board and its forms, the after-action report.
+
+Views parse a form, call one service and redirect back to the board. Access comes from the
+selectors (404 for operations the agency was never invited to, 403 for the board without
+an accepted answer); services answer 403/409 for the rest.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.choices import AssignmentStatus, Drug, ParticipantRole, ParticipantStatus, TransportMode
+from cases.operations import forms, selectors, services
+from cases.operations import report as report_module
+from cases.operations.models import JointOperation
+from cases.seizures.models import Seizure
+from crackdown.errors import Conflict, Forbidden
+from members.models import Role
+
+FINISHED_ASSIGNMENT = (AssignmentStatus.DONE, AssignmentStatus.CANCELLED)
+
+
+def domain_errors(view: Callable) -> Callable:
+    """Forbidden → 403 page, Conflict → 409 page; a refused form goes back to the board with the reason."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except Conflict as exc:
+            return render(request, "errors/409.html", {"message": str(exc)}, status=409)
+        except ValidationError as exc:
+            for text in _messages_of(exc):
+                messages.error(request, text)
+            pk = kwargs.get("pk")
+            return redirect("operations:board", pk=pk) if pk else redirect("operations:list")
+
+    return wrapper
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [msg for errors in exc.message_dict.values() for msg in errors]
+    return list(exc.messages)
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _board(pk: int, anchor: str = "") -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("operations:board", args=[pk]) + (f"#{anchor}" if anchor else ""))
+
+
+@login_required
+@require_GET
+def operation_list(request: HttpRequest) -> HttpResponse:
+    operations = list(selectors.operations_visible_to(request.user).order_by("-starts_on", "-id")[:200])
+    rows = [(op, selectors.participation_of(op, request.user)) for op in operations]
+    return render(
+        request,
+        "operations/list.html",
+        {"rows": rows, "can_create": request.user.role == Role.COORDINATOR and bool(request.user.agency_id)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def operation_create(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.COORDINATOR or not request.user.agency_id:
+        raise PermissionDenied
+    form = forms.OperationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operation = services.operation_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Operation %(code)s created.") % {"code": operation.code})
+            return redirect("operations:board", pk=operation.pk)
+    return render(request, "operations/form.html", {"form": form, "operation": None})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    selectors.require_lead_coordinator(request.user, operation)
+    if operation.status in services.FINISHED:
+        raise Conflict(_("A closed or cancelled operation cannot be changed."))
+    form = forms.OperationForm.for_operation(operation, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.operation_update(operation=operation, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Operation updated."))
+            return redirect("operations:board", pk=operation.pk)
+    return render(request, "operations/form.html", {"form": form, "operation": operation})
+
+
+@login_required
+@require_GET
+def operation_board(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    operation = selectors.get_operation_for(user, pk)
+    participation = selectors.participation_of(operation, user)
+    is_lead = selectors.is_lead_coordinator(user, operation)
+    board = selectors.can_see_board(user, operation)
+    steerable = is_lead and operation.status not in services.FINISHED
+    context: dict = {
+        "operation": operation,
+        "participation": participation,
+        "participations": list(operation.participations.all()),
+        "is_lead": is_lead,
+        "board": board,
+        "can_respond": selectors.can_respond(user, operation) and operation.status not in services.FINISHED,
+        "moves": _moves_for(operation) if is_lead else [],
+        "steerable": steerable,
+        "target_drugs": _labels(Drug, operation.target_drugs),
+        "transport_modes": _labels(TransportMode, operation.transport_modes),
+    }
+    if board:
+        context.update(_board_context(request, operation, steerable))
+    return render(request, "operations/board.html", context)
+
+
+def _labels(choices, values: list[str]) -> list[str]:
+    names = dict(choices.choices)
+    return [str(names.get(v, v)) for v in values]
+
+
+def describe_event(event) -> str:
+    """One line of the timeline, from the event's action and details."""
+    d = event.details or {}
+    status_labels = dict(AssignmentStatus.choices)
+    role_labels = dict(ParticipantRole.choices)
+    texts = {
+        "created": lambda: _("Operation created"),
+        "updated": lambda: _("Plan changed: %(fields)s") % {"fields": ", ".join(d.get("changes", {}))},
+        "invited": lambda: (
+            _("%(agency)s invited as %(role)s")
+            % {"agency": d.get("agency"), "role": str(role_labels.get(d.get("role"), d.get("role"))).lower()}
+        ),
+        "accepted": lambda: _("%(agency)s accepted") % {"agency": d.get("agency")},
+        "declined": lambda: _("%(agency)s declined") % {"agency": d.get("agency")},
+        "active": lambda: _("Operation activated"),
+        "closed": lambda: _("Operation closed"),
+        "cancelled": lambda: _("Operation cancelled"),
+        "assigned": lambda: (
+            _("Task “%(title)s” assigned to %(agency)s") % {"title": d.get("title"), "agency": d.get("agency")}
+        ),
+        "assignment_updated": lambda: (
+            _("Task “%(title)s” (%(agency)s): %(what)s")
+            % {
+                "title": d.get("title"),
+                "agency": d.get("agency"),
+                "what": str(
+                    status_labels.get(d.get("changes", {}).get("status", [None, None])[1], _("updated"))
+                ).lower(),
+            }
+        ),
+        "seizure_linked": lambda: _("Seizure %(ref)s linked") % {"ref": d.get("reference")},
+        "seizure_unlinked": lambda: _("Seizure %(ref)s unlinked") % {"ref": d.get("reference")},
+    }
+    return texts[event.action]() if event.action in texts else event.action
+
+
+def _moves_for(operation: JointOperation) -> list[tuple[str, str, bool]]:
+    labels = {"activate": _("Activate"), "close": _("Close"), "cancel": _("Cancel operation")}
+    return [
+        (move, labels[move], move == "cancel")
+        for move, sources in services.OPERATION_MOVES.items()
+        if operation.status in sources
+    ]
+
+
+def _board_context(request: HttpRequest, operation: JointOperation, steerable: bool) -> dict:
+    user = request.user
+    now = timezone.now()
+    assignments = list(selectors.operation_assignments(operation).order_by("agency__code", "status", "due_at", "id"))
+    live = operation.status not in services.FINISHED
+    for assignment in assignments:
+        assignment.overdue = bool(
+            assignment.due_at and assignment.due_at < now and assignment.status not in FINISHED_ASSIGNMENT
+        )
+        assignment.mine = assignment.agency_id == user.agency_id and live
+        assignment.open = assignment.status not in FINISHED_ASSIGNMENT
+        if assignment.mine and assignment.open:
+            assignment.form = forms.AssignmentUpdateForm(assignment=assignment)
+    seizures = list(
+        report_module.linked_seizures_visible_to(user, operation)
+        .select_related("agency")
+        .order_by("-occurred_at", "-id")
+    )
+    can_link = live and user.role in (Role.OFFICER, Role.COORDINATOR)
+    return {
+        "assignments": assignments,
+        "seizures": seizures,
+        "report": report_module.operation_report(operation=operation, user=user),
+        "thread": list(selectors.operation_messages(operation)),
+        "timeline": [_with_text(e) for e in selectors.operation_timeline(operation)],
+        "message_form": forms.MessageForm(),
+        "invite_form": forms.InviteForm(operation=operation) if steerable else None,
+        "assignment_form": forms.AssignmentForm(operation=operation) if steerable else None,
+        "link_form": forms.LinkSeizureForm(user=user, operation=operation) if can_link else None,
+        "can_unlink": can_link,
+    }
+
+
+def _with_text(event):
+    event.text = describe_event(event)
+    return event
+
+
+@login_required
+@require_POST
+@domain_errors
+def operation_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    selectors.require_lead_coordinator(request.user, operation)
+    form = forms.InviteForm(request.POST, operation=operation)
+    if form.is_valid():
+        services.operation_invite(
+            operation=operation, agencies=form.cleaned_data["agencies"], role=form.cleaned_data["role"], by=request.user
+        )
+        messages.success(request, _("Invitations sent."))
+    else:
+        _form_errors(request, form)
+    return _board(pk, "participants")
+
+
+@login_required
+@require_POST
+@domain_errors
+def operation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    answer = request.POST.get("accept")
+    if answer not in ("1", "0"):
+        raise ValidationError(_("Accept or decline."))
+    participation = services.operation_respond(operation=operation, accept=answer == "1", by=request.user)
+    if participation.status == ParticipantStatus.ACCEPTED:
+        messages.success(request, _("Your agency takes part in %(code)s.") % {"code": operation.code})
+    else:
+        messages.info(request, _("Your agency declined %(code)s.") % {"code": operation.code})
+    return _board(pk)
+
+
+LIFECYCLE = {
+    "activate": services.operation_activate,
+    "close": services.operation_close,
+    "cancel": services.operation_cancel,
+}
+
+
+@login_required
+@require_POST
+@domain_errors
+def operation_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    operation = LIFECYCLE[move](operation=operation, by=request.user)
+    messages.success(request, _("The operation is now %(status)s.") % {"status": operation.get_status_display()})
+    return _board(pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    selectors.require_board(request.user, operation)
+    selectors.require_lead_coordinator(request.user, operation)
+    form = forms.AssignmentForm(request.POST, operation=operation)
+    if form.is_valid():
+        services.assignment_create(operation=operation, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Assignment sent."))
+    else:
+        _form_errors(request, form)
+    return _board(pk, "assignments")
+
+
+@login_required
+@require_POST
+@domain_errors
+def assignment_update(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    assignment = selectors.get_assignment_for(request.user, assignment_pk)
+    if assignment.operation_id != pk:
+        raise PermissionDenied
+    if request.POST.get("cancel") == "1":
+        services.assignment_update(assignment=assignment, status=AssignmentStatus.CANCELLED, by=request.user)
+        messages.success(request, _("Assignment cancelled."))
+        return _board(pk, "assignments")
+    form = forms.AssignmentUpdateForm(request.POST, assignment=assignment)
+    if form.is_valid():
+        services.assignment_update(
+            assignment=assignment,
+            status=form.cleaned_data["status"],
+            outcome=form.cleaned_data["outcome"],
+            assignee=form.cleaned_data["assignee"],
+            by=request.user,
+        )
+        messages.success(request, _("Assignment updated."))
+    else:
+        _form_errors(request, form)
+    return _board(pk, f"assignment-{assignment.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def operation_messages(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the thread partial (polled by htmx). POST: post, then the partial (htmx) or the board."""
+    operation = selectors.get_operation_for(request.user, pk)
+    selectors.require_board(request.user, operation)
+    if request.method == "POST":
+        form = forms.MessageForm(request.POST)
+        if form.is_valid():
+            services.message_post(operation=operation, body=form.cleaned_data["body"], by=request.user)
+        elif not request.headers.get("HX-Request"):
+            _form_errors(request, form)
+        if not request.headers.get("HX-Request"):
+            return _board(pk, "messages")
+    return render(
+        request,
+        "operations/_thread.html",
+        {"operation": operation, "thread": list(selectors.operation_messages(operation))},
+    )
+
+
+def _own_seizure(request: HttpRequest) -> Seizure:
+    # The service refuses another agency's seizure (403); an unknown one is a form error.
+    try:
+        return Seizure.objects.visible_to(request.user).get(pk=int(request.POST.get("seizure") or ""))
+    except (Seizure.DoesNotExist, ValueError):
+        raise ValidationError(_("Choose one of your agency's seizures.")) from None
+
+
+@login_required
+@require_POST
+@domain_errors
+def seizure_link(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    selectors.require_board(request.user, operation)
+    seizure = services.operation_link_seizure(operation=operation, seizure=_own_seizure(request), by=request.user)
+    messages.success(request, _("%(ref)s linked to the operation.") % {"ref": seizure.reference})
+    return _board(pk, "seizures")
+
+
+@login_required
+@require_POST
+@domain_errors
+def seizure_unlink(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    selectors.require_board(request.user, operation)
+    seizure = services.operation_unlink_seizure(operation=operation, seizure=_own_seizure(request), by=request.user)
+    messages.success(request, _("%(ref)s taken out of the operation.") % {"ref": seizure.reference})
+    return _board(pk, "seizures")
+
+
+@login_required
+@require_GET
+@domain_errors
+def operation_report(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    selectors.require_board(request.user, operation)
+    report = report_module.operation_report(operation=operation, user=request.user)
+    return render(
+        request,
+        "operations/report.html",
+        {
+            "operation": operation,
+            "report": report,
+            "generated_at": timezone.now(),
+            "assignment_rows": [(AssignmentStatus(k).label, v) for k, v in report.assignments.items()],
+        },
+    )
+
+
+@login_required
+@require_GET
+@domain_errors
+def operation_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    selectors.require_board(request.user, operation)
+    report = report_module.operation_report(operation=operation, user=request.user)
+    response = HttpResponse(report_module.report_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{operation.code}-report.csv"'
+    return response

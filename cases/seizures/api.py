@@ -1,0 +1,276 @@
+"""/api/v1/seizures/: thin views over the seizure selectors and services (API.md "Seizures")."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from cases.seizures import services
+from cases.seizures.filters import SeizureFilter
+from cases.seizures.models import Seizure, SeizureAccess
+from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list, with_details
+from cases.seizures.serializers import DetailSerializer, SeizureHistorySerializer, SeizureSerializer
+from crackdown.api.pagination import CursorPagination
+
+EXPORT_CHUNK = 2000
+
+
+class SeizureCursorPagination(CursorPagination):
+    ordering = ("-occurred_at", "-id")
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Names text/csv for content negotiation and the schema; the view streams the body itself."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else str(data or "").encode()
+
+
+def _errors(detail: str) -> OpenApiResponse:
+    return OpenApiResponse(DetailSerializer, description=detail)
+
+
+BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description='Bad input: `{"field": ["message"]}`.')
+NOT_FOUND = _errors("Absent or not visible to the caller.")
+FORBIDDEN = _errors("Visible, but the caller may not do this.")
+CONFLICT = _errors("The seizure's status does not allow this.")
+UNAUTHENTICATED = _errors("No or bad credentials.")
+
+
+def _field_errors(exc: DjangoValidationError, data) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(
+            services.nest_errors(exc.message_dict, data if isinstance(data, dict) else {})
+        )
+    return exceptions.ValidationError({"detail": exc.messages})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Visible seizures, newest first",
+        responses={200: SeizureSerializer(many=True), 400: BAD_INPUT, 401: UNAUTHENTICATED},
+    ),
+    create=extend_schema(
+        summary="Record a draft seizure",
+        responses={201: SeizureSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED, 403: FORBIDDEN},
+    ),
+    retrieve=extend_schema(responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND}),
+    partial_update=extend_schema(
+        summary="Change a seizure (a verified one needs amendment_reason)",
+        responses={
+            200: SeizureSerializer,
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    ),
+    destroy=extend_schema(
+        summary="Delete a draft",
+        responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    ),
+)
+class SeizureViewSet(viewsets.GenericViewSet):
+    serializer_class = SeizureSerializer
+    pagination_class = SeizureCursorPagination
+    filterset_class = SeizureFilter
+    queryset = Seizure.objects.none()  # every read starts from visible_to(user) in the selectors
+
+    def get_queryset(self):
+        return seizure_list(user=self.request.user)
+
+    def _representation(self, seizure: Seizure, *, code: int = status.HTTP_200_OK) -> Response:
+        fresh = with_details(Seizure.objects.filter(pk=seizure.pk)).get()
+        return Response(SeizureSerializer(fresh).data, status=code)
+
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(SeizureSerializer(page, many=True).data)
+
+    def create(self, request):
+        serializer = SeizureSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, _reason = serializer.to_service_data()
+        try:
+            seizure = services.seizure_create(by=request.user, data=data)
+        except DjangoValidationError as exc:
+            raise _field_errors(exc, request.data) from None
+        return self._representation(seizure, code=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, pk=None):
+        seizure = get_seizure_for(request.user, pk)
+        services.seizure_record_access(seizure=seizure, user=request.user, action=SeizureAccess.Action.VIEW)
+        return Response(SeizureSerializer(seizure).data)
+
+    def partial_update(self, request, pk=None):
+        seizure = get_seizure_for(request.user, pk, write=True)
+        serializer = SeizureSerializer(seizure, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data, reason = serializer.to_service_data()
+        try:
+            seizure = services.seizure_update(seizure=seizure, by=request.user, data=data, amendment_reason=reason)
+        except DjangoValidationError as exc:
+            raise _field_errors(exc, request.data) from None
+        return self._representation(seizure)
+
+    def destroy(self, request, pk=None):
+        seizure = get_seizure_for(request.user, pk, write=True)
+        services.seizure_delete(seizure=seizure, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Submit a draft (partners on the route are alerted)",
+        request=None,
+        responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        seizure = get_seizure_for(request.user, pk, write=True)
+        return self._representation(services.seizure_submit(seizure=seizure, by=request.user))
+
+    @extend_schema(
+        summary="Verify a submitted seizure (a coordinator of the reporting agency)",
+        request=None,
+        responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        seizure = get_seizure_for(request.user, pk)
+        return self._representation(services.seizure_verify(seizure=seizure, by=request.user))
+
+    @extend_schema(
+        operation_id="seizures_history",
+        filters=False,
+        summary="Every recorded change, oldest first",
+        responses={200: SeizureHistorySerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, pk=None):
+        seizure = get_seizure_for(request.user, pk)
+        return Response(SeizureHistorySerializer(seizure_history(seizure), many=True).data)
+
+    @extend_schema(
+        operation_id="seizures_export",
+        filters=True,
+        summary="The filtered seizures as CSV, streamed (one row per seizure)",
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, one row per seizure."),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+        },
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="export.csv",
+        pagination_class=None,
+        renderer_classes=[renderers.JSONRenderer, CSVRenderer],
+    )
+    def export(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        _record_export(queryset, request.user)
+        response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.csv"'
+        return response
+
+
+def _record_export(queryset, user) -> None:
+    """Log the export of other agencies' seizures in bulk inserts (before streaming starts)."""
+    if not getattr(user, "agency_id", None):
+        return
+    ids = queryset.exclude(agency_id=user.agency_id).order_by().values_list("id", flat=True)
+    batch: list[SeizureAccess] = []
+    for pk in ids.iterator(chunk_size=EXPORT_CHUNK):
+        batch.append(SeizureAccess(seizure_id=pk, user=user, agency_id=user.agency_id, action="export"))
+        if len(batch) >= EXPORT_CHUNK:
+            SeizureAccess.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        SeizureAccess.objects.bulk_create(batch)
+
+
+EXPORT_COLUMNS = [
+    "reference",
+    "agency",
+    "status",
+    "occurred_at",
+    "country",
+    "location",
+    "transport_mode",
+    "detection_method",
+    "concealment",
+    "origin_country",
+    "transit_countries",
+    "destination_country",
+    "operation",
+    "sharing",
+    "drugs",
+    "items",
+    "total_weight_kg",
+    "identifiers",
+    "persons",
+]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    """Neutralise spreadsheet formulas (CSV injection): a cell never starts with = + - @."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def export_row(seizure: Seizure) -> list[str]:
+    items = list(seizure.items.all())
+    return [
+        _cell(x)
+        for x in (
+            seizure.reference,
+            seizure.agency.code,
+            seizure.status,
+            seizure.occurred_at.isoformat(),
+            seizure.country,
+            seizure.location,
+            seizure.transport_mode,
+            seizure.detection_method,
+            seizure.concealment,
+            seizure.origin_country,
+            ";".join(seizure.transit_countries or []),
+            seizure.destination_country,
+            seizure.operation.code if seizure.operation else "",
+            seizure.sharing,
+            ";".join(sorted({i.drug for i in items})),
+            "; ".join(f"{i.drug} {i.quantity.normalize():f} {i.unit}" for i in items),
+            seizure.total_weight_kg,
+            "; ".join(f"{i.kind}:{i.normalized}" for i in seizure.identifiers.all()),
+            len(seizure.persons.all()),
+        )
+    ]
+
+
+def _csv_rows(queryset) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(EXPORT_COLUMNS)
+    # iterator(chunk_size) keeps memory flat and still runs the prefetches once per chunk.
+    for seizure in queryset.iterator(chunk_size=EXPORT_CHUNK):
+        yield writer.writerow(export_row(seizure))

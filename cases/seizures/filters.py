@@ -1,0 +1,62 @@
+"""The seizure list filters as a django-filter FilterSet (documents the API's query parameters).
+
+The filtering itself is cases.seizures.selectors.apply_filters, shared with the pages,
+the CSV export and the statistics.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+
+from cases.choices import DetectionMethod, Drug, SeizureStatus, TransportMode
+from cases.seizures.models import Seizure
+from cases.seizures.selectors import apply_filters
+
+COUNTRY_HELP = _("ISO 3166-1 alpha-2 code.")
+
+
+class _Noop:
+    """Filters only validate and document; apply_filters does the work in one place."""
+
+    @staticmethod
+    def method(queryset, name, value):
+        return queryset
+
+
+class SeizureFilter(django_filters.FilterSet):
+    drug = django_filters.ChoiceFilter(choices=Drug.choices, method=_Noop.method)
+    agency = django_filters.CharFilter(method=_Noop.method, max_length=10, help_text=_("Agency code, e.g. KCS."))
+    country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
+    origin_country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
+    destination_country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
+    transit_country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
+    transport_mode = django_filters.ChoiceFilter(choices=TransportMode.choices, method=_Noop.method)
+    detection_method = django_filters.ChoiceFilter(choices=DetectionMethod.choices, method=_Noop.method)
+    status = django_filters.ChoiceFilter(choices=SeizureStatus.choices, method=_Noop.method)
+    operation = django_filters.NumberFilter(method=_Noop.method, help_text=_("Joint operation id."))
+    occurred_after = django_filters.IsoDateTimeFilter(
+        method=_Noop.method, help_text=_("ISO 8601 date or date-time; inclusive.")
+    )
+    occurred_before = django_filters.IsoDateTimeFilter(
+        method=_Noop.method, help_text=_("ISO 8601 date or date-time; a bare date includes that whole day.")
+    )
+    identifier = django_filters.CharFilter(
+        method=_Noop.method, max_length=200, help_text=_("Any identifier; matched on its normalised form.")
+    )
+    q = django_filters.CharFilter(method=_Noop.method, max_length=200, help_text=_("Free text."))
+
+    class Meta:
+        model = Seizure
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset):
+        values = dict(self.form.cleaned_data)
+        # A bare date as upper bound means "up to the end of that day".
+        raw_before = self.data.get("occurred_before") or ""
+        if len(raw_before) == 10 and parse_date(raw_before):
+            values["occurred_before"] = parse_date(raw_before)
+        if values.get("operation") is not None:
+            values["operation"] = int(values["operation"])
+        return apply_filters(queryset, values)

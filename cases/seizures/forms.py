@@ -1,0 +1,346 @@
+"""Forms of the seizure pages: parse and present only; the services validate and write."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from cases.choices import (
+    DetectionMethod,
+    Drug,
+    IdentifierKind,
+    OperationStatus,
+    ParticipantStatus,
+    PersonRole,
+    SeizureStatus,
+    Sex,
+    Sharing,
+    TransportMode,
+    Unit,
+)
+from cases.operations.models import JointOperation
+from members.models import Agency
+
+BLANK = [("", "—")]
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return BLANK + [(code, f"{name} ({code})") for code, name in countries]
+
+
+def _choices(enum) -> list[tuple[str, str]]:
+    return BLANK + list(enum.choices)
+
+
+def parse_country_list(text: str) -> list[str]:
+    """'th, my  VN' → ['TH', 'MY', 'VN'] (kept in order, duplicates kept for the service to refuse)."""
+    return [part.upper() for part in re.split(r"[\s,;]+", text or "") if part]
+
+
+# --- List filters ----------------------------------------------------------------------------
+
+
+class SeizureFilterForm(forms.Form):
+    """GET filters of the list and the CSV export; keys are the API's filter names."""
+
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    drug = forms.ChoiceField(label=_("Drug"), choices=_choices(Drug), required=False)
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    country = forms.ChoiceField(label=_("Seized in"), required=False)
+    origin_country = forms.ChoiceField(label=_("Origin"), required=False)
+    destination_country = forms.ChoiceField(label=_("Destination"), required=False)
+    transport_mode = forms.ChoiceField(label=_("Transport mode"), choices=_choices(TransportMode), required=False)
+    detection_method = forms.ChoiceField(
+        label=_("Detection method"), choices=_choices(DetectionMethod), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=_choices(SeizureStatus), required=False)
+    operation = forms.ModelChoiceField(label=_("Joint operation"), queryset=JointOperation.objects.none(), required=False)
+    occurred_after = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    occurred_before = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = BLANK + [(a.code, a.code) for a in Agency.objects.active().only("code")]
+        for name in ("country", "origin_country", "destination_country"):
+            self.fields[name].choices = country_choices()
+        self.fields["operation"].queryset = JointOperation.objects.visible_to(user).order_by("-starts_on")
+
+    def filters(self) -> dict[str, Any]:
+        """The non-empty filters, as seizure_list() takes them; {} when the form is invalid."""
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+# --- Create / edit ---------------------------------------------------------------------------
+
+
+class SeizureForm(forms.Form):
+    occurred_at = forms.DateTimeField(
+        label=_("Date and time of the seizure"),
+        help_text=_("In your time zone."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    country = forms.ChoiceField(label=_("Country of seizure"))
+    transport_mode = forms.ChoiceField(label=_("Transport mode"), choices=_choices(TransportMode))
+    detection_method = forms.ChoiceField(label=_("Detection method"), choices=_choices(DetectionMethod))
+    concealment = forms.CharField(label=_("Concealment"), max_length=300, required=False)
+    origin_country = forms.ChoiceField(label=_("Origin country"), required=False)
+    transit_countries = forms.CharField(
+        label=_("Transit countries"),
+        required=False,
+        help_text=_("Country codes in route order, separated by commas, e.g. TH, MY."),
+    )
+    destination_country = forms.ChoiceField(label=_("Destination country"), required=False)
+    operation = forms.ModelChoiceField(
+        label=_("Joint operation"),
+        queryset=JointOperation.objects.none(),
+        required=False,
+        help_text=_("Operations your agency has accepted."),
+    )
+    sharing = forms.ChoiceField(
+        label=_("Share with"), choices=Sharing.choices, initial=Sharing.MEMBERS, widget=forms.RadioSelect
+    )
+    shared_with = forms.ModelMultipleChoiceField(
+        label=_("Also share with"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("These agencies see the seizure once submitted, whatever the sharing above."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, user, amending: bool = False, current_operation_id=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("country", "origin_country", "destination_country"):
+            self.fields[name].choices = country_choices()
+        if user.agency_id:
+            self.fields["country"].initial = user.agency.country
+        accepted = JointOperation.objects.filter(
+            participations__agency_id=user.agency_id, participations__status=ParticipantStatus.ACCEPTED
+        ).exclude(status=OperationStatus.CANCELLED)
+        # The seizure's current operation stays selectable even if it was cancelled since.
+        self.fields["operation"].queryset = (
+            accepted | JointOperation.objects.filter(pk=current_operation_id)
+        ).distinct().order_by("-starts_on")
+        self.fields["shared_with"].queryset = Agency.objects.active().exclude(pk=user.agency_id)
+        if amending:
+            self.fields["amendment_reason"] = forms.CharField(
+                label=_("Reason for the amendment"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Required: this seizure is verified; the reason is kept in its history."),
+            )
+
+    def clean_transit_countries(self) -> list[str]:
+        return parse_country_list(self.cleaned_data.get("transit_countries", ""))
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("amendment_reason", None)
+        data["shared_with"] = list(data.get("shared_with") or [])
+        return data
+
+    @staticmethod
+    def initial_from(seizure) -> dict[str, Any]:
+        return {
+            "occurred_at": timezone.localtime(seizure.occurred_at),
+            "location": seizure.location,
+            "country": seizure.country,
+            "transport_mode": seizure.transport_mode,
+            "detection_method": seizure.detection_method,
+            "concealment": seizure.concealment,
+            "origin_country": seizure.origin_country,
+            "transit_countries": ", ".join(seizure.transit_countries or []),
+            "destination_country": seizure.destination_country,
+            "operation": seizure.operation_id,
+            "sharing": seizure.sharing,
+            "shared_with": list(seizure.shared_with.all()),
+            "notes": seizure.notes,
+        }
+
+
+class ItemForm(forms.Form):
+    drug = forms.ChoiceField(label=_("Drug"), choices=_choices(Drug))
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=14, decimal_places=3, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    # An initial value, so that an untouched spare row counts as empty.
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.KG)
+
+
+class IdentifierForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=_choices(IdentifierKind))
+    value = forms.CharField(label=_("Value"), max_length=200)
+
+
+class PersonForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=_choices(PersonRole))
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    birth_year = forms.IntegerField(label=_("Birth year"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = country_choices()
+
+
+class RowFormSet(forms.BaseFormSet):
+    """A formset of optional rows: untouched spare rows and rows marked for removal are skipped."""
+
+    def rows(self) -> list[forms.Form]:
+        """The forms that carry a row, in the order typed (their index matches the service's lists)."""
+        return [
+            form
+            for form in self.forms
+            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+    def data_for_service(self) -> list[dict[str, Any]]:
+        return [{k: v for k, v in form.cleaned_data.items() if k != "DELETE"} for form in self.rows()]
+
+
+# Two spare empty rows always, so the form works without JavaScript.
+ItemFormSet = forms.formset_factory(ItemForm, formset=RowFormSet, extra=2, can_delete=True)
+IdentifierFormSet = forms.formset_factory(IdentifierForm, formset=RowFormSet, extra=2, can_delete=True)
+PersonFormSet = forms.formset_factory(PersonForm, formset=RowFormSet, extra=2, can_delete=True)
+
+FORMSETS = (("items", ItemFormSet), ("identifiers", IdentifierFormSet), ("persons", PersonFormSet))
+
+
+class SeizureEditor:
+    """The main form and its three row formsets, bound together, with service errors mapped back."""
+
+    def __init__(self, *, user, data=None, seizure=None, amending: bool = False) -> None:
+        initial = SeizureForm.initial_from(seizure) if seizure is not None else None
+        self.form = SeizureForm(
+            data,
+            user=user,
+            amending=amending,
+            initial=initial,
+            current_operation_id=seizure.operation_id if seizure is not None else None,
+        )
+        self.formsets: dict[str, RowFormSet] = {}
+        for prefix, formset_class in FORMSETS:
+            rows = None
+            if seizure is not None and data is None:
+                rows = _rows_initial(seizure, prefix)
+            self.formsets[prefix] = formset_class(data, prefix=prefix, initial=rows)
+
+    def is_valid(self) -> bool:
+        valid = self.form.is_valid()
+        for formset in self.formsets.values():
+            valid = formset.is_valid() and valid
+        return valid
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = self.form.data_for_service()
+        for prefix, formset in self.formsets.items():
+            data[prefix] = formset.data_for_service()
+        return data
+
+    @property
+    def amendment_reason(self) -> str:
+        return self.form.cleaned_data.get("amendment_reason", "")
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put each message of a service ValidationError on the field or row it names."""
+        for key, messages in _flatten(_as_tree(error)):
+            self._add(key, messages)
+
+    def _add(self, path: tuple, messages: list[str]) -> None:
+        head = path[0] if path else None
+        if head in self.formsets:
+            formset = self.formsets[head]
+            index, rest = _index_and_rest(path[1:])
+            rows = formset.rows()
+            if index is not None and 0 <= index < len(rows):
+                form = rows[index]
+                field = rest[0] if rest and rest[0] in form.fields else None
+                for message in messages:
+                    form.add_error(field, message)
+            else:
+                # A message about the rows as a whole ("at least one item").
+                formset._non_form_errors = formset.non_form_errors() + messages
+            return
+        field = head if head in self.form.fields else None
+        for message in messages:
+            self.form.add_error(field, message)
+
+
+def _rows_initial(seizure, prefix: str) -> list[dict[str, Any]]:
+    if prefix == "items":
+        return [
+            {"drug": i.drug, "description": i.description, "quantity": i.quantity, "unit": i.unit}
+            for i in seizure.items.all()
+        ]
+    if prefix == "identifiers":
+        return [{"kind": i.kind, "value": i.value} for i in seizure.identifiers.all()]
+    return [
+        {"role": p.role, "nationality": p.nationality, "sex": p.sex, "birth_year": p.birth_year}
+        for p in seizure.persons.all()
+    ]
+
+
+def _as_tree(error: Any) -> Any:
+    """A ValidationError (dict, list or message, nested at will) as plain dicts, lists and strings."""
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return {key: _as_tree(value) for key, value in error.error_dict.items()}
+        if hasattr(error, "error_list") and not (len(error.error_list) == 1 and error.error_list[0] is error):
+            return [_as_tree(e) for e in error.error_list]
+        message = error.message
+        if isinstance(message, dict | list | ValidationError):
+            return _as_tree(message)
+        return str(message % error.params) if error.params else str(message)
+    if isinstance(error, dict):
+        return {key: _as_tree(value) for key, value in error.items()}
+    if isinstance(error, list | tuple):
+        return [_as_tree(value) for value in error]
+    return str(error)
+
+
+def _flatten(tree: Any, path: tuple = ()) -> list[tuple[tuple, list[str]]]:
+    """[(("items", 1, "quantity"), ["…"]), (("country",), ["…"])]; dotted keys are split too."""
+    if isinstance(tree, str):
+        return [(path, [tree])]
+    out: list[tuple[tuple, list[str]]] = []
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            parts: tuple = tuple(re.split(r"[.\[\]]+", str(key).strip("[]"))) if isinstance(key, str) else (key,)
+            out.extend(_flatten(value, path + tuple(p for p in parts if p != "")))
+        return out
+    # A list under a formset name is one entry per row; elsewhere it is a list of messages.
+    per_row = bool(path) and path[-1] in dict(FORMSETS) and any(isinstance(v, dict) for v in tree)
+    strings: list[str] = []
+    for index, value in enumerate(tree):
+        if per_row:
+            out.extend(_flatten(value, path + (index,)))
+        elif isinstance(value, str):
+            strings.append(value)
+        else:
+            out.extend(_flatten(value, path))
+    if strings:
+        out.append((path, strings))
+    return out
+
+
+def _index_and_rest(path: tuple) -> tuple[int | None, tuple]:
+    if path:
+        try:
+            return int(path[0]), path[1:]
+        except (TypeError, ValueError):
+            pass
+    return None, path

@@ -1,0 +1,161 @@
+"""Seizure reads: the one access-checked lookup, the filtered list and the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision, SeizureTransit
+from cases.seizures.services import can_write
+from cases.seizures.validators import identifier_candidates
+
+# Largest primary key the database can hold: a bigger number is simply absent (never a 500).
+MAX_ID = 2**63 - 1
+
+# The filters of GET /api/v1/seizures/ (API.md), shared by the API, the pages and the export.
+FILTER_NAMES = (
+    "drug",
+    "agency",
+    "country",
+    "origin_country",
+    "destination_country",
+    "transit_country",
+    "transport_mode",
+    "detection_method",
+    "status",
+    "operation",
+    "occurred_after",
+    "occurred_before",
+    "identifier",
+    "q",
+)
+
+
+def with_details(queryset: QuerySet[Seizure]) -> QuerySet[Seizure]:
+    """Everything a seizure's representation needs, in a fixed number of queries."""
+    from members.models import Agency
+
+    return queryset.select_related("agency", "reported_by", "operation", "verified_by").prefetch_related(
+        "items",
+        "identifiers",
+        "persons",
+        Prefetch("shared_with", queryset=Agency.objects.only("id", "code").order_by("code")),
+    )
+
+
+def get_seizure_for(user, pk, *, write: bool = False) -> Seizure:
+    """The seizure `pk` if the user may see it (else 404); with write=True also may change it (else 403)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404(_("No such seizure.")) from None
+    if not 0 < pk <= MAX_ID:
+        raise Http404(_("No such seizure."))
+    seizure = with_details(Seizure.objects.visible_to(user)).filter(pk=pk).first()
+    if seizure is None:
+        raise Http404(_("No such seizure."))
+    if write and not can_write(user, seizure):
+        raise PermissionDenied(_("Only officers and coordinators of the reporting agency may change this seizure."))
+    return seizure
+
+
+def _as_datetime(value, *, end_of_day: bool = False) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is None:
+            day = parse_date(value)
+            if day is None:
+                return None
+            value = day
+        else:
+            value = parsed
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if isinstance(value, dt.date):
+        moment = dt.datetime.combine(value, dt.time.max if end_of_day else dt.time.min)
+        return timezone.make_aware(moment)
+    return None
+
+
+def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any]) -> QuerySet[Seizure]:
+    """Apply the API's seizure filters; empty values are ignored."""
+    f = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
+    if "drug" in f:
+        queryset = queryset.filter(Exists(SeizureItem.objects.filter(seizure_id=OuterRef("pk"), drug=f["drug"])))
+    if "agency" in f:
+        code = getattr(f["agency"], "code", f["agency"])
+        queryset = queryset.filter(agency__code=str(code).upper())
+    for field in ("country", "origin_country", "destination_country"):
+        if field in f:
+            queryset = queryset.filter(**{field: str(f[field]).upper()})
+    if "transit_country" in f:
+        queryset = queryset.filter(
+            Exists(SeizureTransit.objects.filter(seizure_id=OuterRef("pk"), country=str(f["transit_country"]).upper()))
+        )
+    for field in ("transport_mode", "detection_method", "status"):
+        if field in f:
+            queryset = queryset.filter(**{field: f[field]})
+    if "operation" in f:
+        operation = getattr(f["operation"], "pk", f["operation"])
+        try:
+            operation = int(operation)
+        except (TypeError, ValueError, OverflowError):
+            operation = 0
+        queryset = queryset.filter(operation_id=operation) if 0 < operation <= MAX_ID else queryset.none()
+    after = _as_datetime(f.get("occurred_after"))
+    if after is not None:
+        queryset = queryset.filter(occurred_at__gte=after)
+    before = _as_datetime(f.get("occurred_before"), end_of_day=True)
+    if before is not None:
+        queryset = queryset.filter(occurred_at__lte=before)
+    if "identifier" in f:
+        candidates = identifier_candidates(str(f["identifier"]))
+        queryset = queryset.filter(
+            Exists(SeizureIdentifier.objects.filter(seizure_id=OuterRef("pk"), normalized__in=candidates))
+        )
+    if "q" in f:
+        text = str(f["q"]).strip()
+        if text:
+            in_items = SeizureItem.objects.filter(seizure_id=OuterRef("pk"), description__icontains=text)
+            queryset = queryset.filter(
+                Q(reference__icontains=text)
+                | Q(location__icontains=text)
+                | Q(concealment__icontains=text)
+                | Q(notes__icontains=text)
+                | Exists(in_items)
+            )
+    return queryset
+
+
+def seizure_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Seizure]:
+    """The seizures the user may see, filtered, newest first, with everything prefetched."""
+    queryset = apply_filters(Seizure.objects.visible_to(user), filters or {})
+    return with_details(queryset).order_by("-occurred_at", "-id")
+
+
+def seizure_history(seizure: Seizure) -> list[dict[str, Any]]:
+    """Every recorded change of the seizure, oldest first."""
+    revisions = SeizureRevision.objects.filter(seizure=seizure).select_related("by", "by__agency").order_by("at", "id")
+    return [
+        {
+            "at": r.at,
+            "by": (
+                {"id": r.by.pk, "full_name": r.by.full_name, "agency": r.by.agency.code if r.by.agency else None}
+                if r.by
+                else None
+            ),
+            "action": r.action,
+            "changes": r.changes,
+            "reason": r.reason,
+        }
+        for r in revisions
+    ]

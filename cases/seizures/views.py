@@ -1,0 +1,376 @@
+"""Seizure pages. Views parse input, call one selector or service and render.
+
+Access is decided by the selectors (get_seizure_for: 404 for the invisible, 403 for the
+read-only) and the services (Forbidden → 403, Conflict → 409); which buttons a reader sees
+is decided in one place, seizure_actions().
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_countries import countries
+
+from cases.choices import SeizureStatus
+from cases.seizures.forms import SeizureEditor, SeizureFilterForm
+from cases.seizures.models import Seizure, SeizureRevision
+from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
+from cases.seizures.services import (
+    can_verify,
+    can_write,
+    seizure_create,
+    seizure_delete,
+    seizure_record_access,
+    seizure_submit,
+    seizure_update,
+    seizure_verify,
+)
+from crackdown.errors import Conflict, Forbidden
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+# --- who may do what --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeizureActions:
+    edit: bool = False
+    amend: bool = False
+    submit: bool = False
+    verify: bool = False
+    delete: bool = False
+
+
+def can_create(user) -> bool:
+    return bool(getattr(user, "can_report_seizures", False) and user.agency_id)
+
+
+def seizure_actions(user, seizure: Seizure) -> SeizureActions:
+    """The buttons the reader gets on a seizure; the services enforce the same rules on POST."""
+    writer = can_write(user, seizure)
+    status = seizure.status
+    return SeizureActions(
+        edit=writer and status in (SeizureStatus.DRAFT, SeizureStatus.SUBMITTED),
+        amend=writer and status == SeizureStatus.VERIFIED,
+        submit=writer and status == SeizureStatus.DRAFT,
+        verify=can_verify(user, seizure) and status == SeizureStatus.SUBMITTED,
+        delete=writer and status == SeizureStatus.DRAFT,
+    )
+
+
+def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Forbidden → the 403 page; Conflict → the 409 page with the service's message."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except Conflict as exc:
+            return render(request, "errors/409.html", {"message": str(exc)}, status=409)
+
+    return wrapper
+
+
+# --- list, load more, export ------------------------------------------------------------
+
+
+def _page_size(request: HttpRequest) -> int:
+    try:
+        return max(1, min(MAX_PAGE_SIZE, int(request.GET.get("page_size", PAGE_SIZE))))
+    except ValueError:
+        return PAGE_SIZE
+
+
+def _parse_after(value: str | None) -> tuple[dt.datetime, int] | None:
+    """'<occurred_at iso>,<id>' of the last row shown → the keyset to continue after."""
+    if not value or "," not in value:
+        return None
+    moment, _sep, pk = value.rpartition(",")
+    at = parse_datetime(moment.strip().replace(" ", "+"))
+    if at is None or not pk.strip().isdigit():
+        return None
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at, dt.UTC)
+    return at, int(pk)
+
+
+def _filtered(request: HttpRequest) -> tuple[SeizureFilterForm, QuerySet[Seizure], str]:
+    form = SeizureFilterForm(request.GET, user=request.user)
+    form.is_valid()  # a wrong field is shown with its message; the valid ones still filter
+    filters = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "")}
+    query = QueryDict(mutable=True)
+    for key in form.fields:
+        value = request.GET.get(key, "")
+        if value:
+            query[key] = value
+    return form, seizure_list(user=request.user, filters=filters), query.urlencode()
+
+
+@login_required
+@require_http_methods(["GET"])
+def seizure_list_view(request: HttpRequest) -> HttpResponse:
+    filter_form, queryset, filter_query = _filtered(request)
+    page_size = _page_size(request)
+    after = _parse_after(request.GET.get("after"))
+    if after is not None:
+        at, pk = after
+        # Keyset pagination on the indexed (-occurred_at, -id) order: no OFFSET, no COUNT.
+        queryset = queryset.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, pk__lt=pk))
+    rows = list(queryset[: page_size + 1])
+    has_more = len(rows) > page_size
+    rows = rows[:page_size]
+    for seizure in rows:
+        seizure.drug_names = sorted({item.get_drug_display() for item in seizure.items.all()})
+    next_query = ""
+    if has_more:
+        last = rows[-1]
+        query = QueryDict(filter_query, mutable=True)
+        if "page_size" in request.GET:
+            query["page_size"] = str(page_size)
+        query["after"] = f"{last.occurred_at.astimezone(dt.UTC).isoformat()},{last.pk}"
+        next_query = query.urlencode()
+    context = {
+        "filter_form": filter_form,
+        "filter_query": filter_query,
+        "seizures": rows,
+        "after": after,
+        "next_query": next_query,
+        "can_create": can_create(request.user),
+    }
+    return render(request, "seizures/list.html", context)
+
+
+CSV_COLUMNS = [
+    "reference",
+    "agency",
+    "status",
+    "occurred_at",
+    "location",
+    "country",
+    "transport_mode",
+    "detection_method",
+    "concealment",
+    "origin_country",
+    "transit_countries",
+    "destination_country",
+    "drugs",
+    "total_weight_kg",
+    "identifiers",
+    "sharing",
+    "operation",
+]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value: Any) -> Any:
+    # Spreadsheets run cells that start with these as formulas; quote them (CSV injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv_rows(user, queryset: QuerySet[Seizure]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    batch: list[Seizure] = []
+    for s in queryset.iterator(chunk_size=500):
+        batch.append(s)
+        if len(batch) >= 500:
+            seizure_record_access(seizure=batch, user=user, action="export")
+            batch = []
+        row = [
+            s.reference,
+            s.agency.code,
+            s.status,
+            s.occurred_at.astimezone(dt.UTC).isoformat(),
+            s.location,
+            s.country,
+            s.transport_mode,
+            s.detection_method,
+            s.concealment,
+            s.origin_country,
+            " ".join(s.transit_countries or []),
+            s.destination_country,
+            " ".join(f"{i.drug}:{i.quantity.normalize()}{i.unit}" for i in s.items.all()),
+            s.total_weight_kg if s.total_weight_kg is not None else "",
+            " ".join(f"{i.kind}:{i.normalized}" for i in s.identifiers.all()),
+            s.sharing,
+            s.operation.code if s.operation_id else "",
+        ]
+        yield writer.writerow([_csv_cell(value) for value in row])
+    if batch:
+        seizure_record_access(seizure=batch, user=user, action="export")
+
+
+@login_required
+@require_http_methods(["GET"])
+def seizure_export_view(request: HttpRequest) -> StreamingHttpResponse:
+    _form, queryset, _query = _filtered(request)
+    response = StreamingHttpResponse(_csv_rows(request.user, queryset), content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.csv"'
+    return response
+
+
+# --- detail -----------------------------------------------------------------------------
+
+
+def _country_name(code: str) -> str:
+    return f"{countries.name(code) or code}" if code else ""
+
+
+def _history(seizure: Seizure) -> list[dict[str, Any]]:
+    labels = dict(SeizureRevision.Action.choices)
+    entries = []
+    for entry in seizure_history(seizure):
+        fields = sorted((entry.get("changes") or {}).keys())
+        entries.append(
+            {
+                **entry,
+                "action_label": labels.get(entry["action"], entry["action"]),
+                "changed_fields": [] if entry["action"] == SeizureRevision.Action.CREATED else fields,
+            }
+        )
+    return entries
+
+
+@login_required
+@require_http_methods(["GET"])
+def seizure_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    seizure = get_seizure_for(request.user, pk)
+    seizure_record_access(seizure=seizure, user=request.user, action="view")
+    persons = list(seizure.persons.all())
+    for person in persons:
+        person.nationality_name = _country_name(person.nationality)
+    context = {
+        "seizure": seizure,
+        "actions": seizure_actions(request.user, seizure),
+        "country_name": _country_name(seizure.country),
+        "route": [{"code": code, "name": _country_name(code)} for code in seizure.route],
+        "items": seizure.items.all(),
+        "identifiers": seizure.identifiers.all(),
+        "persons": persons,
+        "shared_with": seizure.shared_with.all(),
+        "history": _history(seizure),
+    }
+    return render(request, "seizures/detail.html", context)
+
+
+# --- create / edit ----------------------------------------------------------------------
+
+
+def _render_form(request: HttpRequest, editor: SeizureEditor, *, seizure=None, amending=False, status=200):
+    context = {
+        "form": editor.form,
+        "formsets": editor.formsets,
+        "seizure": seizure,
+        "amending": amending,
+        "has_errors": status == 400,
+    }
+    return render(request, "seizures/form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def seizure_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_create(request.user):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _render_form(request, SeizureEditor(user=request.user))
+    editor = SeizureEditor(user=request.user, data=request.POST)
+    if editor.is_valid():
+        try:
+            seizure = seizure_create(by=request.user, data=editor.data_for_service())
+        except ValidationError as exc:
+            editor.add_service_errors(exc)
+        else:
+            messages.success(request, _("Seizure %(ref)s saved as a draft.") % {"ref": seizure.reference})
+            return redirect("seizures:detail", pk=seizure.pk)
+    return _render_form(request, editor, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def seizure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    seizure = get_seizure_for(request.user, pk, write=True)
+    actions = seizure_actions(request.user, seizure)
+    if not (actions.edit or actions.amend):
+        raise PermissionDenied
+    amending = actions.amend
+    if request.method != "POST":
+        editor = SeizureEditor(user=request.user, seizure=seizure, amending=amending)
+        return _render_form(request, editor, seizure=seizure, amending=amending)
+    editor = SeizureEditor(user=request.user, seizure=seizure, data=request.POST, amending=amending)
+    if editor.is_valid():
+        try:
+            seizure_update(
+                seizure=seizure,
+                by=request.user,
+                data=editor.data_for_service(),
+                amendment_reason=editor.amendment_reason,
+            )
+        except ValidationError as exc:
+            editor.add_service_errors(exc)
+        else:
+            messages.success(request, _("Seizure %(ref)s saved.") % {"ref": seizure.reference})
+            return redirect("seizures:detail", pk=seizure.pk)
+    return _render_form(request, editor, seizure=seizure, amending=amending, status=400)
+
+
+# --- state changes (POST only) ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@domain_errors
+def seizure_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    seizure = get_seizure_for(request.user, pk, write=True)
+    seizure_submit(seizure=seizure, by=request.user)
+    messages.success(request, _("Seizure %(ref)s submitted.") % {"ref": seizure.reference})
+    return redirect("seizures:detail", pk=seizure.pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def seizure_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    seizure = get_seizure_for(request.user, pk, write=True)
+    seizure_verify(seizure=seizure, by=request.user)
+    messages.success(request, _("Seizure %(ref)s verified.") % {"ref": seizure.reference})
+    return redirect("seizures:detail", pk=seizure.pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def seizure_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    seizure = get_seizure_for(request.user, pk, write=True)
+    reference = seizure.reference
+    seizure_delete(seizure=seizure, by=request.user)
+    messages.success(request, _("Draft %(ref)s deleted.") % {"ref": reference})
+    return redirect("seizures:list")

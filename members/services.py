@@ -1,0 +1,261 @@
+"""Writes on agencies and users. Each service checks who acts, validates and commits whole."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+from knox.models import AuthToken
+
+from crackdown.errors import Forbidden
+from members.models import Agency, Role, User
+from members.selectors import can_manage_agency
+
+log = logging.getLogger("crackdown.security")
+
+_UNSET: Any = object()
+
+
+# --- Access that must end at once ---------------------------------------------------------
+
+
+def user_end_access(*, user: User) -> None:
+    """End every session and API token of `user` at once.
+
+    Bumping the security stamp signs out each session on its next request
+    (members.middleware); API tokens are deleted outright.
+    """
+    User.objects.filter(pk=user.pk).update(security_stamp=F("security_stamp") + 1)
+    AuthToken.objects.filter(user_id=user.pk).delete()
+    user.refresh_from_db(fields=["security_stamp"])
+
+
+def token_delete(*, user: User, digest: str) -> bool:
+    """Delete one of the user's own API tokens; another user's digest changes nothing."""
+    deleted, _rows = AuthToken.objects.filter(user=user, digest=digest).delete()
+    return bool(deleted)
+
+
+# --- Users ---------------------------------------------------------------------------------
+
+
+def _require_agency_admin(by: User, agency: Agency | None) -> None:
+    if not (by.is_active and by.role == Role.AGENCY_ADMIN and agency is not None and by.agency_id == agency.pk):
+        raise Forbidden(_("Only an admin of this agency manages its users."))
+
+
+@transaction.atomic
+def user_create(*, email: str, full_name: str, role: str, password: str, by: User) -> User:
+    """Create a user in the acting admin's own agency, with an initial password.
+
+    Guarantees: the user belongs to `by`'s agency (never another), is never a platform admin,
+    has a valid role and a password that passes the password validators.
+    """
+    agency = by.agency
+    _require_agency_admin(by, agency)
+    user = User(
+        email=(email or "").strip().lower(),
+        full_name=(full_name or "").strip(),
+        agency=agency,
+        role=role,
+        is_platform_admin=False,
+        timezone=agency.timezone if agency else "",
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if User.objects.filter(email__iexact=user.email).exists():
+        errors.setdefault("email", []).append(_("A user with this e-mail address already exists."))
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.save()
+    log.info("user created user=%s agency=%s role=%s by=%s", user.pk, agency.code, role, by.pk)
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    user: User,
+    by: User,
+    full_name: str = _UNSET,
+    role: str = _UNSET,
+    is_active: bool = _UNSET,
+) -> User:
+    """Change a user of the acting admin's own agency.
+
+    Guarantees: the agency never changes; nobody changes their own role or deactivates
+    themselves; a role change or a deactivation ends the user's sessions and tokens at once.
+    """
+    _require_agency_admin(by, user.agency)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    end_access = False
+    if role is not _UNSET and role != user.role:
+        if user.pk == by.pk:
+            raise Forbidden(_("You cannot change your own role."))
+        if role not in Role.values:
+            raise ValidationError({"role": [_("Choose a valid role.")]})
+        user.role = role
+        end_access = True
+    if is_active is not _UNSET and bool(is_active) != user.is_active:
+        if user.pk == by.pk:
+            raise Forbidden(_("You cannot deactivate yourself."))
+        user.is_active = bool(is_active)
+        end_access = end_access or not user.is_active
+    if full_name is not _UNSET:
+        user.full_name = (full_name or "").strip()
+    user.full_clean(exclude=["password"])
+    user.save()
+    if end_access:
+        user_end_access(user=user)
+    log.info("user changed user=%s role=%s active=%s by=%s", user.pk, user.role, user.is_active, by.pk)
+    return user
+
+
+# --- Agencies ------------------------------------------------------------------------------
+
+
+def _require_platform_admin(by: User) -> None:
+    if not (by.is_active and by.is_platform_admin):
+        raise Forbidden(_("Only platform admins manage member agencies."))
+
+
+@transaction.atomic
+def agency_create(
+    *, code: str, name: str, country: str, timezone: str, contact_email: str = "", by: User
+) -> Agency:
+    """Add a member agency (platform admins only), validated against the model's rules."""
+    _require_platform_admin(by)
+    agency = Agency(
+        code=(code or "").strip().upper(),
+        name=(name or "").strip(),
+        country=(country or "").strip().upper(),
+        timezone=(timezone or "").strip(),
+        contact_email=(contact_email or "").strip(),
+    )
+    agency.full_clean()
+    agency.save()
+    log.info("agency created agency=%s by=%s", agency.code, by.pk)
+    return agency
+
+
+@transaction.atomic
+def agency_update(
+    *,
+    agency: Agency,
+    by: User,
+    name: str = _UNSET,
+    country: str = _UNSET,
+    timezone: str = _UNSET,
+    is_active: bool = _UNSET,
+) -> Agency:
+    """Change a member agency (platform admins only). The code never changes.
+
+    Deactivating an agency ends every session and token of its users; they cannot sign in
+    again until it is reactivated.
+    """
+    _require_platform_admin(by)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    was_active = agency.is_active
+    if name is not _UNSET:
+        agency.name = (name or "").strip()
+    if country is not _UNSET:
+        agency.country = (country or "").strip().upper()
+    if timezone is not _UNSET:
+        agency.timezone = (timezone or "").strip()
+    if is_active is not _UNSET:
+        agency.is_active = bool(is_active)
+    agency.full_clean()
+    agency.save()
+    if was_active and not agency.is_active:
+        User.objects.filter(agency=agency).update(security_stamp=F("security_stamp") + 1)
+        AuthToken.objects.filter(user__agency=agency).delete()
+    log.info("agency changed agency=%s active=%s by=%s", agency.code, agency.is_active, by.pk)
+    return agency
+
+
+def validate_webhook_url(url: str) -> None:
+    """In production a webhook must be https to a public host; with DEBUG on, http and loopback pass."""
+    if not url or settings.DEBUG:
+        return
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        raise ValidationError({"webhook_url": [_("A webhook URL must use https.")]})
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        raise ValidationError({"webhook_url": [_("A webhook URL must name a public host.")]})
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return
+    if address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified:
+        raise ValidationError({"webhook_url": [_("A webhook URL must name a public host.")]})
+
+
+@transaction.atomic
+def agency_settings_update(
+    *,
+    agency: Agency,
+    by: User,
+    contact_email: str = _UNSET,
+    webhook_url: str = _UNSET,
+    webhook_secret: str = _UNSET,
+    webhook_enabled: bool = _UNSET,
+) -> Agency:
+    """Change an agency's contact and webhook settings (its admins or a platform admin).
+
+    Guarantees: an enabled webhook has a URL and a secret; the URL is https in production;
+    the secret is stored encrypted and never returned (an empty string clears it).
+    """
+    if not can_manage_agency(by, agency):
+        raise Forbidden(_("Only this agency's admins and platform admins manage its settings."))
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if contact_email is not _UNSET:
+        agency.contact_email = (contact_email or "").strip()
+    if webhook_url is not _UNSET:
+        agency.webhook_url = (webhook_url or "").strip()
+    if webhook_secret is not _UNSET:
+        agency.webhook_secret = webhook_secret or ""
+    if webhook_enabled is not _UNSET:
+        agency.webhook_enabled = bool(webhook_enabled)
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_webhook_url(agency.webhook_url)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if agency.webhook_enabled and not agency.webhook_url:
+        errors.setdefault("webhook_url", []).append(_("An enabled webhook needs a URL."))
+    if agency.webhook_enabled and not agency.webhook_secret:
+        errors.setdefault("webhook_secret", []).append(_("An enabled webhook needs a secret to sign with."))
+    try:
+        agency.full_clean(exclude=["webhook_secret"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    agency.save()
+    # Never the secret itself: only whether one is set.
+    log.info(
+        "agency settings changed agency=%s webhook_enabled=%s secret_set=%s by=%s",
+        agency.code,
+        agency.webhook_enabled,
+        agency.has_webhook_secret,
+        by.pk,
+    )
+    return agency

@@ -1,0 +1,118 @@
+"""Matching on submit: normalised identifiers, looked up by index, one alert per pair."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases.alerts.models import Alert, Delivery
+from cases.matching.models import Match
+from cases.matching.services import match_seizure
+from cases.seizures.models import SeizureIdentifier
+from cases.seizures.validators import normalize_identifier
+
+pytestmark = pytest.mark.django_db
+
+
+def test_container_typed_differently_matches_across_agencies(record, kim, somchai):
+    thai = record(somchai, [("container", "CSQU 305438-3")])
+    korean = record(kim, [("container", "csqu3054383")])
+
+    match = Match.objects.get()
+    assert (match.kind, match.normalized) == ("container", "CSQU3054383")
+    assert {match.seizure_a_id, match.seizure_b_id} == {thai.pk, korean.pk}
+    assert match.seizure_a_id < match.seizure_b_id
+
+
+@pytest.mark.parametrize(
+    ("kind", "first", "second", "normalized"),
+    [
+        ("passport", "m 1234-5678", "M12345678", "M12345678"),
+        ("phone", "+66 81 234 5678", "0066812345678", "+66812345678"),
+        ("company", "Golden Star Co., Ltd.", "GOLDEN STAR LIMITED", "GOLDEN STAR"),
+    ],
+)
+def test_party_identifiers_match_after_normalisation(record, kim, somchai, kind, first, second, normalized):
+    record(somchai, [(kind, first)])
+    record(kim, [(kind, second)])
+
+    assert list(Match.objects.values_list("kind", "normalized")) == [(kind, normalized)]
+
+
+def test_same_agency_and_drafts_do_not_match(record, kim, park, somchai):
+    record(kim, [("container", "CSQU3054383")])
+    record(park, [("container", "CSQU3054383")])  # same agency
+    record(somchai, [("container", "CSQU3054383")], submit=False)  # draft
+
+    assert not Match.objects.exists()
+
+
+def test_one_alert_per_pair_however_many_identifiers_they_share(record, kim, somchai):
+    record(somchai, [("container", "CSQU3054383"), ("phone", "+66812345678"), ("passport", "M12345678")])
+    korean = record(kim, [("container", "CSQU3054383"), ("phone", "+66812345678"), ("passport", "M12345678")])
+
+    assert Match.objects.count() == 3
+    match_alerts = Alert.objects.filter(kind="match")
+    # Both agencies learn of it, once each.
+    assert sorted(Delivery.objects.filter(alert__in=match_alerts).values_list("agency__code", flat=True)) == [
+        "KCS",
+        "TCD",
+    ]
+
+    assert match_seizure(seizure=korean) == []  # running again finds nothing new
+    assert Alert.objects.filter(kind="match").count() == match_alerts.count()
+
+
+def test_a_new_identifier_on_a_known_pair_is_stored_without_a_second_alert(record, kim, somchai):
+    from cases.seizures.services import seizure_update
+
+    record(somchai, [("container", "CSQU3054383"), ("phone", "+66812345678")])
+    korean = record(kim, [("container", "CSQU3054383")])
+    alerts = Alert.objects.filter(kind="match").count()
+
+    seizure_update(
+        seizure=korean,
+        by=kim,
+        data={"identifiers": [{"kind": "container", "value": "CSQU3054383"}, {"kind": "phone", "value": "+66812345678"}]},
+    )
+
+    assert Match.objects.count() == 2
+    assert Alert.objects.filter(kind="match").count() == alerts
+
+
+def test_a_removed_identifier_unlinks_the_pair(record, kim, somchai):
+    from cases.seizures.services import seizure_update
+
+    record(somchai, [("container", "CSQU3054383")])
+    korean = record(kim, [("container", "CSQU3054383")])
+
+    seizure_update(seizure=korean, by=kim, data={"identifiers": [{"kind": "passport", "value": "M99999999"}]})
+
+    assert not Match.objects.exists()
+
+
+def test_identifiers_written_directly_with_normalize_identifier_match(kim, somchai):
+    from tests.factories import SeizureFactory, agency
+
+    thai = SeizureFactory(agency=agency("TCD"))
+    korean = SeizureFactory(agency=agency("KCS"))
+    for seizure, value in ((thai, "CSQU 305438-3"), (korean, "csqu3054383")):
+        SeizureIdentifier.objects.create(
+            seizure=seizure, kind="container", value=value, normalized=normalize_identifier("container", value)
+        )
+
+    new = match_seizure(seizure=korean)
+
+    assert [(m.seizure_a_id, m.seizure_b_id) for m in new] == [(thai.pk, korean.pk)]
+
+
+def test_lookup_is_one_query_whatever_the_number_of_identifiers(record, kim, somchai, django_assert_max_num_queries):
+    from tests.factories import SeizureFactory, agency
+
+    record(somchai, [("container", "CSQU3054383")])
+    korean = SeizureFactory(agency=agency("KCS"))
+    for n in range(20):
+        SeizureIdentifier.objects.create(seizure=korean, kind="passport", value=f"P{n:07d}", normalized=f"P{n:07d}")
+
+    # Queries: savepoint, own identifiers, stale delete (select + delete), one indexed lookup — no per-identifier query.
+    with django_assert_max_num_queries(8):
+        assert match_seizure(seizure=korean) == []
