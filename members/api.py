@@ -23,7 +23,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from crackdown.api.pagination import CursorPagination
-from crackdown.errors import Forbidden
 from members import selectors, services
 from members.forms import confirmed_totp_devices
 from members.models import Agency, Role, User
@@ -31,8 +30,8 @@ from members.views import lockout_response
 
 # --- Shared schema pieces ------------------------------------------------------------------
 
-DetailSerializer = inline_serializer("Detail", fields={"detail": serializers.CharField()})
-R400 = OpenApiResponse(description="Invalid input: {field: [messages]} or {detail}.")
+DetailSerializer = inline_serializer("MembersErrorDetail", fields={"detail": serializers.CharField()})
+R400 = OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input: {field: [messages]} or {detail}.")
 R401 = OpenApiResponse(DetailSerializer, description="No or bad token.")
 R403 = OpenApiResponse(DetailSerializer, description="Visible but not allowed.")
 R404 = OpenApiResponse(DetailSerializer, description="Absent or not visible to the caller.")
@@ -45,10 +44,6 @@ class CodeOrderedPagination(CursorPagination):
 
 class EmailOrderedPagination(CursorPagination):
     ordering = ("email",)
-
-
-def _forbidden(exc: Forbidden) -> Response:
-    return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
 
 
 # --- Authentication ------------------------------------------------------------------------
@@ -269,11 +264,8 @@ class AgencySettingsView(APIView):
         responses={200: AgencySettingsSerializer, 401: R401, 403: R403, 404: R404},
     )
     def get(self, request: Request, code: str) -> Response:
-        try:
-            agency = self._agency(request, code)
-        except Forbidden as exc:
-            return _forbidden(exc)
-        return Response(AgencySettingsSerializer(agency).data)
+        # Forbidden (another agency's settings) becomes 403 in crackdown.api.exceptions.
+        return Response(AgencySettingsSerializer(self._agency(request, code)).data)
 
     @extend_schema(
         operation_id="agencies_settings_partial_update",
@@ -282,10 +274,7 @@ class AgencySettingsView(APIView):
         responses={200: AgencySettingsSerializer, 400: R400, 401: R401, 403: R403, 404: R404},
     )
     def patch(self, request: Request, code: str) -> Response:
-        try:
-            agency = self._agency(request, code)
-        except Forbidden as exc:
-            return _forbidden(exc)
+        agency = self._agency(request, code)
         serializer = AgencySettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         agency = services.agency_settings_update(agency=agency, by=request.user, **serializer.validated_data)

@@ -5,12 +5,16 @@ Every page and API view starts from these: nothing else filters users by agency 
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
 from django.http import Http404
 from knox.models import AuthToken
 
 from crackdown.errors import Forbidden
 from members.models import Agency, Role, User
+
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,9}")
 
 
 def agencies_list() -> QuerySet[Agency]:
@@ -19,6 +23,9 @@ def agencies_list() -> QuerySet[Agency]:
 
 
 def get_agency(*, code: str) -> Agency:
+    # Anything that cannot be a code (e.g. a NUL byte from a fuzzer) is simply absent.
+    if not _CODE.fullmatch(code or ""):
+        raise Http404
     try:
         return Agency.objects.get(code=code)
     except Agency.DoesNotExist:

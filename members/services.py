@@ -136,9 +136,7 @@ def _require_platform_admin(by: User) -> None:
 
 
 @transaction.atomic
-def agency_create(
-    *, code: str, name: str, country: str, timezone: str, contact_email: str = "", by: User
-) -> Agency:
+def agency_create(*, code: str, name: str, country: str, timezone: str, contact_email: str = "", by: User) -> Agency:
     """Add a member agency (platform admins only), validated against the model's rules."""
     _require_platform_admin(by)
     agency = Agency(

@@ -106,6 +106,45 @@ def api_as():
     return make
 
 
+def mark_otp_verified(client, user) -> None:
+    """Give a signed-in test session its second factor, as the real verification page would."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_fully_signed_in(monkeypatch):
+    """`client.force_login(user)` stands for a complete sign-in, second factor included.
+
+    Tests of the second factor itself sign in through the real pages instead.
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_otp_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def totp_now(user) -> str:
+    """The current TOTP code of the user's confirmed device (what the authenticator app shows)."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).latest("id")
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):06d}"
+
+
 @pytest.fixture
 def client_as(client):
     """A page client signed in as the given user (session, CSRF enforced by Django)."""
@@ -183,6 +222,20 @@ def sign_in(live_server):
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if "/accounts/otp/setup/" in page.url:
+            # First sign-in of a role that needs a second factor: enrol like a user with an app.
+            from django_otp.oath import totp
+
+            key = bytes.fromhex(page.get_by_test_id("otp-secret").inner_text().strip())
+            page.get_by_label("Code").fill(f"{totp(key):06d}")
+            page.get_by_role("button", name="Confirm").click()
+            page.get_by_role("link", name="Continue").click()
+        elif "/accounts/otp/verify/" in page.url:
+            from members.models import User
+
+            page.get_by_label("Code").fill(totp_now(User.objects.get(email__iexact=email)))
+            page.get_by_role("button", name="Verify").click()
+        page.wait_for_url(lambda url: "/accounts/otp/" not in url)
         return page
 
     return do

@@ -10,14 +10,14 @@ from cases.alerts.selectors import deliveries_shown_to
 from cases.choices import MANUAL_ALERT_KINDS, Priority
 
 
-class UserRefSerializer(serializers.Serializer):
+class AlertUserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
 
 
 class DeliverySerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.code")
-    acknowledged_by = UserRefSerializer(allow_null=True)
+    acknowledged_by = AlertUserRefSerializer(allow_null=True)
 
     class Meta:
         model = Delivery

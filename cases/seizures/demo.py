@@ -1,5 +1,232 @@
-"""Demo seizures for `make run` (filled in by the seizure module)."""
+"""Demo seizures for `make run`: a few hundred realistic records across agencies, routes and years.
+
+Deterministic (fixed seed) and idempotent (a marker counter makes a second run create 0).
+Holds two stories the other pages show:
+- Korea 2023: seizures in KR total exactly 734 kg, 279 kg of them from ASEAN origins
+  (the origin-share statistic);
+- one container number seized by both Thai Customs and the Korea Customs Service
+  (the cross-agency match).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.choices import ParticipantStatus, SeizureStatus, Sharing
+from cases.seizures.bulk import SeizureMaker, Spec, bulk_write
+from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizurePerson
+from cases.seizures.validators import item_weight_kg, normalize_identifier
+from crackdown.models import Counter
+
+DEMO_MARKER = "demo:seizures"
+SEED = 20260101
+PER_AGENCY = 30
+SHARED_CONTAINER = "MSKU 604321-6"
+
+# (origin, transits, mode, [(drug, quantity, unit, description)], day of 2023, location)
+KOREA_2023 = [
+    (
+        "TH",
+        [],
+        "air_cargo",
+        [
+            ("methamphetamine", "100", "kg", "Crystal methamphetamine (ice)"),
+            ("ketamine", "20000", "g", "Ketamine powder"),
+        ],
+        35,
+        "Incheon International Airport",
+    ),
+    ("VN", [], "express_courier", [("methamphetamine", "84", "kg", "Crystalline powder")], 80, "Incheon Port"),
+    (
+        "MM",
+        ["TH"],
+        "sea_container",
+        [
+            ("methamphetamine", "45", "kg", "Crystal methamphetamine (ice)"),
+            ("methamphetamine", "5000", "tablet", "Methamphetamine tablets (yaba)"),
+        ],
+        140,
+        "Busan New Port",
+    ),
+    ("LA", ["TH"], "air_passenger", [("heroin", "30", "kg", "Heroin No. 4, blocks")], 201, "Gimhae Airport"),
+    ("CN", [], "sea_container", [("methamphetamine", "210", "kg", "Crystalline powder")], 97, "Pyeongtaek Port"),
+    (
+        "MX",
+        ["US"],
+        "express_courier",
+        [("cocaine", "95", "kg", "Cocaine hydrochloride, bricks")],
+        160,
+        "Incheon International Airport",
+    ),
+    ("CA", [], "postal", [("cannabis", "70", "kg", "Dried cannabis flower")], 233, "Incheon Port"),
+    (
+        "US",
+        [],
+        "air_cargo",
+        [("methamphetamine", "40", "kg", "Crystal methamphetamine (ice)")],
+        270,
+        "Incheon International Airport",
+    ),
+    (
+        "NL",
+        [],
+        "postal",
+        [("mdma", "39", "kg", "MDMA crystals"), ("mdma", "1000", "g", "MDMA crystals")],
+        301,
+        "Incheon International Airport",
+    ),
+]
+
+
+def _users(agencies):
+    from members.models import Role, User
+
+    reporters: dict[int, list] = {a.pk: [] for a in agencies}
+    verifiers: dict[int, list] = {a.pk: [] for a in agencies}
+    for user in User.objects.filter(agency__in=agencies, is_active=True).order_by("email"):
+        if user.role in (Role.OFFICER, Role.COORDINATOR):
+            reporters[user.agency_id].append(user)
+        if user.role == Role.COORDINATOR:
+            verifiers[user.agency_id].append(user)
+    return reporters, verifiers
+
+
+def _fixed(
+    agency,
+    reporter,
+    verifier,
+    *,
+    origin,
+    transits,
+    destination,
+    mode,
+    detection,
+    items,
+    at,
+    location,
+    identifiers=(),
+    concealment="",
+) -> Spec:
+    seizure = Seizure(
+        agency=agency,
+        status=SeizureStatus.VERIFIED,
+        reported_by=reporter,
+        verified_by=verifier,
+        occurred_at=at,
+        location=location,
+        country=agency.country,
+        transport_mode=mode,
+        detection_method=detection,
+        concealment=concealment,
+        origin_country=origin,
+        destination_country=destination,
+        transit_countries=list(transits),
+        sharing=Sharing.MEMBERS,
+    )
+    rows = [
+        SeizureItem(
+            drug=drug,
+            description=description,
+            quantity=Decimal(quantity),
+            unit=unit,
+            weight_kg=item_weight_kg(Decimal(quantity), unit),
+            position=i,
+        )
+        for i, (drug, quantity, unit, description) in enumerate(items)
+    ]
+    idents = [
+        SeizureIdentifier(kind=kind, value=value, normalized=normalize_identifier(kind, value), position=i)
+        for i, (kind, value) in enumerate(identifiers)
+    ]
+    persons = [SeizurePerson(role="consignee", nationality=destination, sex="m", birth_year=1979)]
+    return Spec(seizure=seizure, items=rows, identifiers=idents, persons=persons)
 
 
 def seed_seizures() -> int:
-    return 0
+    """Create the demo seizures once; returns how many were created (0 on a second run)."""
+    from cases.operations.models import Participation
+    from members.models import Agency
+
+    with transaction.atomic():
+        if Counter.objects.filter(name=DEMO_MARKER).exists():
+            return 0
+        Counter.objects.create(name=DEMO_MARKER, value=1)
+        agencies = list(Agency.objects.active().order_by("code"))
+        if not agencies:
+            return 0
+        by_code = {a.code: a for a in agencies}
+        reporters, verifiers = _users(agencies)
+        accepted: dict[int, list[int]] = {}
+        for agency_id, operation_id in (
+            Participation.objects.filter(status=ParticipantStatus.ACCEPTED)
+            .order_by("agency_id", "operation_id")
+            .values_list("agency_id", "operation_id")
+        ):
+            accepted.setdefault(agency_id, []).append(operation_id)
+        now = timezone.now() - dt.timedelta(hours=1)
+        maker = SeizureMaker(
+            agencies=agencies,
+            reporters=reporters,
+            verifiers=verifiers,
+            accepted_operations=accepted,
+            seed=SEED,
+            start=dt.datetime(2019, 1, 1, tzinfo=dt.UTC),
+            end=now,
+            avoid=("KR", 2023),
+        )
+        specs = [maker.make(agency) for agency in agencies for _ in range(PER_AGENCY)]
+
+        kcs, tcd = by_code.get("KCS"), by_code.get("TCD")
+        pair: list[Spec] = []
+        if kcs is not None:
+            reporter = (reporters[kcs.pk] or [None])[0]
+            verifier = (verifiers[kcs.pk] or [None])[0]
+            for origin, transits, mode, items, day, location in KOREA_2023:
+                at = dt.datetime(2023, 1, 1, 9, 30, tzinfo=dt.UTC) + dt.timedelta(days=day)
+                specs.append(
+                    _fixed(
+                        kcs,
+                        reporter,
+                        verifier,
+                        origin=origin,
+                        transits=transits,
+                        destination="KR",
+                        mode=mode,
+                        detection="xray",
+                        items=items,
+                        at=at,
+                        location=location,
+                    )
+                )
+        if kcs is not None and tcd is not None:
+            for agency, day, location, detection in (
+                (tcd, 72, "Laem Chabang Port", "risk_profiling"),
+                (kcs, 91, "Busan New Port", "intelligence"),
+            ):
+                pair.append(
+                    _fixed(
+                        agency,
+                        (reporters[agency.pk] or [None])[0],
+                        (verifiers[agency.pk] or [None])[0],
+                        origin="TH",
+                        transits=[],
+                        destination="KR",
+                        mode="sea_container",
+                        detection=detection,
+                        items=[("methamphetamine", "62.5", "kg", "Crystal methamphetamine (ice)")],
+                        at=dt.datetime(2025, 1, 1, 2, 0, tzinfo=dt.UTC) + dt.timedelta(days=day),
+                        location=location,
+                        identifiers=[("container", SHARED_CONTAINER), ("company", "Golden Lotus Trading Co., Ltd.")],
+                        concealment="Inside machine parts",
+                    )
+                )
+        created = bulk_write(specs + pair)
+        if pair:
+            from cases.matching.services import match_seizure
+
+            match_seizure(seizure=pair[-1].seizure)
+    return created

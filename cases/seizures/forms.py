@@ -56,12 +56,16 @@ class SeizureFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Seized in"), required=False)
     origin_country = forms.ChoiceField(label=_("Origin"), required=False)
     destination_country = forms.ChoiceField(label=_("Destination"), required=False)
+    transit_country = forms.ChoiceField(label=_("Transit"), required=False)
     transport_mode = forms.ChoiceField(label=_("Transport mode"), choices=_choices(TransportMode), required=False)
-    detection_method = forms.ChoiceField(
-        label=_("Detection method"), choices=_choices(DetectionMethod), required=False
+    detection_method = forms.ChoiceField(label=_("Detection method"), choices=_choices(DetectionMethod), required=False)
+    identifier = forms.CharField(
+        label=_("Identifier"), required=False, help_text=_("Container, waybill, IMO, flight, phone…")
     )
     status = forms.ChoiceField(label=_("Status"), choices=_choices(SeizureStatus), required=False)
-    operation = forms.ModelChoiceField(label=_("Joint operation"), queryset=JointOperation.objects.none(), required=False)
+    operation = forms.ModelChoiceField(
+        label=_("Joint operation"), queryset=JointOperation.objects.none(), required=False
+    )
     occurred_after = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -72,15 +76,9 @@ class SeizureFilterForm(forms.Form):
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = BLANK + [(a.code, a.code) for a in Agency.objects.active().only("code")]
-        for name in ("country", "origin_country", "destination_country"):
+        for name in ("country", "origin_country", "destination_country", "transit_country"):
             self.fields[name].choices = country_choices()
         self.fields["operation"].queryset = JointOperation.objects.visible_to(user).order_by("-starts_on")
-
-    def filters(self) -> dict[str, Any]:
-        """The non-empty filters, as seizure_list() takes them; {} when the form is invalid."""
-        if not self.is_valid():
-            return {}
-        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
 
 
 # --- Create / edit ---------------------------------------------------------------------------
@@ -133,8 +131,8 @@ class SeizureForm(forms.Form):
         ).exclude(status=OperationStatus.CANCELLED)
         # The seizure's current operation stays selectable even if it was cancelled since.
         self.fields["operation"].queryset = (
-            accepted | JointOperation.objects.filter(pk=current_operation_id)
-        ).distinct().order_by("-starts_on")
+            (accepted | JointOperation.objects.filter(pk=current_operation_id)).distinct().order_by("-starts_on")
+        )
         self.fields["shared_with"].queryset = Agency.objects.active().exclude(pk=user.agency_id)
         if amending:
             self.fields["amendment_reason"] = forms.CharField(

@@ -111,7 +111,10 @@ def test_bad_agency_input_is_refused_field_by_field(api_as, platform_admin, payl
 @pytest.mark.parametrize("persona", ["kim", "park", "lee"])
 def test_agency_users_cannot_add_or_change_agencies(request, api_as, persona):
     client = api_as(request.getfixturevalue(persona))
-    assert client.post(AGENCIES, {"code": "NEW", "name": "x", "country": "KR", "timezone": "Asia/Seoul"}).status_code == 403
+    assert (
+        client.post(AGENCIES, {"code": "NEW", "name": "x", "country": "KR", "timezone": "Asia/Seoul"}).status_code
+        == 403
+    )
     assert client.patch(f"{AGENCIES}TCD/", {"is_active": False}).status_code == 403
     assert Agency.objects.get(code="TCD").is_active
 
@@ -160,7 +163,9 @@ def test_platform_admin_manages_any_agencys_settings(api_as, platform_admin):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(("persona", "code", "expected"), [("kim", "KCS", 403), ("park", "KCS", 403), ("malee", "KCS", 403)])
+@pytest.mark.parametrize(
+    ("persona", "code", "expected"), [("kim", "KCS", 403), ("park", "KCS", 403), ("malee", "KCS", 403)]
+)
 def test_only_the_agencys_admin_reads_its_settings(request, api_as, persona, code, expected):
     client = api_as(request.getfixturevalue(persona))
     assert client.get(settings_url(code)).status_code == expected
@@ -215,7 +220,9 @@ def test_agency_admin_lists_only_own_agencys_users(api_as, lee, kim, park, somch
 
 
 @pytest.mark.parametrize("page_size", [1, 20])
-def test_user_list_query_count_does_not_grow_with_page_size(api_as, lee, kim, park, django_assert_num_queries, page_size):
+def test_user_list_query_count_does_not_grow_with_page_size(
+    api_as, lee, kim, park, django_assert_num_queries, page_size
+):
     from tests.factories import UserFactory
 
     UserFactory.create_batch(20)
@@ -230,7 +237,12 @@ def test_user_list_query_count_does_not_grow_with_page_size(api_as, lee, kim, pa
 def test_only_agency_admins_manage_users(request, api_as, persona, somchai):
     client = api_as(request.getfixturevalue(persona))
     assert client.get(USERS).status_code == 403
-    assert client.post(USERS, {"email": "x@kcs.test", "full_name": "X", "role": "officer", "password": "long-enough-pass-42"}).status_code == 403
+    assert (
+        client.post(
+            USERS, {"email": "x@kcs.test", "full_name": "X", "role": "officer", "password": "long-enough-pass-42"}
+        ).status_code
+        == 403
+    )
 
 
 def test_colleague_who_is_not_admin_gets_403_on_a_user(api_as, kim, park):
@@ -267,7 +279,13 @@ def test_agency_admin_creates_a_user_in_own_agency(api_as, lee):
 def test_agency_admin_cannot_create_a_user_in_another_agency(api_as, lee):
     response = api_as(lee).post(
         USERS,
-        {"email": "mole@kcs.test", "full_name": "Mole", "role": "officer", "password": "long-enough-pass-42", "agency": "TCD"},
+        {
+            "email": "mole@kcs.test",
+            "full_name": "Mole",
+            "role": "officer",
+            "password": "long-enough-pass-42",
+            "agency": "TCD",
+        },
     )
     assert response.status_code == 400
     assert "agency" in response.json()

@@ -154,7 +154,8 @@ def park_totp(park) -> TOTPDevice:
 
 
 def current_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift):0{device.digits}d}"
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+    return f"{code:0{device.digits}d}"
 
 
 def test_login_with_a_confirmed_totp_device_needs_the_code(park_totp):

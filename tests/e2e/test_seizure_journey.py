@@ -14,13 +14,15 @@ from playwright.sync_api import expect
 from members.models import Role
 from tests.factories import SeizureFactory, UserFactory, agency
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the live server needs committed rows, and the member agencies loaded
+# by a data migration must survive the flush between tests.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE_WIDTH = 390
 
 
 @pytest.fixture
-def people(transactional_db):
+def people():
     return {
         "kim": UserFactory(email="kim@kcs.test", full_name="Kim", agency=agency("KCS"), role=Role.OFFICER),
         "somchai": UserFactory(email="somchai@tcd.test", full_name="Somchai", agency=agency("TCD"), role=Role.OFFICER),

@@ -27,7 +27,12 @@ def test_coordinator_sees_own_agency_and_its_people(client_as, park, kim, somcha
 def test_agency_admin_adds_a_user_to_own_agency(client_as, lee):
     response = client_as(lee).post(
         reverse("members:user_add"),
-        {"email": "New.Officer@kcs.test", "full_name": "New Officer", "role": "officer", "password": "long-enough-pass-42"},
+        {
+            "email": "New.Officer@kcs.test",
+            "full_name": "New Officer",
+            "role": "officer",
+            "password": "long-enough-pass-42",
+        },
     )
     assert response.status_code == 302
     created = User.objects.get(email="new.officer@kcs.test")
@@ -133,7 +138,11 @@ def test_webhook_settings_are_saved_and_the_secret_is_never_shown(client_as, lee
     # A later save with the secret field left empty keeps the secret.
     client.post(
         reverse("members:agency_settings"),
-        {"contact_email": "ops2@kcs.test", "webhook_url": "https://hooks.kcs.example/crackdown", "webhook_enabled": "on"},
+        {
+            "contact_email": "ops2@kcs.test",
+            "webhook_url": "https://hooks.kcs.example/crackdown",
+            "webhook_enabled": "on",
+        },
     )
     kcs.refresh_from_db()
     assert kcs.webhook_secret == "s3cr3t-never-echoed"
@@ -143,7 +152,11 @@ def test_webhook_settings_are_saved_and_the_secret_is_never_shown(client_as, lee
 def test_secret_is_not_echoed_when_the_settings_form_is_refused(client_as, lee):
     response = client_as(lee).post(
         reverse("members:agency_settings"),
-        {"webhook_url": "http://insecure.example/hook", "webhook_secret": "s3cr3t-never-echoed", "webhook_enabled": "on"},
+        {
+            "webhook_url": "http://insecure.example/hook",
+            "webhook_secret": "s3cr3t-never-echoed",
+            "webhook_enabled": "on",
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -206,4 +219,6 @@ def test_agency_users_cannot_use_platform_pages(request, client_as, persona):
     user = request.getfixturevalue(persona)
     client = client_as(user)
     assert client.get(reverse("members:platform_agencies")).status_code == 403
-    assert client.post(reverse("members:platform_agency_active", args=["TCD"]), {"is_active": "false"}).status_code == 403
+    assert (
+        client.post(reverse("members:platform_agency_active", args=["TCD"]), {"is_active": "false"}).status_code == 403
+    )

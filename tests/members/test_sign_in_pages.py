@@ -103,7 +103,11 @@ def test_user_changes_own_password(client_as, kim):
     client = client_as(kim)
     response = client.post(
         reverse("members:password_change"),
-        {"old_password": "crackdown-demo", "new_password1": "a-much-longer-pass-9", "new_password2": "a-much-longer-pass-9"},
+        {
+            "old_password": "crackdown-demo",
+            "new_password1": "a-much-longer-pass-9",
+            "new_password2": "a-much-longer-pass-9",
+        },
     )
     assert response.status_code == 302
     kim.refresh_from_db()

@@ -18,6 +18,12 @@ from members.models import Role
 from tests.factories import UserFactory, agency
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Each test signs up seven personas; Argon2 at production cost would dominate the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def tan(db):
     """Singaporean coordinator: the observer."""

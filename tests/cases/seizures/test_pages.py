@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import Drug, Unit
-from cases.seizures.models import Seizure, SeizureAccess
+from cases.seizures.models import Seizure, SeizureAccess, SeizureIdentifier, SeizureTransit
 from tests.factories import SeizureFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,8 @@ def test_list_shows_own_drafts(client_as, kim, kcs):
         ({"agency": "TCD"}, {"heroin"}),
         ({"country": "TH"}, {"heroin"}),
         ({"q": "suitcase lining"}, {"heroin"}),
+        ({"transit_country": "LA"}, {"heroin"}),
+        ({"identifier": "csqu 305438-3"}, {"meth"}),
         ({"occurred_after": "2026-01-01", "occurred_before": "2026-01-31"}, {"heroin"}),
         ({}, {"heroin", "meth", "draft"}),
     ],
@@ -82,6 +84,10 @@ def test_list_filters(client_as, kim, kcs, tcd, params, expected):
         ),
         "draft": SeizureFactory(agency=kcs, status="draft", occurred_at=dt.datetime(2024, 3, 1, tzinfo=dt.UTC)),
     }
+    SeizureIdentifier.objects.create(
+        seizure=made["meth"], kind="container", value="CSQU3054383", normalized="CSQU3054383"
+    )
+    SeizureTransit.objects.create(seizure=made["heroin"], country="LA", position=0)
     response = client_as(kim).get(LIST, params)
     assert response.status_code == 200
     assert set(rows_of(response)) == {made[name].reference for name in expected}
@@ -300,4 +306,3 @@ def test_export_refuses_spreadsheet_formulas(client_as, kim, kcs):
     SeizureFactory(agency=kcs, location="=HYPERLINK(1)")
     body = b"".join(client_as(kim).get(reverse("seizures:export")).streaming_content).decode()
     assert "'=HYPERLINK(1)" in body
-

@@ -1,0 +1,84 @@
+"""Bulk-create realistic seizures for load tests: `manage.py generate_seizures --count 1000000`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from cases.choices import ParticipantStatus
+from cases.seizures.bulk import SeizureMaker, bulk_write
+
+
+class Command(BaseCommand):
+    help = (
+        "Bulk-create N realistic seizures (items, identifiers, persons, transits, history) across "
+        "all agencies over the last 8 years. Uses multi-row INSERTs in batches; not for production."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, required=True, help="How many seizures to create.")
+        parser.add_argument("--batch", type=int, default=5000, help="Seizures per transaction (default 5000).")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed (same seed, same data).")
+        parser.add_argument("--years", type=int, default=8, help="Spread over this many years up to now.")
+
+    def handle(self, *args, count: int, batch: int, seed: int, years: int, **options):
+        from cases.operations.models import Participation
+        from members.models import Agency, Role, User
+
+        if count < 1:
+            raise CommandError("--count must be at least 1.")
+        if not 1 <= batch <= 50000:
+            raise CommandError("--batch must be between 1 and 50000.")
+        agencies = list(Agency.objects.active().order_by("code"))
+        if not agencies:
+            raise CommandError("No active agency: run migrations first.")
+        reporters: dict[int, list] = {a.pk: [] for a in agencies}
+        verifiers: dict[int, list] = {a.pk: [] for a in agencies}
+        for user in User.objects.filter(agency__in=agencies, is_active=True).order_by("email"):
+            if user.role in (Role.OFFICER, Role.COORDINATOR):
+                reporters[user.agency_id].append(user)
+            if user.role == Role.COORDINATOR:
+                verifiers[user.agency_id].append(user)
+        accepted: dict[int, list[int]] = {}
+        for agency_id, operation_id in Participation.objects.filter(status=ParticipantStatus.ACCEPTED).values_list(
+            "agency_id", "operation_id"
+        ):
+            accepted.setdefault(agency_id, []).append(operation_id)
+
+        now = timezone.now() - dt.timedelta(minutes=5)
+        start = dt.datetime(now.year - years + 1, 1, 1, tzinfo=dt.UTC)
+        maker = SeizureMaker(
+            agencies=agencies,
+            reporters=reporters,
+            verifiers=verifiers,
+            accepted_operations=accepted,
+            seed=seed,
+            start=start,
+            end=now,
+        )
+        done = 0
+        began = time.monotonic()
+        while done < count:
+            size = min(batch, count - done)
+            done += bulk_write([maker.make() for _ in range(size)], now=now)
+            self._progress(done, count, began)
+        sys.stderr.write("\n")
+        elapsed = time.monotonic() - began
+        self.stdout.write(f"Created {done} seizures in {elapsed:.1f} s ({done / max(elapsed, 1e-9):,.0f}/s).")
+
+    @staticmethod
+    def _progress(done: int, total: int, began: float) -> None:
+        elapsed = max(time.monotonic() - began, 1e-9)
+        rate = done / elapsed
+        width = 30
+        filled = int(width * done / total)
+        eta = (total - done) / rate if rate else 0
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} "
+            f"{100 * done / total:5.1f}%  {rate:,.0f} rows/s  ETA {eta:,.0f} s "
+        )
+        sys.stderr.flush()
