@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AssignmentStatus, Drug, ParticipantRole, TransportMode
@@ -125,4 +126,4 @@ class LinkSeizureForm(forms.Form):
             .exclude(operation=operation)
             .order_by("-occurred_at", "-id")
         )
-        self.fields["seizure"].label_from_instance = lambda s: f"{s.reference} · {s.occurred_at:%Y-%m-%d}"
+        self.fields["seizure"].label_from_instance = lambda s: f"{s.reference} · {localtime(s.occurred_at):%Y-%m-%d}"

@@ -11,15 +11,14 @@ Holds two stories the other pages show:
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases.choices import ParticipantStatus, SeizureStatus, Sharing
-from cases.seizures.bulk import SeizureMaker, Spec, bulk_write
-from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizurePerson
-from cases.seizures.validators import item_weight_kg, normalize_identifier
+from cases.seizures.bulk import SeizureMaker, Spec, bulk_write, item_row
+from cases.seizures.models import Seizure
+from cases.seizures.validators import normalize_identifier
 from crackdown.models import Counter
 
 DEMO_MARKER = "demo:seizures"
@@ -82,68 +81,61 @@ KOREA_2023 = [
 ]
 
 
-def _users(agencies):
+def _users(agencies) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
     from members.models import Role, User
 
-    reporters: dict[int, list] = {a.pk: [] for a in agencies}
-    verifiers: dict[int, list] = {a.pk: [] for a in agencies}
-    for user in User.objects.filter(agency__in=agencies, is_active=True).order_by("email"):
-        if user.role in (Role.OFFICER, Role.COORDINATOR):
-            reporters[user.agency_id].append(user)
-        if user.role == Role.COORDINATOR:
-            verifiers[user.agency_id].append(user)
+    reporters: dict[int, list[int]] = {a.pk: [] for a in agencies}
+    verifiers: dict[int, list[int]] = {a.pk: [] for a in agencies}
+    users = User.objects.filter(agency__in=agencies, is_active=True).order_by("email")
+    for pk, agency_id, role in users.values_list("pk", "agency_id", "role"):
+        if role in (Role.OFFICER, Role.COORDINATOR):
+            reporters[agency_id].append(pk)
+        if role == Role.COORDINATOR:
+            verifiers[agency_id].append(pk)
     return reporters, verifiers
 
 
 def _fixed(
     agency,
-    reporter,
-    verifier,
+    reporter: int | None,
+    verifier: int | None,
     *,
-    origin,
-    transits,
-    destination,
-    mode,
-    detection,
-    items,
-    at,
-    location,
-    identifiers=(),
-    concealment="",
+    origin: str,
+    transits: list[str],
+    destination: str,
+    mode: str,
+    detection: str,
+    items: list[tuple],
+    at: dt.datetime,
+    location: str,
+    identifiers: tuple = (),
+    concealment: str = "",
 ) -> Spec:
-    seizure = Seizure(
-        agency=agency,
-        status=SeizureStatus.VERIFIED,
-        reported_by=reporter,
-        verified_by=verifier,
-        occurred_at=at,
-        location=location,
-        country=agency.country,
-        transport_mode=mode,
-        detection_method=detection,
-        concealment=concealment,
-        origin_country=origin,
-        destination_country=destination,
-        transit_countries=list(transits),
-        sharing=Sharing.MEMBERS,
+    seizure = {
+        "agency_id": agency.pk,
+        "agency_code": agency.code,
+        "status": SeizureStatus.VERIFIED,
+        "reported_by_id": reporter,
+        "verified_by_id": verifier,
+        "occurred_at": at,
+        "location": location,
+        "country": agency.country,
+        "transport_mode": mode,
+        "detection_method": detection,
+        "concealment": concealment,
+        "origin_country": origin,
+        "destination_country": destination,
+        "transit_countries": list(transits),
+        "operation_id": None,
+        "sharing": Sharing.MEMBERS,
+        "notes": "",
+    }
+    return Spec(
+        seizure=seizure,
+        items=[item_row(drug, description, quantity, unit) for drug, quantity, unit, description in items],
+        identifiers=[(kind, value, normalize_identifier(kind, value)) for kind, value in identifiers],
+        persons=[("consignee", destination, "m", 1979)],
     )
-    rows = [
-        SeizureItem(
-            drug=drug,
-            description=description,
-            quantity=Decimal(quantity),
-            unit=unit,
-            weight_kg=item_weight_kg(Decimal(quantity), unit),
-            position=i,
-        )
-        for i, (drug, quantity, unit, description) in enumerate(items)
-    ]
-    idents = [
-        SeizureIdentifier(kind=kind, value=value, normalized=normalize_identifier(kind, value), position=i)
-        for i, (kind, value) in enumerate(identifiers)
-    ]
-    persons = [SeizurePerson(role="consignee", nationality=destination, sex="m", birth_year=1979)]
-    return Spec(seizure=seizure, items=rows, identifiers=idents, persons=persons)
 
 
 def seed_seizures() -> int:
@@ -228,5 +220,5 @@ def seed_seizures() -> int:
         if pair:
             from cases.matching.services import match_seizure
 
-            match_seizure(seizure=pair[-1].seizure)
+            match_seizure(seizure=Seizure.objects.get(pk=pair[-1].pk))
     return created

@@ -10,10 +10,13 @@ a few dozen), never seizure rows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.utils import timezone
@@ -160,9 +163,7 @@ def origin_share(*, user, country: str, region: str) -> list[dict[str, Any]]:
     for row in rows:
         total, part = q3(row["total"]), q3(row["in_region"])
         share = (part / total).quantize(THREE, rounding=ROUND_HALF_UP) if total else None
-        result.append(
-            {"year": row["year"], "total_weight_kg": total, "region_weight_kg": part, "region_share": share}
-        )
+        result.append({"year": row["year"], "total_weight_kg": total, "region_weight_kg": part, "region_share": share})
     return result
 
 
@@ -193,14 +194,49 @@ MONTHS = 24
 TOP_ROUTES = 10
 
 
-def dashboard(
-    *, user, date_from: dt.date | None = None, date_to: dt.date | None = None, drug: str = ""
-) -> Dashboard:
-    """The home page's figures in seven queries, whatever the number of seizures.
+@contextmanager
+def _analytics_session() -> Iterator[None]:
+    """Run the dashboard's aggregates with PostgreSQL's JIT off and room to aggregate in memory.
+
+    Measured at 1,000,000 seizures: JIT compilation cost 0.3–3 s per aggregate, more than the
+    scan itself (these queries are planned fresh each time, so JIT never pays back); with the
+    default 4 MB work_mem the grouping of ~500,000 rows spilled to disk as an external merge
+    sort. SET LOCAL ends with the transaction, leaving the connection as it was. Other
+    databases run as they are.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
+def _sum_rows(rows, key: str) -> list[dict[str, Any]]:
+    """Fold aggregated cells into one row per `key` (cells are aggregates, never seizure rows)."""
+    folded: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        target = folded.setdefault(row[key], {"key": row[key], "seizures": 0, "weight_kg": ZERO})
+        target["seizures"] += row["seizures"]
+        target["weight_kg"] += row["weight_kg"] or ZERO
+        if key == "agency_code":
+            target["name"] = row["agency_name"]
+    result = sorted(folded.values(), key=lambda r: (-r["weight_kg"], -r["seizures"], r["key"] or ""))
+    for row in result:
+        row["weight_kg"] = q3(row["weight_kg"])
+    return result
+
+
+def dashboard(*, user, date_from: dt.date | None = None, date_to: dt.date | None = None, drug: str = "") -> Dashboard:
+    """The home page's figures in four aggregate queries, whatever the number of seizures.
 
     The headline compares this calendar month with the last (drug filter applied, period
     not); every breakdown covers the period, by default the last 24 months (a bounded range on
-    the `occurred_at` index rather than all history).
+    the `occurred_at` index rather than all history). Month, transport mode and agency come
+    from one query grouped by all three: each seizure falls in exactly one cell, so the cells
+    add up to exact totals, and the database scans the period once instead of four times.
     """
     today = timezone.localdate()
     this_start, last_start = month_start(today), month_start(today, 1)
@@ -209,26 +245,41 @@ def dashboard(
     if date_to:
         filters["occurred_before"] = date_to
 
-    # 1. Headline: two months on the occurred_at index, conditional aggregation.
-    head = scope(user, {"drug": drug, "occurred_after": last_start})
-    this_q = Q(occurred_at__gte=_start_of_day(this_start))
-    figures = head.seizures.aggregate(
-        this_seizures=head.count_if(this_q),
-        this_kg=head.weight_if(this_q),
-        last_seizures=head.count_if(~this_q),
-        last_kg=head.weight_if(~this_q),
-    )
+    with _analytics_session():
+        # 1. Headline: two months on the occurred_at index, conditional aggregation.
+        head = scope(user, {"drug": drug, "occurred_after": last_start})
+        this_q = Q(occurred_at__gte=_start_of_day(this_start))
+        figures = head.seizures.aggregate(
+            this_seizures=head.count_if(this_q),
+            this_kg=head.weight_if(this_q),
+            last_seizures=head.count_if(~this_q),
+            last_kg=head.weight_if(~this_q),
+        )
+        s = scope(user, filters)
+        # 2. Month × transport mode × agency cells (at most a few thousand aggregated rows).
+        cells = list(
+            s.seizures.values(
+                month=TruncMonth("occurred_at"),
+                mode=F("transport_mode"),
+                agency_code=F("agency__code"),
+                agency_name=F("agency__name"),
+            )
+            .annotate(seizures=s.count, weight_kg=s.weight)
+            .order_by()
+        )
+        # 3. By drug (item weights).
+        drugs = by_drug(s)
+        # 4. Top routes: origin → transits → destination, heaviest first.
+        route_rows = list(
+            s.seizures.values("origin_country", "transit_countries", "destination_country")
+            .annotate(seizures=s.count, weight_kg=s.weight)
+            .order_by("-weight_kg", "-seizures")[:TOP_ROUTES]
+        )
 
-    s = scope(user, filters)
-    # 2. Totals over the period.
-    totals = s.seizures.aggregate(seizures=s.count, weight_kg=s.weight)
-    # 3. By month (zero months filled in below, from at most a few dozen aggregated rows).
-    monthly = {
-        row["key"].date() if isinstance(row["key"], dt.datetime) else row["key"]: row
-        for row in s.seizures.values(key=TruncMonth("occurred_at"))
-        .annotate(seizures=s.count, weight_kg=s.weight)
-        .order_by("key")
-    }
+    for cell in cells:
+        month = cell["month"]
+        cell["month"] = month.date() if isinstance(month, dt.datetime) else month
+    monthly = {row["key"]: row for row in _sum_rows(cells, "month")}
     end = date_to or today
     months, cursor = [], month_start(period_start)
     while cursor <= end and len(months) < 240:
@@ -237,21 +288,7 @@ def dashboard(
             {"key": cursor.strftime("%Y-%m"), "seizures": row.get("seizures", 0), "weight_kg": q3(row.get("weight_kg"))}
         )
         cursor = month_start(cursor, -1)
-    # 4. By drug; 5. by transport mode; 6. by agency.
-    drugs = by_drug(s)
-    modes = [
-        {"key": row["key"], "seizures": row["seizures"], "weight_kg": q3(row["weight_kg"])}
-        for row in s.seizures.values(key=F("transport_mode"))
-        .annotate(seizures=s.count, weight_kg=s.weight)
-        .order_by("-weight_kg", "-seizures", "key")
-    ]
-    agencies = [
-        {"key": row["key"], "name": row["name"], "seizures": row["seizures"], "weight_kg": q3(row["weight_kg"])}
-        for row in s.seizures.values(key=F("agency__code"), name=F("agency__name"))
-        .annotate(seizures=s.count, weight_kg=s.weight)
-        .order_by("-weight_kg", "-seizures", "key")
-    ]
-    # 7. Top routes: origin → transits → destination, heaviest first.
+    modes = _sum_rows(cells, "mode")
     routes = [
         {
             "origin": row["origin_country"] or None,
@@ -260,9 +297,7 @@ def dashboard(
             "seizures": row["seizures"],
             "weight_kg": q3(row["weight_kg"]),
         }
-        for row in s.seizures.values("origin_country", "transit_countries", "destination_country")
-        .annotate(seizures=s.count, weight_kg=s.weight)
-        .order_by("-weight_kg", "-seizures")[:TOP_ROUTES]
+        for row in route_rows
     ]
     for route in routes:
         route["label"] = " → ".join([route["origin"] or "?", *route["transit"], route["destination"] or "?"])
@@ -272,10 +307,13 @@ def dashboard(
         last_month={"seizures": figures["last_seizures"], "weight_kg": q3(figures["last_kg"])},
         period_start=period_start,
         period_end=date_to,
-        totals={"seizures": totals["seizures"], "weight_kg": q3(totals["weight_kg"])},
+        totals={
+            "seizures": sum(m["seizures"] for m in modes),
+            "weight_kg": q3(sum((m["weight_kg"] for m in modes), ZERO)),
+        },
         by_drug=drugs,
         by_month=months,
         by_transport_mode=modes,
         top_routes=routes,
-        by_agency=agencies,
+        by_agency=_sum_rows(cells, "agency_code"),
     )

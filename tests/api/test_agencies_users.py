@@ -109,7 +109,7 @@ def test_bad_agency_input_is_refused_field_by_field(api_as, platform_admin, payl
 
 
 @pytest.mark.parametrize("persona", ["kim", "park", "lee"])
-def test_agency_users_cannot_add_or_change_agencies(request, api_as, persona):
+def test_agency_users_cannot_add_or_change_agencies(db, request, api_as, persona):
     client = api_as(request.getfixturevalue(persona))
     assert (
         client.post(AGENCIES, {"code": "NEW", "name": "x", "country": "KR", "timezone": "Asia/Seoul"}).status_code
@@ -166,7 +166,7 @@ def test_platform_admin_manages_any_agencys_settings(api_as, platform_admin):
 @pytest.mark.parametrize(
     ("persona", "code", "expected"), [("kim", "KCS", 403), ("park", "KCS", 403), ("malee", "KCS", 403)]
 )
-def test_only_the_agencys_admin_reads_its_settings(request, api_as, persona, code, expected):
+def test_only_the_agencys_admin_reads_its_settings(db, request, api_as, persona, code, expected):
     client = api_as(request.getfixturevalue(persona))
     assert client.get(settings_url(code)).status_code == expected
     assert client.patch(settings_url(code), {"contact_email": "evil@x.test"}).status_code == expected
@@ -234,7 +234,7 @@ def test_user_list_query_count_does_not_grow_with_page_size(
 
 
 @pytest.mark.parametrize("persona", ["kim", "park", "platform_admin"])
-def test_only_agency_admins_manage_users(request, api_as, persona, somchai):
+def test_only_agency_admins_manage_users(db, request, api_as, persona, somchai):
     client = api_as(request.getfixturevalue(persona))
     assert client.get(USERS).status_code == 403
     assert (

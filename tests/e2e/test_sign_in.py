@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import pytest
 
+from members.models import Agency
+from members.reference import load_agencies
 from tests.factories import UserFactory, agency
 
-# serialized_rollback: the live server needs committed rows, and the member agencies loaded
-# by the data migration must be back for the tests that run after this one.
+# The live server needs committed rows, hence a transactional database. serialized_rollback is
+# kept but not relied on: once Playwright's event loop runs in this thread, Django hands out a
+# fresh connection object without the serialized contents, so after an earlier browser test
+# the rollback restores nothing. The member agencies are therefore loaded again (idempotent).
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_kcs_coordinator_signs_in_and_sees_the_agency_page(page, live_server, sign_in):
-    UserFactory(email="coordinator@kcs.example", full_name="KCS Coordinator", agency=agency("KCS"), role="coordinator")
+@pytest.fixture
+def kcs_coordinator(live_server):
+    load_agencies(Agency)
+    return UserFactory(
+        email="coordinator@kcs.example", full_name="KCS Coordinator", agency=agency("KCS"), role="coordinator"
+    )
+
+
+def test_kcs_coordinator_signs_in_and_sees_the_agency_page(page, live_server, sign_in, kcs_coordinator):
     sign_in(page, "coordinator@kcs.example", "crackdown-demo")
     page.get_by_role("link", name="My agency").click()
     page.wait_for_url(f"{live_server.url}/accounts/agency/")
@@ -25,8 +36,7 @@ def test_kcs_coordinator_signs_in_and_sees_the_agency_page(page, live_server, si
     assert "/accounts/login/" in page.url
 
 
-def test_wrong_password_keeps_the_user_on_the_sign_in_page(page, live_server):
-    UserFactory(email="coordinator@kcs.example", agency=agency("KCS"), role="coordinator")
+def test_wrong_password_keeps_the_user_on_the_sign_in_page(page, live_server, kcs_coordinator):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("E-mail").fill("coordinator@kcs.example")
     page.get_by_label("Password").fill("not-the-password")

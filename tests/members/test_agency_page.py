@@ -215,7 +215,7 @@ def test_platform_admin_deactivates_an_agency_and_its_users_are_signed_out(clien
 
 
 @pytest.mark.parametrize("persona", ["kim", "lee"])
-def test_agency_users_cannot_use_platform_pages(request, client_as, persona):
+def test_agency_users_cannot_use_platform_pages(db, request, client_as, persona):
     user = request.getfixturevalue(persona)
     client = client_as(user)
     assert client.get(reverse("members:platform_agencies")).status_code == 403

@@ -39,7 +39,9 @@ def lookout(by, recipients=("TCD",)):
 def test_submitted_seizure_reaches_exactly_the_agencies_on_its_route(celery_worker, kim, receiver):
     for code in ("TCD", "LCD", "BOC", "SC"):
         use_webhook(agency(code), receiver)
-    seizure = SeizureFactory(agency=agency("KCS"), origin_country="LA", transit_countries=["TH"], destination_country="KR")
+    seizure = SeizureFactory(
+        agency=agency("KCS"), origin_country="LA", transit_countries=["TH"], destination_country="KR"
+    )
     with transaction.atomic():
         alert = alert_seizure_submitted(seizure=seizure, by=kim)
 

@@ -63,9 +63,7 @@ def test_kinds_not_chosen_stay_in_app(kim, thai_mailbox):
 
 
 def test_seizure_notices_by_email_only_for_the_chosen_drugs_and_modes(kim, thai_mailbox):
-    AlertPreference.objects.create(
-        agency=thai_mailbox, email_drugs=["heroin"], email_transport_modes=["sea_container"]
-    )
+    AlertPreference.objects.create(agency=thai_mailbox, email_drugs=["heroin"], email_transport_modes=["sea_container"])
     meth = SeizureFactory(origin_country="TH")
     heroin_by_air = SeizureFactory(
         origin_country="TH", transport_mode="air_cargo", items=[("heroin", Decimal("2"), "kg")]

@@ -48,7 +48,7 @@ def test_recipient_opens_and_acknowledges_with_an_outcome(client_as, kim, somcha
     alert = lookout(kim)
     client = client_as(somchai)
     page = client.get(f"/alerts/{alert.pk}/").content.decode()
-    assert 'action="/alerts/%d/acknowledge/"' % alert.pk in page
+    assert f'action="/alerts/{alert.pk}/acknowledge/"' in page
     response = client.post(f"/alerts/{alert.pk}/acknowledge/", {"outcome": "Container held at Laem Chabang"})
     assert response.status_code == 302
     delivery = Delivery.objects.get(alert=alert)

@@ -85,7 +85,9 @@ def assignment(operation, park):
 def test_api_permission_matrix(api_as, personas, operation, assignment, persona, name, method, path, payload, expected):
     client = api_as(personas[persona])
     url = path.format(op=operation.pk, assignment=assignment.pk)
-    response = getattr(client, method)(url, payload, format="json") if payload is not None else getattr(client, method)(url)
+    response = (
+        getattr(client, method)(url, payload, format="json") if payload is not None else getattr(client, method)(url)
+    )
     assert response.status_code == expected[persona], response.content[:300]
 
 
@@ -118,7 +120,13 @@ PAGES = [
     ("report_csv", "get", "/operations/{op}/report.csv", None, row(200, 200, 200, 200, 200, 403, 404)),
     ("activate", "post", "/operations/{op}/activate/", {}, row(302, 403, 403, 403, 403, 403, 404)),
     ("close", "post", "/operations/{op}/close/", {}, row(409, 403, 403, 403, 403, 403, 404)),
-    ("invite", "post", "/operations/{op}/invite/", {"agencies": "x", "role": "participant"}, row(302, 403, 403, 403, 403, 403, 404)),
+    (
+        "invite",
+        "post",
+        "/operations/{op}/invite/",
+        {"agencies": "x", "role": "participant"},
+        row(302, 403, 403, 403, 403, 403, 404),
+    ),
     ("respond", "post", "/operations/{op}/respond/", {"accept": "1"}, row(409, 403, 409, 403, 409, 302, 404)),
     ("assign", "post", "/operations/{op}/assignments/", {"title": "x"}, row(302, 403, 403, 403, 403, 403, 404)),
     ("post_message", "post", "/operations/{op}/messages/", {"body": "hi"}, row(302, 302, 302, 302, 302, 403, 404)),
@@ -134,7 +142,9 @@ PAGES = [
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("name", "method", "path", "payload", "expected"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_permission_matrix(client, personas, operation, assignment, persona, name, method, path, payload, expected):
+def test_page_permission_matrix(
+    client, personas, operation, assignment, persona, name, method, path, payload, expected
+):
     client.force_login(personas[persona])
     url = path.format(op=operation.pk, assignment=assignment.pk)
     response = client.post(url, payload) if method == "post" else client.get(url)

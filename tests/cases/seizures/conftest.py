@@ -52,7 +52,10 @@ def make_operation(*, lead: str, accepted=(), invited=(), status=OperationStatus
     )
     for code in accepted:
         Participation.objects.create(
-            operation=operation, agency=agency(code), role=ParticipantRole.PARTICIPANT, status=ParticipantStatus.ACCEPTED
+            operation=operation,
+            agency=agency(code),
+            role=ParticipantRole.PARTICIPANT,
+            status=ParticipantStatus.ACCEPTED,
         )
     for code in invited:
         Participation.objects.create(

@@ -36,7 +36,12 @@ RELATIONS = {
     "partner_draft": ("TCD", "draft", Sharing.MEMBERS, {}, ["TCD"]),
     "outsider_operation": ("BOC", "submitted", Sharing.OPERATION, {"TCD": "accepted"}, ["TCD"]),
 }
-VISIBLE_TO_PARTNER = {"partner_members", "partner_verified_members", "partner_operation_accepted", "partner_shared_with"}
+VISIBLE_TO_PARTNER = {
+    "partner_members",
+    "partner_verified_members",
+    "partner_operation_accepted",
+    "partner_shared_with",
+}
 ROLES = (Role.OFFICER, Role.COORDINATOR, Role.AGENCY_ADMIN)
 
 

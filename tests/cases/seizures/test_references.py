@@ -14,7 +14,8 @@ from cases.seizures.services import seizure_create
 from tests.cases.seizures.conftest import seizure_payload
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test must restore the agencies loaded by migration.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_creates_get_distinct_consecutive_references(kim):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")

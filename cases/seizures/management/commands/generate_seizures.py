@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -36,13 +35,14 @@ class Command(BaseCommand):
         agencies = list(Agency.objects.active().order_by("code"))
         if not agencies:
             raise CommandError("No active agency: run migrations first.")
-        reporters: dict[int, list] = {a.pk: [] for a in agencies}
-        verifiers: dict[int, list] = {a.pk: [] for a in agencies}
-        for user in User.objects.filter(agency__in=agencies, is_active=True).order_by("email"):
-            if user.role in (Role.OFFICER, Role.COORDINATOR):
-                reporters[user.agency_id].append(user)
-            if user.role == Role.COORDINATOR:
-                verifiers[user.agency_id].append(user)
+        reporters: dict[int, list[int]] = {a.pk: [] for a in agencies}
+        verifiers: dict[int, list[int]] = {a.pk: [] for a in agencies}
+        users = User.objects.filter(agency__in=agencies, is_active=True).order_by("email")
+        for pk, agency_id, role in users.values_list("pk", "agency_id", "role"):
+            if role in (Role.OFFICER, Role.COORDINATOR):
+                reporters[agency_id].append(pk)
+            if role == Role.COORDINATOR:
+                verifiers[agency_id].append(pk)
         accepted: dict[int, list[int]] = {}
         for agency_id, operation_id in Participation.objects.filter(status=ParticipantStatus.ACCEPTED).values_list(
             "agency_id", "operation_id"
@@ -66,19 +66,19 @@ class Command(BaseCommand):
             size = min(batch, count - done)
             done += bulk_write([maker.make() for _ in range(size)], now=now)
             self._progress(done, count, began)
-        sys.stderr.write("\n")
+        self.stderr.write("")
         elapsed = time.monotonic() - began
         self.stdout.write(f"Created {done} seizures in {elapsed:.1f} s ({done / max(elapsed, 1e-9):,.0f}/s).")
 
-    @staticmethod
-    def _progress(done: int, total: int, began: float) -> None:
+    def _progress(self, done: int, total: int, began: float) -> None:
         elapsed = max(time.monotonic() - began, 1e-9)
         rate = done / elapsed
         width = 30
         filled = int(width * done / total)
         eta = (total - done) / rate if rate else 0
-        sys.stderr.write(
+        self.stderr.write(
             f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} "
-            f"{100 * done / total:5.1f}%  {rate:,.0f} rows/s  ETA {eta:,.0f} s "
+            f"{100 * done / total:5.1f}%  {rate:,.0f} rows/s  ETA {eta:,.0f} s ",
+            ending="",
         )
-        sys.stderr.flush()
+        self.stderr.flush()
