@@ -123,6 +123,15 @@ SELECT json_build_object(
 """
 
 
+# Matching's index lookup: other agencies' shared seizures carrying the same identifier.
+MATCH_SQL = """
+SELECT d.seizure_id, d.kind, d.normalized
+FROM seizures_seizureidentifier d JOIN seizures_seizure s ON s.id = d.seizure_id
+WHERE d.kind = %(kind)s AND d.normalized = %(normalized)s
+  AND s.status IN ('submitted', 'verified') AND s.agency_id <> %(agency)s
+"""
+
+
 def _month_start(day: date, back: int = 0) -> date:
     index = day.year * 12 + day.month - 1 - back
     return date(index // 12, index % 12 + 1, 1)

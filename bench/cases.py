@@ -106,6 +106,7 @@ class Timing:
     queries: list[int]
     last_sql: list[str]
     last: Any
+    cpu_ms: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -131,18 +132,20 @@ def measure(fn: Callable[[int], Any], *, warmup: int, repeats: int) -> Timing:
     """Call fn(i) warmup times untimed, then repeats times, timing each call and counting its queries."""
     for i in range(warmup):
         fn(i)
-    times, queries, last, last_sql = [], [], None, []
+    times, queries, last, last_sql, cpu = [], [], None, [], []
     for i in range(repeats):
         # DEBUG's query log is a deque of 9,000: once full, CaptureQueriesContext counts nothing.
         reset_queries()
         with CaptureQueriesContext(connection) as ctx:
+            cpu_start = time.process_time()
             start = time.perf_counter()
             last = fn(warmup + i)
             elapsed = (time.perf_counter() - start) * 1000
+            cpu.append((time.process_time() - cpu_start) * 1000)
         times.append(elapsed)
         queries.append(len(ctx.captured_queries))
         last_sql = [q["sql"] for q in ctx.captured_queries]
-    return Timing(times, queries, last_sql, last)
+    return Timing(times, queries, last_sql, last, cpu)
 
 
 def expect(response, status: int = 200):
@@ -167,7 +170,7 @@ def require_module(name: str):
 
 
 def result_from(name: str, group: str, timing: Timing, **kwargs: Any) -> CaseResult:
-    return CaseResult(
+    result = CaseResult(
         name=name,
         group=group,
         median_ms=timing.median,
@@ -176,18 +179,24 @@ def result_from(name: str, group: str, timing: Timing, **kwargs: Any) -> CaseRes
         queries=timing.queries,
         **kwargs,
     )
+    # Python CPU time of this process: what the framework costs whatever else the machine runs.
+    result.extra["python_cpu_median_ms"] = round(statistics.median(timing.cpu_ms), 2) if timing.cpu_ms else None
+    return result
 
 
-def judge(result: CaseResult, *, p95_max: float | None = None, ratio_max: float | None = None) -> CaseResult:
+def judge(
+    result: CaseResult, *, p95_max: float | None = None, ratio_max: float | None = None, constant: bool = True
+) -> CaseResult:
     """Set target and pass/fail: p95 under the budget, ratio under its bound, queries constant."""
-    parts, ok = [], result.queries_constant
+    parts, ok = [], result.queries_constant or not constant
     if p95_max is not None:
         parts.append(f"p95 ≤ {p95_max:g} ms")
         ok = ok and result.p95_ms is not None and result.p95_ms <= p95_max
     if ratio_max is not None:
         parts.append(f"≤ {ratio_max:g}× baseline")
         ok = ok and result.ratio is not None and result.ratio <= ratio_max
-    parts.append("queries constant")
+    if constant:
+        parts.append("queries constant")
     result.target = ", ".join(parts)
     result.passed = ok
     return result
@@ -296,7 +305,7 @@ def case_list(b: Bench) -> list[CaseResult]:
             result.baseline_p95_ms = percentile(base.times_ms, 95)
             result.ratio = result.p95_ms / result.baseline_p95_ms if result.baseline_p95_ms else None
             same = _ids(results) == [row["id"] for row in base.rows]
-            result.extra = {
+            result.extra |= {
                 "url": url,
                 "rows": len(results),
                 "baseline_same_rows": same,
@@ -401,7 +410,7 @@ def case_create_submit(b: Bench) -> list[CaseResult]:
 
     timing = measure(create_and_submit, warmup=b.warmup, repeats=b.repeats)
     result = result_from("create + submit (2 requests)", "write", timing)
-    result.extra = {"query_summary": summarize(timing.last_sql)}
+    result.extra["query_summary"] = summarize(timing.last_sql)
     result.target = "queries constant"
     result.passed = result.queries_constant
     return [result]
@@ -427,7 +436,7 @@ def case_dashboard(b: Bench) -> list[CaseResult]:
         if sql.lstrip().upper().startswith(("SELECT", "WITH")) and "seizures_" in sql:
             plans.append({"sql": sql, "plan": explain(sql)})
     b.explain["dashboard"] = plans
-    result.extra = {"bytes": len(content)}
+    result.extra["bytes"] = len(content)
     out = [judge(result, p95_max=300)]
     # The same figures without the page (bench/stats.py): how much is SQL, how much rendering.
     try:
@@ -455,7 +464,7 @@ def case_origin_share(b: Bench) -> list[CaseResult]:
     require_url(ORIGIN_SHARE_URL)
     timing = measure(lambda i: expect(b.api.get(ORIGIN_SHARE_URL)), warmup=b.warmup, repeats=b.repeats)
     result = result_from("origin share KR←ASEAN", "stats", timing)
-    result.extra = {"rows": len(timing.last.json().get("rows", []))}
+    result.extra["rows"] = len(timing.last.json().get("rows", []))
     b.explain["origin_share"] = [
         {"sql": sql, "plan": explain(sql)} for sql in timing.last_sql if "seizures_" in sql and "SELECT" in sql
     ]
@@ -463,6 +472,10 @@ def case_origin_share(b: Bench) -> list[CaseResult]:
 
 
 # --- matching -------------------------------------------------------------------------------
+
+
+# Identifiers of one consignment (a phone or a company recurs across hundreds of seizures).
+CONVEYANCE_KINDS = ("container", "bill_of_lading", "air_waybill", "parcel_tracking")
 
 
 def _foreign_identifiers(b: Bench, n: int) -> list[list[dict[str, str]]]:
@@ -480,13 +493,14 @@ def _foreign_identifiers(b: Bench, n: int) -> list[list[dict[str, str]]]:
         row = (
             SeizureIdentifier.objects.filter(id__gte=rng.randint(bounds["lo"], bounds["hi"]))
             .exclude(seizure__agency_id=b.agency_id)
-            .filter(seizure__status__in=("submitted", "verified"))
+            .filter(seizure__status__in=("submitted", "verified"), kind__in=CONVEYANCE_KINDS)
             .order_by("id")
-            .values("kind", "value")
+            .values("kind", "value", "normalized")
             .first()
         )
         if row:
-            sets.append([row])
+            sets.append([{"kind": row["kind"], "value": row["value"]}])
+            b.shared.setdefault("match_keys", []).append((row["kind"], row["normalized"]))
         if len(sets) == n:
             break
     return sets
@@ -518,13 +532,24 @@ def case_matching(b: Bench) -> list[CaseResult]:
 
     timing = measure(match, warmup=b.warmup, repeats=b.repeats)
     result = result_from("match_seizure (new seizure)", "matching", timing)
-    result.extra = {"matches_found": matched[b.warmup :]}
+    result.extra |= {"matches_found": matched[b.warmup :], "query_summary": summarize(timing.last_sql)}
+    keys = b.shared.get("match_keys", [])[b.warmup : b.warmup + b.repeats]
+    if keys:
+        base = b.base.time_many(
+            bl.MATCH_SQL, [{"kind": k, "normalized": n, "agency": b.agency_id} for k, n in keys], warmup=b.warmup
+        )
+        result.baseline_p95_ms = percentile(base.times_ms, 95)
+        result.ratio = result.p95_ms / result.baseline_p95_ms
+    result.note = (
+        f"{sum(result.extra['matches_found'])} matches over {b.repeats} seizures; queries grow with the "
+        "matches found (a Match row and an alert per new pair)"
+    )
     if not any(matched):
         result.note = "no match found: is match_seizure implemented?"
     lookups = [sql for sql in timing.last_sql if "seizures_seizureidentifier" in sql and sql.startswith("SELECT")]
     if lookups:
         b.explain["matching"] = [{"sql": sql, "plan": explain(sql)} for sql in lookups[:2]]
-    return [judge(result, p95_max=10)]
+    return [judge(result, p95_max=10, constant=False)]
 
 
 # --- operation report -----------------------------------------------------------------------
@@ -574,7 +599,7 @@ def case_operation_report(b: Bench) -> list[CaseResult]:
     url = f"/api/v1/operations/{operation_id}/report/"
     timing = measure(lambda i: expect(b.api.get(url)), warmup=b.warmup, repeats=b.repeats)
     result = result_from("operation report", "operations", timing)
-    result.extra = {"operation": operation_id, "seizures": timing.last.json().get("totals", {}).get("seizures")}
+    result.extra |= {"operation": operation_id, "seizures": timing.last.json().get("totals", {}).get("seizures")}
     return [judge(result, p95_max=300)]
 
 

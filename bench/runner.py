@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import override_settings
 
 from bench import baseline as bl
 from bench.cases import CASES, Bench, CaseFailed, CaseResult, NotAvailable
@@ -79,7 +80,9 @@ def ensure_seizures(count: int, *, skip: bool) -> dict[str, Any]:
         say(f"{have:,} seizures in the database: generating {missing:,} more (generate_seizures)")
         start = time.perf_counter()
         try:
-            call_command("generate_seizures", count=missing, stdout=sys.stdout)
+            # DEBUG (on for the bench's demo users) would format and keep every bulk INSERT.
+            with override_settings(DEBUG=False):
+                call_command("generate_seizures", count=missing, stdout=sys.stdout)
         except Exception as exc:  # the generator is another module's: say what went wrong, go on
             say(f"generate_seizures failed: {exc!r}")
             info["generate_error"] = repr(exc)
@@ -210,7 +213,11 @@ def _ms(value: float | None) -> str:
 def one_line(r: CaseResult) -> str:
     if r.status != "ok":
         return f"{r.name}: {r.status} ({r.note})"
-    return f"{r.name}: median {_ms(r.median_ms)} ms, p95 {_ms(r.p95_ms)} ms, {r.queries_label} queries {r.note}"
+    cpu = r.extra.get("python_cpu_median_ms")
+    cpu_part = f", Python CPU {cpu:.1f} ms" if cpu is not None else ""
+    return (
+        f"{r.name}: median {_ms(r.median_ms)} ms, p95 {_ms(r.p95_ms)} ms{cpu_part}, {r.queries_label} queries {r.note}"
+    )
 
 
 def table(results: list[CaseResult]) -> list[list[str]]:
@@ -275,6 +282,7 @@ def run(args: argparse.Namespace) -> int:
     say("data shape")
     shape = data_shape(b.officer)
     say(json.dumps(shape))
+    host = machine()
     try:
         results = run_cases(b, only)
     finally:
@@ -282,13 +290,14 @@ def run(args: argparse.Namespace) -> int:
     report = {
         "started_at": datetime.now(UTC).isoformat(),
         "args": vars(args),
-        "machine": machine(),
+        "machine": host,
         "git_commit": _git_commit(),
         "data": {**shape, **data},
         "settings": {"DEBUG": settings.DEBUG, "repeats": b.repeats, "warmup": b.warmup},
         "cases": [r.as_dict() for r in results],
         "explain": b.explain,
         "total_seconds": round(time.perf_counter() - started, 1),
+        "load_average_at_end": os.getloadavg(),
     }
     print_table(results)
     path = Path(args.json)

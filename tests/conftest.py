@@ -16,6 +16,30 @@ from members.models import Role
 from tests.factories import UserFactory, agency
 
 
+@pytest.fixture(autouse=True)
+def _reference_agencies(request):
+    """The eleven member agencies exist in every test that touches the database.
+
+    A data migration loads them, but tests on `transactional_db` (browser and worker tests)
+    flush every table when they end; reload them so that the next test starts the same way.
+    """
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        names.add("transactional_db")
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+    else:
+        return
+    from members.models import Agency
+    from members.reference import load_agencies
+
+    if Agency.objects.count() < 11:
+        load_agencies(Agency)
+
+
 @pytest.fixture
 def kcs(db):
     return agency("KCS")

@@ -36,7 +36,9 @@ SEIZURE_FILTER_PARAMETERS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=SeizureStatus.values),
     OpenApiParameter("operation", OpenApiTypes.INT),
     OpenApiParameter("occurred_after", OpenApiTypes.DATETIME, description="A date or a date and time."),
-    OpenApiParameter("occurred_before", OpenApiTypes.DATETIME, description="A date (the whole day) or a date and time."),
+    OpenApiParameter(
+        "occurred_before", OpenApiTypes.DATETIME, description="A date (the whole day) or a date and time."
+    ),
     OpenApiParameter("identifier", OpenApiTypes.STR, description="Matches the normalised value."),
     OpenApiParameter("q", OpenApiTypes.STR, description="Text search."),
 ]
@@ -74,7 +76,10 @@ class SeizureStatsView(APIView):
             OpenApiParameter("group_by", OpenApiTypes.STR, enum=list(GROUP_BY), required=True),
             *SEIZURE_FILTER_PARAMETERS,
         ],
-        responses={200: SeizureStatsSerializer, 400: inline_serializer("StatsError", {"group_by": serializers.ListField()})},
+        responses={
+            200: SeizureStatsSerializer,
+            400: inline_serializer("StatsError", {"group_by": serializers.ListField()}),
+        },
     )
     def get(self, request: Request) -> Response:
         form = SeizureStatsForm(request.query_params)

@@ -29,9 +29,7 @@ class SeizureFilterForm(forms.Form):
     agency = forms.CharField(label=_("Agency"), max_length=10, required=False)
     country = forms.CharField(label=_("Country"), max_length=2, required=False, validators=[_country])
     origin_country = forms.CharField(label=_("Origin"), max_length=2, required=False, validators=[_country])
-    destination_country = forms.CharField(
-        label=_("Destination"), max_length=2, required=False, validators=[_country]
-    )
+    destination_country = forms.CharField(label=_("Destination"), max_length=2, required=False, validators=[_country])
     transit_country = forms.CharField(label=_("Transit"), max_length=2, required=False, validators=[_country])
     transport_mode = forms.ChoiceField(choices=[("", "—"), *TransportMode.choices], required=False)
     detection_method = forms.ChoiceField(choices=[("", "—"), *DetectionMethod.choices], required=False)

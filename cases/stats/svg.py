@@ -66,9 +66,7 @@ def hbar_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str)
     return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every piece built by format_html
 
 
-def column_chart(
-    rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str, label_every: int = 3
-) -> SafeString:
+def column_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str, label_every: int = 3) -> SafeString:
     """Vertical bars over time (e.g. 24 months), labelling every `label_every`-th column."""
     width, height, left, bottom, top_pad = 720, 220, 50, 30, 10
     count = max(1, len(rows))

@@ -166,3 +166,13 @@ def test_match_list_query_count_is_fixed(record, api_as, kim, somchai, page_size
     with django_assert_num_queries(1):
         response = client.get(f"/api/v1/matches/?page_size={page_size}")
     assert len(response.json()["results"]) == min(page_size, 3)
+
+
+def test_seizure_page_shows_the_linked_panel_without_leaks(hidden_pair, client_as, kim):
+    thai, korean = hidden_pair
+
+    html = client_as(kim).get(reverse("seizures:detail", args=[korean.pk])).content.decode()
+
+    assert 'data-testid="linked-seizures"' in html
+    assert "Request access" in html
+    assert _leaks(html, thai) == []

@@ -72,7 +72,9 @@ def test_a_new_identifier_on_a_known_pair_is_stored_without_a_second_alert(recor
     seizure_update(
         seizure=korean,
         by=kim,
-        data={"identifiers": [{"kind": "container", "value": "CSQU3054383"}, {"kind": "phone", "value": "+66812345678"}]},
+        data={
+            "identifiers": [{"kind": "container", "value": "CSQU3054383"}, {"kind": "phone", "value": "+66812345678"}]
+        },
     )
 
     assert Match.objects.count() == 2

@@ -306,3 +306,10 @@ def test_export_refuses_spreadsheet_formulas(client_as, kim, kcs):
     SeizureFactory(agency=kcs, location="=HYPERLINK(1)")
     body = b"".join(client_as(kim).get(reverse("seizures:export")).streaming_content).decode()
     assert "'=HYPERLINK(1)" in body
+
+
+def test_anonymous_is_sent_to_sign_in(client, kcs):
+    seizure = SeizureFactory(agency=kcs)
+    for url in (LIST, reverse("seizures:detail", args=[seizure.pk]), reverse("seizures:export")):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -69,7 +69,8 @@ def test_only_visible_seizures_count(api_as, kim, somchai, kcs, tcd):
 
 
 @pytest.mark.parametrize(
-    "params", [{"country": "KR"}, {"region": "ASEAN"}, {"country": "KR", "region": "EU"}, {"country": "ZZ", "region": "ASEAN"}]
+    "params",
+    [{"country": "KR"}, {"region": "ASEAN"}, {"country": "KR", "region": "EU"}, {"country": "ZZ", "region": "ASEAN"}],
 )
 def test_bad_parameters_answer_400(api_as, kim, params):
     assert api_as(kim).get("/api/v1/stats/origin-share/", params).status_code == 400
