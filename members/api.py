@@ -6,6 +6,7 @@ Views parse, call one selector or service, and answer; access lives in selectors
 from __future__ import annotations
 
 from django.contrib.auth import authenticate, logout, user_logged_in, user_logged_out, user_login_failed
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -26,6 +27,7 @@ from crackdown.api.pagination import CursorPagination
 from members import selectors, services
 from members.forms import confirmed_totp_devices
 from members.models import Agency, Role, User
+from members.otp import otp_demo_skip, otp_required_for
 from members.views import lockout_response
 
 # --- Shared schema pieces ------------------------------------------------------------------
@@ -47,6 +49,9 @@ class EmailOrderedPagination(CursorPagination):
 
 
 # --- Authentication ------------------------------------------------------------------------
+
+
+OTP_ENROL_FIRST = _("Two-factor sign-in is required for this account: enrol in the web application first.")
 
 
 class LoginSerializer(serializers.Serializer):
@@ -96,6 +101,9 @@ class LoginView(APIView):
         if user is None or not user.is_active or (user.agency_id and not user.agency.is_active):
             return Response({"detail": INVALID_LOGIN}, status=status.HTTP_400_BAD_REQUEST)
         devices = confirmed_totp_devices(user)
+        if not devices and otp_required_for(user) and not otp_demo_skip(user):
+            # Roles that need a second factor get no token before they have enrolled one.
+            return Response({"detail": OTP_ENROL_FIRST}, status=status.HTTP_403_FORBIDDEN)
         if devices:
             code = (serializer.validated_data.get("otp") or "").strip()
             if not code or not any(device.verify_token(code) for device in devices):

@@ -156,15 +156,3 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request))
         form.add_error("otp", _("That code is not valid."))
     return render(request, "members/otp_verify.html", {"form": form, "next": _safe_next(request)})
-
-
-def api_token_otp_error(user, otp: str | None) -> str | None:
-    """For the API login: None when the second factor is satisfied, else the reason."""
-    optional = not otp_required_for(user) or otp_demo_skip(user)
-    if optional and not has_confirmed_device(user):
-        return None
-    if not has_confirmed_device(user):
-        return _("Two-factor sign-in is required: enrol in the web application first.")
-    if not otp or match_token(user, otp.strip()) is None:
-        return _("Unable to sign in with the provided credentials.")
-    return None

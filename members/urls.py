@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import otp, views
 
 app_name = "members"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("security/", views.security, name="security"),
+    path("otp/setup/", otp.otp_setup, name="otp_setup"),
+    path("otp/verify/", otp.otp_verify, name="otp_verify"),
     path("agency/", views.agency, name="agency"),
     path("agency/settings/", views.agency_settings, name="agency_settings"),
     path("agency/users/add/", views.user_add, name="user_add"),

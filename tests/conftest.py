@@ -17,6 +17,28 @@ from tests.factories import UserFactory, agency
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 costs ~1 s per hash on a loaded CI machine and every persona hashes a password.
+
+    Tests hash with MD5 (Argon2 stays configured for real use, checked in
+    tests/members/test_password_hashing.py); existing Argon2 hashes still verify.
+    """
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and cached values never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _reference_agencies(request):
     """The eleven member agencies exist in every test that touches the database.
 

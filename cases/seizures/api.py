@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -45,6 +45,7 @@ def _errors(detail: str) -> OpenApiResponse:
 
 BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description='Bad input: `{"field": ["message"]}`.')
 NOT_FOUND = _errors("Absent or not visible to the caller.")
+SEIZURE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Seizure id.")
 FORBIDDEN = _errors("Visible, but the caller may not do this.")
 CONFLICT = _errors("The seizure's status does not allow this.")
 UNAUTHENTICATED = _errors("No or bad credentials.")
@@ -61,15 +62,23 @@ def _field_errors(exc: DjangoValidationError, data) -> exceptions.ValidationErro
 @extend_schema_view(
     list=extend_schema(
         summary="Visible seizures, newest first",
-        responses={200: SeizureSerializer(many=True), 400: BAD_INPUT, 401: UNAUTHENTICATED},
+        responses={
+            200: SeizureSerializer(many=True),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            404: _errors("Invalid cursor."),
+        },
     ),
     create=extend_schema(
         summary="Record a draft seizure",
         responses={201: SeizureSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED, 403: FORBIDDEN},
     ),
-    retrieve=extend_schema(responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND}),
+    retrieve=extend_schema(
+        parameters=[SEIZURE_ID], responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND}
+    ),
     partial_update=extend_schema(
         summary="Change a seizure (a verified one needs amendment_reason)",
+        parameters=[SEIZURE_ID],
         responses={
             200: SeizureSerializer,
             400: BAD_INPUT,
@@ -80,6 +89,7 @@ def _field_errors(exc: DjangoValidationError, data) -> exceptions.ValidationErro
     ),
     destroy=extend_schema(
         summary="Delete a draft",
+        parameters=[SEIZURE_ID],
         responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     ),
 )
@@ -134,6 +144,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Submit a draft (partners on the route are alerted)",
+        parameters=[SEIZURE_ID],
         request=None,
         responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
@@ -144,6 +155,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Verify a submitted seizure (a coordinator of the reporting agency)",
+        parameters=[SEIZURE_ID],
         request=None,
         responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
@@ -156,6 +168,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
         operation_id="seizures_history",
         filters=False,
         summary="Every recorded change, oldest first",
+        parameters=[SEIZURE_ID],
         responses={200: SeizureHistorySerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

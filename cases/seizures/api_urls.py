@@ -13,11 +13,11 @@ urlpatterns = [
     path("seizures/", SeizureViewSet.as_view({"get": "list", "post": "create"}), name="api-seizures"),
     path("seizures/export.csv", _action("export"), name="api-seizures-export"),
     path(
-        "seizures/<int:pk>/",
+        "seizures/<str:pk>/",
         SeizureViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
         name="api-seizure",
     ),
-    path("seizures/<int:pk>/submit/", _action("submit"), name="api-seizure-submit"),
-    path("seizures/<int:pk>/verify/", _action("verify"), name="api-seizure-verify"),
-    path("seizures/<int:pk>/history/", _action("history"), name="api-seizure-history"),
+    path("seizures/<str:pk>/submit/", _action("submit"), name="api-seizure-submit"),
+    path("seizures/<str:pk>/verify/", _action("verify"), name="api-seizure-verify"),
+    path("seizures/<str:pk>/history/", _action("history"), name="api-seizure-history"),
 ]

@@ -18,6 +18,16 @@ from tests.factories import SeizureFactory, UserFactory, agency
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+@pytest.fixture(autouse=True)
+def _member_agencies(transactional_db):
+    # With the browser running, the restore of serialized rows can miss the flushed agencies
+    # (seen after other transactional tests): make sure they exist, whatever ran before.
+    from members.models import Agency
+    from members.reference import load_agencies
+
+    load_agencies(Agency)
+
+
 def test_partner_officer_sees_the_badge_opens_the_alert_and_acknowledges_it(live_server, page, sign_in):
     kim = UserFactory(email="kim@kcs.test", full_name="Kim", agency=agency("KCS"), role=Role.OFFICER)
     UserFactory(email="somchai@tcd.test", full_name="Somchai", agency=agency("TCD"), role=Role.OFFICER)

@@ -12,6 +12,15 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+@pytest.fixture(autouse=True)
+def agencies(transactional_db):
+    """The member agencies, whatever an earlier transactional test flushed (idempotent)."""
+    from members.models import Agency
+    from members.reference import load_agencies
+
+    load_agencies(Agency)
+
+
 def _record(user, container: str, *, sharing: str):
     from cases.seizures.services import seizure_create, seizure_submit
 
