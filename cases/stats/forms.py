@@ -34,7 +34,7 @@ class SeizureFilterForm(forms.Form):
     transport_mode = forms.ChoiceField(choices=[("", "—"), *TransportMode.choices], required=False)
     detection_method = forms.ChoiceField(choices=[("", "—"), *DetectionMethod.choices], required=False)
     status = forms.ChoiceField(choices=[("", "—"), *SeizureStatus.choices], required=False)
-    operation = forms.IntegerField(min_value=1, required=False)
+    operation = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     occurred_after = forms.DateTimeField(label=_("From"), required=False)
     occurred_before = forms.DateTimeField(label=_("To"), required=False)
     identifier = forms.CharField(max_length=200, required=False)
