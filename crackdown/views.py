@@ -1,6 +1,9 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404
+
+from crackdown.security import log_refused
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -10,10 +13,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    log_refused(request, 403, reason="forbidden")
     return render(request, "errors/403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    # A URL that matches no route is noise (scanners, typos); a 404 raised by a view comes
+    # from a lookup, i.e. an object that is absent or not visible to the caller: log those.
+    if not isinstance(exception, Resolver404):
+        log_refused(request, 404, reason="not found or not visible")
     if request.path.startswith("/api/"):
         # API clients get the contract's JSON error shape, never an HTML page.
         return JsonResponse({"detail": "Not found."}, status=404)

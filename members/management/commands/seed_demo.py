@@ -10,12 +10,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo refuses to run with DEBUG off: demo accounts have a known password.")
-        created_users = demo.seed_users()
-        created_seizures = 0
-        from cases.seizures import demo as seizure_demo
+        from cases.operations.demo import seed_operations
+        from cases.seizures.demo import seed_seizures
 
-        created_seizures = seizure_demo.seed_seizures()
-        self.stdout.write(f"Demo data: {created_users} users and {created_seizures} seizures created.")
+        created_users = demo.seed_users()
+        # Operations first, so that demo seizures can be linked to the accepted operation.
+        created_operations = seed_operations()
+        created_seizures = seed_seizures()
+        self.stdout.write(
+            f"Demo data: {created_users} users, {created_operations} operations and "
+            f"{created_seizures} seizures created."
+        )
         self.stdout.write(f"\nDemo sign-ins (password for all: {settings.DEMO_PASSWORD}):")
         shown = {"KCS", "TCD"}
         for email, label in demo.demo_sign_ins():
