@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sees every answer of the middleware below it (the two-factor gate's 403 included).
+    "crackdown.security.RefusedAccessLogMiddleware",
     "members.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "members.otp.OTPRequiredMiddleware",
@@ -130,7 +132,14 @@ if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
     _base, _, _db = REDIS_URL.rpartition("/")
     REDIS_URL = f"{_base}/{int(_db or 0) - _worker}"
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Fail fast when Redis is down: callers (throttles) then carry on without it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -293,8 +302,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "crackdown.api.throttling.AnonRateThrottle",
+        "crackdown.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "120/min"),

@@ -20,10 +20,10 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from crackdown.api.pagination import CursorPagination
+from crackdown.api.throttling import ScopedRateThrottle
 from members import selectors, services
 from members.forms import confirmed_totp_devices
 from members.models import Agency, Role, User

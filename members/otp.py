@@ -121,9 +121,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if has_confirmed_device(user) and not user.is_verified():
         return redirect("members:otp_verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id")
+    if not pending.exists():
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    # Two requests racing here (a page and its favicon) both settle on the oldest device.
+    device = pending.first()
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp"].strip()):

@@ -272,14 +272,14 @@ def sign_in(live_server):
             # First sign-in of a role that needs a second factor: enrol like a user with an app.
             from django_otp.oath import totp
 
-            key = bytes.fromhex(page.get_by_test_id("otp-secret").inner_text().strip())
-            page.get_by_label("Code").fill(f"{totp(key):06d}")
+            key = bytes.fromhex(page.get_by_test_id("otp-secret").text_content().strip())
+            page.locator("#id_otp").fill(f"{totp(key):06d}")
             page.get_by_role("button", name="Confirm").click()
             page.get_by_role("link", name="Continue").click()
         elif "/accounts/otp/verify/" in page.url:
             from members.models import User
 
-            page.get_by_label("Code").fill(totp_now(User.objects.get(email__iexact=email)))
+            page.locator("#id_otp").fill(totp_now(User.objects.get(email__iexact=email)))
             page.get_by_role("button", name="Verify").click()
         page.wait_for_url(lambda url: "/accounts/otp/" not in url)
         return page

@@ -42,6 +42,7 @@ class SeizureFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "seizures.Seizure"
+        skip_postgeneration_save = True
 
     agency = factory.LazyFunction(lambda: Agency.objects.get(code="KCS"))
     reference = factory.Sequence(lambda n: f"TST-2026-{n:06d}")
@@ -71,3 +72,7 @@ class SeizureFactory(factory.django.DjangoModelFactory):
             total += weight or 0
         self.total_weight_kg = total
         self.save(update_fields=["total_weight_kg"])
+        # Counted in the dashboard's summary like a seizure written by the services.
+        from cases.seizures.stats import stats_apply
+
+        stats_apply(self, +1)

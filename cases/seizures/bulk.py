@@ -4,7 +4,8 @@
 conveyance identifiers that fit the transport mode; identifiers pass the same validators as
 user input). `bulk_write` stores a batch with a few multi-row INSERTs: reference numbers are
 reserved per agency and year by bumping the counter once per batch, totals are computed,
-and every seizure gets its history (created, submitted, verified) like a service would write.
+every seizure gets its history (created, submitted, verified) like a service would write,
+and the seizure summary (SeizureStat) grows by the batch's contribution in the same transaction.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from cases.seizures.models import (
     SeizureTransit,
 )
 from cases.seizures.services import format_reference
+from cases.seizures.stats import Deltas, apply_deltas, contribution, merge
 from cases.seizures.validators import item_weight_kg, normalize_identifier, total_weight_kg
 from crackdown.models import Counter
 
@@ -496,6 +498,11 @@ def bulk_write(specs: list[Spec], *, now: dt.datetime | None = None) -> int:
             _write_copy(specs)
         else:
             _write_orm(specs)
+        # The batch's contribution to the summary, folded in Python: one upsert per batch.
+        deltas: Deltas = {}
+        for spec in specs:
+            merge(deltas, contribution(spec.seizure, ((item[0], item[4]) for item in spec.items)))
+        apply_deltas(deltas)
     return len(specs)
 
 

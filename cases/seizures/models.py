@@ -277,3 +277,55 @@ class SeizureAccess(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["seizure", "-at"], name="seizure_access_order")]
+
+
+class SeizureStat(models.Model):
+    """Seizure counts and weights per UTC month and key: the dashboard's summary (never stale).
+
+    One row per (drug, month, agency, status, sharing, transport mode, country, origin,
+    destination, transit route). `drug` is a drug for the per-drug rows (seizures holding that
+    drug, weight of its items: a seizure of two drugs counts under both) and "" for the
+    all-drugs rows (each seizure once, weighing its total). The seizure services, the bulk
+    writer and the factory keep it exact through cases.seizures.stats.stats_apply in the same
+    transaction as the change; `manage.py rebuild_seizure_stats` recomputes it from scratch.
+    Visibility is not stored: sharing and status are in the key, and what an agency sees
+    through shared_with or an operation is counted live (cases.stats.cells).
+    """
+
+    drug = models.CharField(max_length=20, blank=True)
+    month = models.DateField(help_text="First day of the month, in UTC.")
+    agency = models.ForeignKey("members.Agency", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10)
+    sharing = models.CharField(max_length=10)
+    transport_mode = models.CharField(max_length=20)
+    country = models.CharField(max_length=2)
+    origin_country = models.CharField(max_length=2, blank=True)
+    destination_country = models.CharField(max_length=2, blank=True)
+    # Transit countries in route order, joined by commas ("TH,LA"); "" for a direct route.
+    transit = models.CharField(max_length=40, blank=True)
+    seizures = models.IntegerField(default=0)
+    weight_kg = models.DecimalField(max_digits=20, decimal_places=3, default=Decimal("0"))
+
+    class Meta:
+        constraints = [
+            # Drug and month first: the unique index also serves the dashboard's range reads.
+            models.UniqueConstraint(
+                fields=[
+                    "drug",
+                    "month",
+                    "agency",
+                    "status",
+                    "sharing",
+                    "transport_mode",
+                    "country",
+                    "origin_country",
+                    "destination_country",
+                    "transit",
+                ],
+                name="seizure_stat_key",
+            ),
+            models.CheckConstraint(condition=Q(seizures__gte=0), name="seizure_stat_seizures_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.drug or 'all'}: {self.seizures}"

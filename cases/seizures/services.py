@@ -2,7 +2,9 @@
 
 Each runs in one transaction, validates everything before it writes anything (so a bad
 field leaves the database as it was), and records a SeizureRevision with who, when, why and
-which fields changed. Validation errors are django ValidationErrors keyed by field; rows of
+which fields changed. Each write that can move a seizure between statistics keys also
+updates the seizure summary (SeizureStat) through `stats_apply` in that transaction.
+Validation errors are django ValidationErrors keyed by field; rows of
 nested lists are keyed "items.0.quantity" (see `nest_errors` for the API shape).
 """
 
@@ -39,6 +41,7 @@ from cases.seizures.models import (
     SeizureRevision,
     SeizureTransit,
 )
+from cases.seizures.stats import stats_apply
 from crackdown.errors import Conflict, Forbidden
 from crackdown.sequences import next_value
 
@@ -511,6 +514,7 @@ def seizure_create(*, by, data: dict) -> Seizure:
     seizure.save()
     clean.setdefault("transit_countries", [])
     _write_nested(seizure, clean, replace=False)
+    stats_apply(seizure, +1)
     after = snapshot(seizure)
     _revision(
         seizure,
@@ -539,6 +543,7 @@ def seizure_update(*, seizure: Seizure, by, data: dict, amendment_reason: str = 
     if is_amendment and not amendment_reason:
         raise ValidationError({"amendment_reason": [_("A verified seizure changes only with an amendment reason.")]})
     before = snapshot(seizure)
+    stats_apply(seizure, -1)
     for field in SCALAR_FIELDS:
         if field in clean:
             setattr(seizure, field, clean[field])
@@ -550,6 +555,7 @@ def seizure_update(*, seizure: Seizure, by, data: dict, amendment_reason: str = 
         seizure.total_weight_kg = v.total_weight_kg(i.weight_kg for i in clean["items"])
     seizure.save()
     _write_nested(seizure, clean, replace=True)
+    stats_apply(seizure, +1)
     changes = _diff(before, snapshot(seizure))
     if changes or amendment_reason:
         action = SeizureRevision.Action.AMENDED if is_amendment else SeizureRevision.Action.UPDATED
@@ -573,9 +579,11 @@ def seizure_submit(*, seizure: Seizure, by) -> Seizure:
     seizure = _lock(seizure)
     if seizure.status != SeizureStatus.DRAFT:
         raise Conflict(_("Only a draft can be submitted; this seizure is %(status)s.") % {"status": seizure.status})
+    stats_apply(seizure, -1)
     seizure.status = SeizureStatus.SUBMITTED
     seizure.submitted_at = timezone.now()
     seizure.save(update_fields=["status", "submitted_at", "updated_at"])
+    stats_apply(seizure, +1)
     _revision(seizure, by, SeizureRevision.Action.SUBMITTED, changes={"status": ["draft", "submitted"]})
     from cases.alerts.services import alert_seizure_submitted
     from cases.matching.services import match_seizure
@@ -595,10 +603,12 @@ def seizure_verify(*, seizure: Seizure, by) -> Seizure:
         raise Conflict(
             _("Only a submitted seizure can be verified; this seizure is %(status)s.") % {"status": seizure.status}
         )
+    stats_apply(seizure, -1)
     seizure.status = SeizureStatus.VERIFIED
     seizure.verified_at = timezone.now()
     seizure.verified_by = by
     seizure.save(update_fields=["status", "verified_at", "verified_by", "updated_at"])
+    stats_apply(seizure, +1)
     _revision(seizure, by, SeizureRevision.Action.VERIFIED, changes={"status": ["submitted", "verified"]})
     return seizure
 
@@ -610,6 +620,7 @@ def seizure_delete(*, seizure: Seizure, by) -> None:
     seizure = _lock(seizure)
     if seizure.status != SeizureStatus.DRAFT:
         raise Conflict(_("Only a draft can be deleted."))
+    stats_apply(seizure, -1)
     seizure.delete()
 
 

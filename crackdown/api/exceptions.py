@@ -1,15 +1,12 @@
 """API errors in the contract's shapes, with refused accesses logged."""
 
-import logging
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from crackdown.errors import Conflict, Forbidden
-
-security_log = logging.getLogger("crackdown.security")
+from crackdown.security import log_refused
 
 
 class ConflictError(exceptions.APIException):
@@ -30,15 +27,9 @@ def exception_handler(exc, context):
             exc = exceptions.ValidationError({"detail": exc.messages})
     response = drf_exception_handler(exc, context)
     request = context.get("request")
-    if response is not None and response.status_code in (401, 403) and request is not None:
-        user = getattr(request, "user", None)
-        security_log.info(
-            "access refused status=%s method=%s path=%s user=%s",
-            response.status_code,
-            request.method,
-            request.path,
-            getattr(user, "pk", None),
-        )
+    # 404 here comes from a view's lookup (the route matched): absent or not visible.
+    if response is not None and response.status_code in (401, 403, 404) and request is not None:
+        log_refused(getattr(request, "_request", request), response.status_code)
     return response
 
 

@@ -70,7 +70,7 @@ def test_me_of_a_platform_admin_has_no_agency(platform_admin):
 
 
 @pytest.mark.parametrize("persona", ["park", "lee", "platform_admin"])
-def test_roles_that_need_a_second_factor_get_no_token_before_enrolling(request, persona):
+def test_roles_that_need_a_second_factor_get_no_token_before_enrolling(db, request, persona):
     user = request.getfixturevalue(persona)
     response = login(user.email)
     assert response.status_code == 403

@@ -43,7 +43,7 @@ def _close_worker_connections(**kwargs) -> None:
     connections.close_all()
 
 
-def _needs_broker() -> None:
+def needs_broker() -> None:
     if not settings.REDIS_URL or settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.skip("needs REDIS_URL: a real Redis broker and worker")
 
@@ -51,7 +51,7 @@ def _needs_broker() -> None:
 @contextlib.contextmanager
 def running_worker() -> Iterator[object]:
     """A real Celery worker (solo pool, in a thread) consuming from the real broker."""
-    _needs_broker()
+    needs_broker()
     with celery_app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
     task_postrun.connect(_close_worker_connections, weak=False)

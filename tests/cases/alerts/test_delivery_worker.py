@@ -18,7 +18,7 @@ from cases.alerts.services import alert_create, alert_seizure_submitted
 from cases.alerts.tasks import sweep_deliveries
 from cases.alerts.webhooks import verify
 from cases.choices import DeliveryStatus
-from tests.cases.alerts.conftest import WEBHOOK_SECRET, dead_broker, use_webhook, wait_for
+from tests.cases.alerts.conftest import WEBHOOK_SECRET, dead_broker, needs_broker, use_webhook, wait_for
 from tests.factories import SeizureFactory, agency
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -128,6 +128,7 @@ def test_receiver_that_never_answers_ends_failed_with_the_error_kept(celery_work
 
 
 def test_broker_down_at_commit_loses_nothing(transactional_db, api_as, kim, receiver, caplog):
+    needs_broker()
     use_webhook(agency("TCD"), receiver)
     payload = {"recipients": ["TCD"], "kind": "lookout", "priority": "flash", "title": "Vessel IMO 9074729"}
     with dead_broker(), caplog.at_level("WARNING", logger="cases.alerts.services"):

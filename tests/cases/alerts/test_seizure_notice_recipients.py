@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from cases.alerts.models import Delivery
 from cases.alerts.services import alert_seizure_submitted
@@ -97,6 +100,18 @@ def test_the_alert_rolls_back_with_the_callers_transaction(kim):
 @pytest.mark.django_db
 def test_submitting_through_the_seizure_service_alerts_the_route(kim):
     services = pytest.importorskip("cases.seizures.services")
-    draft = SeizureFactory(agency=agency("KCS"), status="draft", origin_country="TH", destination_country="KR")
+    draft = services.seizure_create(
+        by=kim,
+        data={
+            "occurred_at": timezone.now() - dt.timedelta(hours=3),
+            "transport_mode": "sea_container",
+            "detection_method": "xray",
+            "origin_country": "TH",
+            "transit_countries": ["VN"],
+            "destination_country": "KR",
+            "items": [{"drug": "methamphetamine", "quantity": "12.5", "unit": "kg"}],
+        },
+    )
+    assert not Delivery.objects.exists()  # a draft tells nobody
     services.seizure_submit(seizure=draft, by=kim)
-    assert list(Delivery.objects.values_list("agency__code", flat=True)) == ["TCD"]
+    assert sorted(Delivery.objects.values_list("agency__code", flat=True)) == ["GDVC", "TCD"]

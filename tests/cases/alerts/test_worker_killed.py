@@ -24,7 +24,7 @@ from cases.alerts.models import Delivery
 from cases.alerts.services import alert_create
 from cases.alerts.tasks import sweep_deliveries
 from cases.choices import DeliveryStatus
-from tests.cases.alerts.conftest import running_worker, use_webhook, wait_for
+from tests.cases.alerts.conftest import needs_broker, running_worker, use_webhook, wait_for
 from tests.factories import agency
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -53,8 +53,7 @@ def start_worker_process() -> subprocess.Popen:
 
 
 def test_worker_killed_mid_delivery_redelivers_the_same_delivery_id(kim, receiver):
-    if not settings.REDIS_URL:
-        pytest.skip("needs REDIS_URL: a real Redis broker and worker")
+    needs_broker()
     use_webhook(agency("TCD"), receiver)
     receiver.hold = threading.Event()
     with running_worker():

@@ -1,0 +1,279 @@
+"""The seizure summary (SeizureStat): each seizure's contribution, applied in the writer's transaction.
+
+A seizure contributes one all-drugs row (drug "", one seizure, its total weight) and one row
+per drug it holds (one seizure, the weight of that drug's items), keyed by its UTC month and
+the fields the statistics filter and group on. Every write that changes one of those fields
+calls `stats_apply(seizure, sign=-1)` before and `stats_apply(seizure, sign=+1)` after, in the
+same transaction, so the summary always equals `stats_rebuild()` run at that moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from cases.seizures.models import Seizure, SeizureItem, SeizureStat
+
+KEY_FIELDS = (
+    "drug",
+    "month",
+    "agency_id",
+    "status",
+    "sharing",
+    "transport_mode",
+    "country",
+    "origin_country",
+    "destination_country",
+    "transit",
+)
+ALL_DRUGS = ""
+ZERO = Decimal("0")
+
+Key = tuple  # (drug, month, agency_id, status, sharing, mode, country, origin, destination, transit)
+Deltas = dict[Key, list]  # key -> [seizures, weight_kg]
+
+
+def utc_month(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(dt.UTC).date().replace(day=1)
+
+
+def transit_key(countries) -> str:
+    return ",".join(countries or [])
+
+
+def contribution(fields: Mapping[str, Any], items: Iterable[tuple[str, Decimal | None]]) -> Deltas:
+    """The summary rows of one seizure, from its fields and its items' (drug, weight_kg)."""
+    base = (
+        utc_month(fields["occurred_at"]),
+        fields["agency_id"],
+        fields["status"],
+        fields["sharing"],
+        fields["transport_mode"],
+        fields["country"],
+        fields["origin_country"] or "",
+        fields["destination_country"] or "",
+        transit_key(fields["transit_countries"]),
+    )
+    rows: Deltas = {(ALL_DRUGS, *base): [1, fields["total_weight_kg"] or ZERO]}
+    per_drug: dict[str, Decimal] = {}
+    for drug, weight in items:
+        per_drug[drug] = per_drug.get(drug, ZERO) + (weight or ZERO)
+    for drug, weight in per_drug.items():
+        rows[(drug, *base)] = [1, weight]
+    return rows
+
+
+def seizure_contribution(seizure: Seizure) -> Deltas:
+    """The rows of `seizure` as it stands: its fields in memory, its items as stored."""
+    fields = {name: getattr(seizure, name) for name in ("occurred_at", "agency_id", "status", "sharing")}
+    for name in ("transport_mode", "country", "origin_country", "destination_country", "transit_countries"):
+        fields[name] = getattr(seizure, name)
+    fields["total_weight_kg"] = seizure.total_weight_kg
+    items = SeizureItem.objects.filter(seizure_id=seizure.pk).values_list("drug", "weight_kg")
+    return contribution(fields, items)
+
+
+def merge(target: Deltas, rows: Deltas, sign: int = 1) -> Deltas:
+    for key, (count, weight) in rows.items():
+        cell = target.setdefault(key, [0, ZERO])
+        cell[0] += sign * count
+        cell[1] += sign * weight
+    return target
+
+
+def stats_apply(seizure: Seizure, sign: int = 1) -> None:
+    """Add (sign=+1) or take away (sign=-1) the seizure's contribution to the summary.
+
+    Call it with -1 on the current (locked) seizure before a change that can move it to
+    another key (status, sharing, date, route, items, deletion) and with +1 after the change
+    is written, inside the service's transaction. Guarantees: the summary changes in the same
+    transaction as the seizure; a key whose count falls to zero is removed; taking away what
+    was never added fails on the summary's check constraint instead of going negative.
+    """
+    if sign not in (1, -1):
+        raise ValueError("sign is +1 or -1")
+    apply_deltas(merge({}, seizure_contribution(seizure), sign))
+
+
+def apply_deltas(deltas: Deltas) -> None:
+    """Add each key's [seizures, weight_kg] to the summary (negative numbers subtract)."""
+    changes = sorted(
+        ((key, count, weight) for key, (count, weight) in deltas.items() if count or weight),
+        # A fixed order: concurrent writers lock shared rows in the same order, never in a cycle.
+        key=lambda row: tuple(str(part) for part in row[0]),
+    )
+    if not changes:
+        return
+    with transaction.atomic():
+        # PostgreSQL checks an upsert's proposed row against the constraints before it looks for
+        # a conflict, so only additions go through INSERT ... ON CONFLICT; subtractions update
+        # rows that must exist.
+        growing = [row for row in changes if row[1] > 0]
+        if connection.vendor == "postgresql" and growing:
+            _upsert_postgresql(growing)
+        else:
+            growing = []
+        _update_or_create([row for row in changes if row not in growing])
+        emptied = [key for key, count, _weight in changes if count < 0]
+        if emptied:
+            gone = Q()
+            for key in emptied:
+                gone |= Q(**dict(zip(KEY_FIELDS, key, strict=True)))
+            SeizureStat.objects.filter(gone, seizures=0).delete()
+
+
+def _upsert_postgresql(changes: list[tuple[Key, int, Decimal]]) -> None:
+    table = SeizureStat._meta.db_table
+    columns = ", ".join((*KEY_FIELDS, "seizures", "weight_kg"))
+    keys = ", ".join(KEY_FIELDS)
+    for start in range(0, len(changes), 2000):
+        chunk = changes[start : start + 2000]
+        values = ", ".join(["(" + ", ".join(["%s"] * (len(KEY_FIELDS) + 2)) + ")"] * len(chunk))
+        params: list[Any] = []
+        for key, count, weight in chunk:
+            params.extend((*key, count, weight))
+        # INSERT ... ON CONFLICT adds to the stored figures in one statement, race-free.
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names from our model
+            f"ON CONFLICT ({keys}) DO UPDATE SET seizures = {table}.seizures + EXCLUDED.seizures, "
+            f"weight_kg = {table}.weight_kg + EXCLUDED.weight_kg"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _update_or_create(changes: list[tuple[Key, int, Decimal]]) -> None:
+    for key, count, weight in changes:
+        fields = dict(zip(KEY_FIELDS, key, strict=True))
+        if SeizureStat.objects.filter(**fields).update(
+            seizures=F("seizures") + count, weight_kg=F("weight_kg") + weight
+        ):
+            continue
+        if count < 0:
+            raise IntegrityError(f"The seizure summary has no row {fields} to take {-count} seizures from.")
+        SeizureStat.objects.create(**fields, seizures=count, weight_kg=weight)
+
+
+# --- rebuild -------------------------------------------------------------------------------
+
+_TRANSIT_SQL = (
+    "CASE WHEN jsonb_typeof(s.transit_countries) = 'array' THEN COALESCE((SELECT string_agg(x.e, ',' ORDER BY x.n) "
+    "FROM jsonb_array_elements_text(s.transit_countries) WITH ORDINALITY AS x(e, n)), '') ELSE '' END"
+)
+_DIMENSIONS_SQL = (
+    "(date_trunc('month', s.occurred_at AT TIME ZONE 'UTC'))::date, s.agency_id, s.status, s.sharing, "
+    f"s.transport_mode, s.country, s.origin_country, s.destination_country, {_TRANSIT_SQL}"
+)
+
+
+def rebuild_statements(stat_table: str, seizure_table: str, item_table: str) -> list[str]:
+    """PostgreSQL: empty the summary and refill it with two INSERT ... SELECT ... GROUP BY."""
+    columns = ", ".join((*KEY_FIELDS, "seizures", "weight_kg"))
+    groups = "2, 3, 4, 5, 6, 7, 8, 9, 10"
+    return [
+        f"DELETE FROM {stat_table}",  # noqa: S608 - table names from our models
+        f"INSERT INTO {stat_table} ({columns}) SELECT '', {_DIMENSIONS_SQL}, count(*), "  # noqa: S608
+        f"COALESCE(sum(s.total_weight_kg), 0) FROM {seizure_table} s GROUP BY {groups}",
+        # Items are first folded per (seizure, drug): a seizure counts once under each drug.
+        f"INSERT INTO {stat_table} ({columns}) SELECT i.drug, {_DIMENSIONS_SQL}, count(*), "  # noqa: S608
+        f"COALESCE(sum(i.weight_kg), 0) FROM (SELECT seizure_id, drug, sum(weight_kg) AS weight_kg "
+        f"FROM {item_table} GROUP BY seizure_id, drug) i JOIN {seizure_table} s ON s.id = i.seizure_id "
+        f"GROUP BY i.drug, {groups}",
+    ]
+
+
+def computed_rows(seizure_model=Seizure) -> Deltas:
+    """The summary computed from the seizures by the ORM (portable; aggregated in the database)."""
+    dimensions = {
+        "k_month": TruncMonth("occurred_at", tzinfo=dt.UTC),
+        "k_agency": F("agency_id"),
+        "k_status": F("status"),
+        "k_sharing": F("sharing"),
+        "k_mode": F("transport_mode"),
+        "k_country": F("country"),
+        "k_origin": F("origin_country"),
+        "k_destination": F("destination_country"),
+        "k_transits": F("transit_countries"),
+    }
+    rows: Deltas = {}
+    everything = seizure_model.objects.order_by().values(**dimensions)
+    # A seizure without items (none through the services) has no per-drug row: drug None is skipped.
+    per_drug = seizure_model.objects.order_by().values(**dimensions, k_drug=F("items__drug"))
+    for queryset, measures in (
+        (everything, {"n": Count("id"), "w": Sum("total_weight_kg")}),
+        (per_drug, {"n": Count("id", distinct=True), "w": Sum("items__weight_kg")}),
+    ):
+        for row in queryset.annotate(**measures).order_by():
+            if "k_drug" in row and row["k_drug"] is None:
+                continue
+            month = row["k_month"]
+            month = month.date() if isinstance(month, dt.datetime) else month
+            key = (
+                row.get("k_drug", ALL_DRUGS),
+                month,
+                row["k_agency"],
+                row["k_status"],
+                row["k_sharing"],
+                row["k_mode"],
+                row["k_country"],
+                row["k_origin"] or "",
+                row["k_destination"] or "",
+                transit_key(row["k_transits"]),
+            )
+            merge(rows, {key: [row["n"], row["w"] or ZERO]})
+    return rows
+
+
+def stored_rows(stat_model=SeizureStat) -> Deltas:
+    """The summary as stored, in the shape of computed_rows (for checks and tests)."""
+    return {
+        tuple(row[:-2]): [row[-2], row[-1]]
+        for row in stat_model.objects.values_list(*KEY_FIELDS, "seizures", "weight_kg")
+    }
+
+
+@transaction.atomic
+def stats_rebuild(*, stat_model=SeizureStat, seizure_model=Seizure, item_model=SeizureItem) -> int:
+    """Recompute the whole summary from the seizures; returns the number of summary rows.
+
+    Guarantees: afterwards the summary equals the seizures' contributions exactly; it runs in
+    one transaction (readers see the old or the new summary, never a half-built one). The
+    model arguments let a migration pass its historical models.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Planned once, over every seizure: JIT does not pay back, and the grouping needs memory.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            for sql in rebuild_statements(
+                stat_model._meta.db_table, seizure_model._meta.db_table, item_model._meta.db_table
+            ):
+                cursor.execute(sql)
+        return stat_model.objects.count()
+    stat_model.objects.all().delete()
+    rows = computed_rows(seizure_model)
+    stat_model.objects.bulk_create(
+        (
+            stat_model(**dict(zip(KEY_FIELDS, key, strict=True)), seizures=count, weight_kg=weight)
+            for key, (count, weight) in rows.items()
+        ),
+        batch_size=2000,
+    )
+    return len(rows)
+
+
+def stats_differences(stat_model=SeizureStat, seizure_model=Seizure) -> dict[Key, tuple]:
+    """Keys where the stored summary and a fresh computation disagree: {key: (stored, computed)}."""
+    stored, computed = stored_rows(stat_model), computed_rows(seizure_model)
+    differences = {}
+    for key in set(stored) | set(computed):
+        a, b = stored.get(key), computed.get(key)
+        if a is None or b is None or a[0] != b[0] or a[1] != b[1]:
+            differences[key] = (a, b)
+    return differences

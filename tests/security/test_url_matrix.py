@@ -1,0 +1,283 @@
+"""The permission matrix, generated from the URL configuration (pretix test_permissions.py).
+
+Every route under /api/v1/ (each method its view implements) and every page is discovered by
+walking the URLconf; EXPECTED below holds one row per route and method with the status each
+persona gets. A route without a row fails `test_every_route_has_a_permission_row`, so an
+endpoint cannot be added without deciding who may use it.
+
+Personas (tests/conftest.py): anonymous; officer = kim (KCS); coordinator = park (KCS);
+agency_admin = lee (KCS); outsider = maria (BOC officer: sees only what KCS shares with all
+members); platform_admin (no agency).
+
+The objects in the URLs (the `world` fixture): a KCS seizure shared with all members, an
+operation led by KCS (TCD invited) with an assignment to KCS, an alert sent by KCS to TCD, a
+match between a hidden KCS seizure and a TCD seizure with TCD's access request, the user kim,
+the agency KCS. Writes carry an empty JSON body (API) or an empty form (pages): 400 is the
+answer of a persona that may write; 403/404 of one that may not. Every request runs in a
+savepoint that is rolled back, so the personas see the same world.
+
+Pages are requested with GET, except those that only take POST (their row says POST).
+Anonymous callers get 401 from the API (knox answers first, with WWW-Authenticate) and a
+redirect to sign-in (302) from pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from cases.matching.models import AccessRequest, Match
+from cases.seizures.models import SeizureIdentifier
+from tests.factories import SeizureFactory, agency
+
+PERSONAS = ("anonymous", "officer", "coordinator", "agency_admin", "outsider", "platform_admin")
+API_METHODS = ("get", "post", "put", "patch", "delete")
+
+# Routes deliberately outside the matrix, with the reason.
+EXCLUDED = {
+    "admin/": "Django admin: platform admins only, guarded by Django (is_staff); tested in tests/members/test_admin.py",
+    "api/schema/": "the public OpenAPI document (no data), checked by the fuzzing suite",
+    "api/docs/": "Swagger UI over the schema (no data)",
+    "healthz": "liveness probe for the load balancer: answers anyone, reveals nothing",
+    "static/": "static files",
+}
+
+# Pages that only take POST are requested with POST (an empty form), the others with GET.
+POST_ONLY_PAGES = {
+    "accounts/logout/",
+    "accounts/agency/settings/",
+    "accounts/agency/users/add/",
+    "accounts/agencies/<str:code>/active/",
+    "seizures/<int:pk>/submit/",
+    "seizures/<int:pk>/verify/",
+    "seizures/<int:pk>/delete/",
+    "operations/<int:pk>/invite/",
+    "operations/<int:pk>/respond/",
+    "operations/^(?P<pk>[0-9]+)/(?P<move>activate|close|cancel)/$",
+    "operations/<int:pk>/assignments/",
+    "operations/<int:pk>/assignments/<int:assignment_pk>/",
+    "operations/<int:pk>/seizures/link/",
+    "operations/<int:pk>/seizures/unlink/",
+    "alerts/<int:pk>/acknowledge/",
+    "matches/<int:pk>/request-access/",
+    "matches/access-requests/<int:pk>/grant/",
+}
+
+# Query strings for reads that need one to mean anything.
+QUERY = {
+    "api/v1/stats/seizures/": "?group_by=drug",
+    "api/v1/stats/origin-share/": "?country=KR&region=ASEAN",
+}
+
+# route pattern + " " + METHOD → (anonymous, officer, coordinator, agency_admin, outsider, platform_admin)
+EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {}
+
+
+# --- discovery ----------------------------------------------------------------------------
+
+
+def _walk(patterns, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        else:
+            yield prefix + str(entry.pattern), entry
+
+
+def _excluded(route: str) -> bool:
+    return any(route == key or (key.endswith("/") and route.startswith(key)) for key in EXCLUDED)
+
+
+def _api_methods(pattern: URLPattern) -> list[str]:
+    callback = pattern.callback
+    actions = getattr(callback, "actions", None)
+    if actions:  # a ViewSet route: the methods mapped to actions
+        return [m for m in API_METHODS if m in actions]
+    view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    return [m for m in API_METHODS if view is not None and hasattr(view, m)]
+
+
+def discovered_rows() -> list[str]:
+    rows = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if _excluded(route):
+            continue
+        if route.startswith("api/v1/"):
+            rows += [f"{route} {m.upper()}" for m in _api_methods(pattern)]
+        else:
+            rows.append(route)
+    return rows
+
+
+def _page_row(route: str) -> str | None:
+    for method in ("GET", "POST"):
+        if f"{route} {method}" in EXPECTED:
+            return f"{route} {method}"
+    return None
+
+
+def test_every_route_has_a_permission_row():
+    missing = []
+    for row in discovered_rows():
+        if row.startswith("api/v1/"):
+            if row not in EXPECTED:
+                missing.append(row)
+        elif _page_row(row) is None:
+            missing.append(f"{row} GET")
+    assert not missing, "endpoint added without a permission row: " + ", ".join(missing)
+
+
+def test_every_row_still_matches_a_route():
+    routes = set(discovered_rows())
+    stale = [key for key in EXPECTED if key not in routes and key.rpartition(" ")[0] not in routes]
+    assert not stale, f"rows for routes that no longer exist: {stale}"
+
+
+# --- the world ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
+    from cases.alerts.services import alert_create
+    from cases.operations.services import assignment_create, operation_create, operation_invite
+
+    kcs, tcd = agency("KCS"), agency("TCD")
+    seizure = _seizure(kcs, "members")
+    today = timezone.localdate()
+    operation = operation_create(name="Golden Route", starts_on=today, ends_on=today + dt.timedelta(days=30), by=park)
+    operation_invite(operation=operation, agencies=[tcd], by=park)
+    assignment = assignment_create(operation=operation, agency=kcs, title="Watch Busan", by=park)
+    alert = alert_create(by=kim, kind="lookout", recipients=[tcd], priority="routine", title="Lookout: container")
+    # The same container in a KCS seizure hidden from others and in a Thai one: a match.
+    hidden, theirs = _seizure(kcs, "agency", container=True), _seizure(tcd, "agency", container=True)
+    a, b = sorted((hidden, theirs), key=lambda s: s.pk)
+    match = Match.objects.create(kind="container", normalized="CSQU3054383", seizure_a=a, seizure_b=b)
+    access_request = AccessRequest.objects.create(match=match, seizure=hidden, requesting_agency=tcd, requested_by=niran)
+    return {
+        "pk_for": {
+            "seizures": seizure.pk,
+            "operations": operation.pk,
+            "assignments": assignment.pk,
+            "alerts": alert.pk,
+            "matches": match.pk,
+            "access-requests": access_request.pk,
+            "users": kim.pk,
+        },
+        "assignment_pk": assignment.pk,
+        "code": "KCS",
+        "personas": {
+            "anonymous": None,
+            "officer": kim,
+            "coordinator": park,
+            "agency_admin": lee,
+            "outsider": maria,
+            "platform_admin": platform_admin,
+        },
+    }
+
+
+def _seizure(owner, sharing: str, container: bool = False):
+    """A submitted seizure, counted in the statistics summary as the services would."""
+    from cases.seizures.stats import stats_apply
+
+    seizure = SeizureFactory(agency=owner, sharing=sharing, status="submitted")
+    if container:
+        SeizureIdentifier.objects.create(seizure=seizure, kind="container", value="CSQU3054383", normalized="CSQU3054383")
+    seizure.refresh_from_db()
+    stats_apply(seizure, +1)
+    return seizure
+
+
+def _fill(route: str, world) -> str:
+    """The route with its kwargs replaced by the world's objects: `<int:pk>` after
+    `seizures/` is the seizure, and so on."""
+    path = route
+    path = re.sub(r"\^|\$", "", path)
+    path = path.replace("(?P<move>activate|close|cancel)", "activate")
+    path = path.replace("<str:code>", world["code"])
+    path = path.replace("<int:assignment_pk>", str(world["assignment_pk"]))
+
+    def pk_for(match: re.Match) -> str:
+        before = path[: match.start()].rstrip("/").rpartition("/")[2]
+        return str(world["pk_for"][before])
+
+    path = re.sub(r"<(?:int|str):pk>|\(\?P<pk>\[0-9\]\+\)", pk_for, path)
+    return "/" + path
+
+
+def _api_client(user) -> APIClient:
+    client = APIClient(raise_request_exception=False)
+    if user is not None:
+        _instance, token = AuthToken.objects.create(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def _page_client(user) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _status(client, method: str, path: str, api: bool) -> int:
+    status = 0
+    try:
+        with transaction.atomic():
+            if api:
+                body = None if method == "get" else json.dumps({})
+                response = getattr(client, method)(path, data=body, content_type="application/json")
+            else:
+                response = getattr(client, method)(path, {} if method == "post" else None)
+            status = response.status_code
+            raise _Rollback
+    except _Rollback:
+        pass
+    return status
+
+
+def _observe(row: str, world) -> tuple[int, ...]:
+    route, _sep, method = row.rpartition(" ")
+    api = route.startswith("api/v1/")
+    path = _fill(route, world) + QUERY.get(route, "")
+    observed = []
+    for persona in PERSONAS:
+        user = world["personas"][persona]
+        client = _api_client(user) if api else _page_client(user)
+        observed.append(_status(client, method.lower(), path, api))
+    return tuple(observed)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", sorted(EXPECTED))
+def test_permission_matrix(row, world):
+    observed = _observe(row, world)
+    expected = EXPECTED[row]
+    wrong = {p: f"expected {e}, got {o}" for p, e, o in zip(PERSONAS, expected, observed, strict=True) if e != o}
+    assert not wrong, f"{row}: {wrong}"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not os.environ.get("MATRIX_RECORD"), reason="prints the observed matrix (MATRIX_RECORD=1)")
+def test_record_matrix(world):
+    rows = []
+    for row in discovered_rows():
+        if not row.startswith("api/v1/"):
+            row = f"{row} {'POST' if row in POST_ONLY_PAGES else 'GET'}"
+        rows.append(f"    {row!r}: {_observe(row, world)},")
+    print("\nOBSERVED\n" + "\n".join(rows))
