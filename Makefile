@@ -42,7 +42,7 @@ test: install
 	@$(PY) -m crackdown.preflight $(TEST_DATABASE_URL) $(TEST_REDIS_URL)
 	$(MAKE) --no-print-directory lint check
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CRACKDOWN_TESTING=true \
-		$(VENV)/bin/pytest $(PYTEST_ARGS)
+		$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
 
 bench: install
 	@$(PY) -m crackdown.preflight $(BENCH_DATABASE_URL) $(BENCH_REDIS_URL)

@@ -42,7 +42,14 @@ def _time(run: Callable[[], Any], repeats: int, warmup: int = 1) -> dict[str, An
 
 
 def dashboard_query_times(user, repeats: int = 5, **filters) -> dict[str, Any]:
-    """The home dashboard's figures (seven aggregate queries), without template rendering."""
+    """The home dashboard's figures, without template rendering.
+
+    Read from the seizure summary (cases.stats.cells): four small aggregates over the public
+    rollups, four over the agency's own unshared summary rows, four live reads of what it sees
+    through shared_with or operations, one for the agencies' names; plus one boundary correction
+    per read when the reader's time zone is not UTC. Pass source="live" for the figures
+    aggregated over the seizures themselves (the cost before the summary).
+    """
     from cases.stats.selectors import dashboard
 
     return _time(lambda: dashboard(user=user, **filters), repeats)

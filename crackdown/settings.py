@@ -329,6 +329,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Every operation documents the contract's common error answers (crackdown/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "crackdown.api.schema.add_error_responses",
+    ],
     # One schema name per contract enum, whichever serializer field uses it.
     "ENUM_NAME_OVERRIDES": {
         "TransportModeEnum": "cases.choices.TransportMode",

@@ -82,7 +82,10 @@ class LoginView(APIView):
         request=LoginSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(DetailSerializer, description="Wrong credentials (no hint which part)."),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Wrong credentials: {detail} with no hint which part; missing fields: {field: [messages]}.",
+            ),
             403: R403,
             429: R429,
         },

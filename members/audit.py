@@ -122,9 +122,7 @@ class AuditFilterForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.none(), to_field_name="code", required=False
     )
-    action = forms.ChoiceField(
-        label=_("Action"), choices=[("", "—"), *SeizureAccess.Action.choices], required=False
-    )
+    action = forms.ChoiceField(label=_("Action"), choices=[("", "—"), *SeizureAccess.Action.choices], required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

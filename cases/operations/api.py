@@ -231,7 +231,9 @@ class CSVRenderer(renderers.BaseRenderer):
     summary="After-action report as CSV",
 )
 class OperationReportCSV(APIView):
-    renderer_classes = [CSVRenderer, renderers.JSONRenderer]
+    # JSON first: errors (401/403/404) answer in the contract's {"detail"} shape; the report
+    # itself is an HttpResponse in CSV whatever was negotiated.
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
     def get(self, request: Request, pk: int) -> HttpResponse:
         operation = selectors.get_operation_for(request.user, pk)

@@ -307,6 +307,10 @@ class SeizureStat(models.Model):
     weight_kg = models.DecimalField(max_digits=20, decimal_places=3, default=Decimal("0"))
 
     class Meta:
+        indexes = [
+            # An agency's own unshared seizures, read beside the public rollups below.
+            models.Index(fields=["agency", "drug", "month"], name="seizure_stat_agency"),
+        ]
         constraints = [
             # Drug and month first: the unique index also serves the dashboard's range reads.
             models.UniqueConstraint(
@@ -329,3 +333,47 @@ class SeizureStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.drug or 'all'}: {self.seizures}"
+
+
+class PublicSeizureStat(models.Model):
+    """Rollup of SeizureStat over the seizures every member sees (submitted or verified, shared
+    with all members), for the dashboard's widest reads; an agency adds its own unshared
+    seizures from SeizureStat and its shared_with/operation ones live (cases.stats.cells).
+
+    One table per grain: `PublicModeStat` (drug, month, agency, transport mode) and
+    `PublicRouteStat` (drug, month, origin, transit route, destination); drug "" is all drugs.
+    """
+
+    drug = models.CharField(max_length=20, blank=True)
+    month = models.DateField(help_text="First day of the month, in UTC.")
+    seizures = models.IntegerField(default=0)
+    weight_kg = models.DecimalField(max_digits=20, decimal_places=3, default=Decimal("0"))
+
+    class Meta:
+        abstract = True
+
+
+class PublicModeStat(PublicSeizureStat):
+    agency = models.ForeignKey("members.Agency", on_delete=models.CASCADE, related_name="+")
+    transport_mode = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["drug", "month", "agency", "transport_mode"], name="public_mode_stat_key"),
+            models.CheckConstraint(condition=Q(seizures__gte=0), name="public_mode_stat_seizures_non_negative"),
+        ]
+
+
+class PublicRouteStat(PublicSeizureStat):
+    origin_country = models.CharField(max_length=2, blank=True)
+    transit = models.CharField(max_length=40, blank=True)
+    destination_country = models.CharField(max_length=2, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["drug", "month", "origin_country", "transit", "destination_country"],
+                name="public_route_stat_key",
+            ),
+            models.CheckConstraint(condition=Q(seizures__gte=0), name="public_route_stat_seizures_non_negative"),
+        ]

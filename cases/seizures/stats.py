@@ -18,7 +18,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from cases.seizures.models import Seizure, SeizureItem, SeizureStat
+from cases.choices import Sharing
+from cases.seizures.models import SHARED_STATUSES, PublicModeStat, PublicRouteStat, Seizure, SeizureItem, SeizureStat
 
 KEY_FIELDS = (
     "drug",
@@ -37,6 +38,26 @@ ZERO = Decimal("0")
 
 Key = tuple  # (drug, month, agency_id, status, sharing, mode, country, origin, destination, transit)
 Deltas = dict[Key, list]  # key -> [seizures, weight_kg]
+
+
+def _public(key: Key) -> bool:
+    return key[3] in SHARED_STATUSES and key[4] == Sharing.MEMBERS
+
+
+# Each summary table: its key fields and how a SeizureStat key projects onto it (None: not counted).
+TABLES = (
+    (SeizureStat, KEY_FIELDS, lambda key: key),
+    (
+        PublicModeStat,
+        ("drug", "month", "agency_id", "transport_mode"),
+        lambda key: (key[0], key[1], key[2], key[5]) if _public(key) else None,
+    ),
+    (
+        PublicRouteStat,
+        ("drug", "month", "origin_country", "transit", "destination_country"),
+        lambda key: (key[0], key[1], key[7], key[9], key[8]) if _public(key) else None,
+    ),
+)
 
 
 def utc_month(moment: dt.datetime) -> dt.date:
@@ -102,39 +123,50 @@ def stats_apply(seizure: Seizure, sign: int = 1) -> None:
 
 
 def apply_deltas(deltas: Deltas) -> None:
-    """Add each key's [seizures, weight_kg] to the summary (negative numbers subtract)."""
+    """Add each SeizureStat key's [seizures, weight_kg] to the summary and its public rollups
+    (negative numbers subtract)."""
+    with transaction.atomic():
+        # Tables in a fixed order, rows sorted: concurrent writers lock in one order, never a cycle.
+        for model, fields, project in TABLES:
+            projected: Deltas = {}
+            for key, cell in deltas.items():
+                target = project(key)
+                if target is not None:
+                    merge(projected, {target: cell})
+            _apply_table(model, fields, projected)
+
+
+def _apply_table(model, key_fields: tuple[str, ...], deltas: Deltas) -> None:
     changes = sorted(
         ((key, count, weight) for key, (count, weight) in deltas.items() if count or weight),
-        # A fixed order: concurrent writers lock shared rows in the same order, never in a cycle.
         key=lambda row: tuple(str(part) for part in row[0]),
     )
     if not changes:
         return
-    with transaction.atomic():
-        # PostgreSQL checks an upsert's proposed row against the constraints before it looks for
-        # a conflict, so only additions go through INSERT ... ON CONFLICT; subtractions update
-        # rows that must exist.
-        growing = [row for row in changes if row[1] > 0]
-        if connection.vendor == "postgresql" and growing:
-            _upsert_postgresql(growing)
-        else:
-            growing = []
-        _update_or_create([row for row in changes if row not in growing])
-        emptied = [key for key, count, _weight in changes if count < 0]
-        if emptied:
-            gone = Q()
-            for key in emptied:
-                gone |= Q(**dict(zip(KEY_FIELDS, key, strict=True)))
-            SeizureStat.objects.filter(gone, seizures=0).delete()
+    # PostgreSQL checks an upsert's proposed row against the constraints before it looks for
+    # a conflict, so only additions go through INSERT ... ON CONFLICT; subtractions update
+    # rows that must exist.
+    growing = [row for row in changes if row[1] > 0]
+    if connection.vendor == "postgresql" and growing:
+        _upsert_postgresql(model, key_fields, growing)
+    else:
+        growing = []
+    _update_or_create(model, key_fields, [row for row in changes if row not in growing])
+    emptied = [key for key, count, _weight in changes if count < 0]
+    if emptied:
+        gone = Q()
+        for key in emptied:
+            gone |= Q(**dict(zip(key_fields, key, strict=True)))
+        model.objects.filter(gone, seizures=0).delete()
 
 
-def _upsert_postgresql(changes: list[tuple[Key, int, Decimal]]) -> None:
-    table = SeizureStat._meta.db_table
-    columns = ", ".join((*KEY_FIELDS, "seizures", "weight_kg"))
-    keys = ", ".join(KEY_FIELDS)
+def _upsert_postgresql(model, key_fields: tuple[str, ...], changes: list[tuple[Key, int, Decimal]]) -> None:
+    table = model._meta.db_table
+    columns = ", ".join((*key_fields, "seizures", "weight_kg"))
+    keys = ", ".join(key_fields)
     for start in range(0, len(changes), 2000):
         chunk = changes[start : start + 2000]
-        values = ", ".join(["(" + ", ".join(["%s"] * (len(KEY_FIELDS) + 2)) + ")"] * len(chunk))
+        values = ", ".join(["(" + ", ".join(["%s"] * (len(key_fields) + 2)) + ")"] * len(chunk))
         params: list[Any] = []
         for key, count, weight in chunk:
             params.extend((*key, count, weight))
@@ -148,16 +180,14 @@ def _upsert_postgresql(changes: list[tuple[Key, int, Decimal]]) -> None:
             cursor.execute(sql, params)
 
 
-def _update_or_create(changes: list[tuple[Key, int, Decimal]]) -> None:
+def _update_or_create(model, key_fields: tuple[str, ...], changes: list[tuple[Key, int, Decimal]]) -> None:
     for key, count, weight in changes:
-        fields = dict(zip(KEY_FIELDS, key, strict=True))
-        if SeizureStat.objects.filter(**fields).update(
-            seizures=F("seizures") + count, weight_kg=F("weight_kg") + weight
-        ):
+        fields = dict(zip(key_fields, key, strict=True))
+        if model.objects.filter(**fields).update(seizures=F("seizures") + count, weight_kg=F("weight_kg") + weight):
             continue
         if count < 0:
             raise IntegrityError(f"The seizure summary has no row {fields} to take {-count} seizures from.")
-        SeizureStat.objects.create(**fields, seizures=count, weight_kg=weight)
+        model.objects.create(**fields, seizures=count, weight_kg=weight)
 
 
 # --- rebuild -------------------------------------------------------------------------------
@@ -173,11 +203,10 @@ _DIMENSIONS_SQL = (
 
 
 def rebuild_statements(stat_table: str, seizure_table: str, item_table: str) -> list[str]:
-    """PostgreSQL: empty the summary and refill it with two INSERT ... SELECT ... GROUP BY."""
+    """PostgreSQL: refill SeizureStat with two INSERT ... SELECT ... GROUP BY over the seizures."""
     columns = ", ".join((*KEY_FIELDS, "seizures", "weight_kg"))
     groups = "2, 3, 4, 5, 6, 7, 8, 9, 10"
     return [
-        f"DELETE FROM {stat_table}",  # noqa: S608 - table names from our models
         f"INSERT INTO {stat_table} ({columns}) SELECT '', {_DIMENSIONS_SQL}, count(*), "  # noqa: S608
         f"COALESCE(sum(s.total_weight_kg), 0) FROM {seizure_table} s GROUP BY {groups}",
         # Items are first folded per (seizure, drug): a seizure counts once under each drug.
@@ -188,8 +217,18 @@ def rebuild_statements(stat_table: str, seizure_table: str, item_table: str) -> 
     ]
 
 
+def rollup_statement(table: str, key_fields: tuple[str, ...], stat_table: str) -> str:
+    """PostgreSQL: a public rollup from SeizureStat, in the database."""
+    keys = ", ".join(key_fields)
+    shared = ", ".join(f"'{status}'" for status in SHARED_STATUSES)
+    return (
+        f"INSERT INTO {table} ({keys}, seizures, weight_kg) SELECT {keys}, sum(seizures), sum(weight_kg) "  # noqa: S608
+        f"FROM {stat_table} WHERE status IN ({shared}) AND sharing = '{Sharing.MEMBERS}' GROUP BY {keys}"
+    )
+
+
 def computed_rows(seizure_model=Seizure) -> Deltas:
-    """The summary computed from the seizures by the ORM (portable; aggregated in the database)."""
+    """SeizureStat's rows computed from the seizures by the ORM (portable; aggregated in the database)."""
     dimensions = {
         "k_month": TruncMonth("occurred_at", tzinfo=dt.UTC),
         "k_agency": F("agency_id"),
@@ -230,50 +269,81 @@ def computed_rows(seizure_model=Seizure) -> Deltas:
     return rows
 
 
-def stored_rows(stat_model=SeizureStat) -> Deltas:
-    """The summary as stored, in the shape of computed_rows (for checks and tests)."""
+def all_tables(full: Deltas) -> dict[str, Deltas]:
+    """Every summary table's rows, projected from SeizureStat's rows."""
+    tables: dict[str, Deltas] = {}
+    for model, _fields, project in TABLES:
+        projected: Deltas = {}
+        for key, cell in full.items():
+            target = project(key)
+            if target is not None:
+                merge(projected, {target: list(cell)})
+        tables[model.__name__] = {key: cell for key, cell in projected.items() if cell[0] or cell[1]}
+    return tables
+
+
+def stored_tables() -> dict[str, Deltas]:
+    """Every summary table as stored, in the shape of all_tables (for checks and tests)."""
     return {
-        tuple(row[:-2]): [row[-2], row[-1]]
-        for row in stat_model.objects.values_list(*KEY_FIELDS, "seizures", "weight_kg")
+        model.__name__: {
+            tuple(row[:-2]): [row[-2], row[-1]] for row in model.objects.values_list(*fields, "seizures", "weight_kg")
+        }
+        for model, fields, _project in TABLES
     }
 
 
+def computed_tables() -> dict[str, Deltas]:
+    return all_tables(computed_rows())
+
+
 @transaction.atomic
-def stats_rebuild(*, stat_model=SeizureStat, seizure_model=Seizure, item_model=SeizureItem) -> int:
-    """Recompute the whole summary from the seizures; returns the number of summary rows.
+def stats_rebuild(
+    *,
+    stat_model=SeizureStat,
+    seizure_model=Seizure,
+    item_model=SeizureItem,
+    mode_model=PublicModeStat,
+    route_model=PublicRouteStat,
+) -> int:
+    """Recompute every summary table from the seizures; returns the number of SeizureStat rows.
 
     Guarantees: afterwards the summary equals the seizures' contributions exactly; it runs in
     one transaction (readers see the old or the new summary, never a half-built one). The
     model arguments let a migration pass its historical models.
     """
+    models = {SeizureStat: stat_model, PublicModeStat: mode_model, PublicRouteStat: route_model}
+    for model in models.values():
+        model.objects.all().delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Planned once, over every seizure: JIT does not pay back, and the grouping needs memory.
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '256MB'")
-            for sql in rebuild_statements(
-                stat_model._meta.db_table, seizure_model._meta.db_table, item_model._meta.db_table
-            ):
+            stat_table = stat_model._meta.db_table
+            for sql in rebuild_statements(stat_table, seizure_model._meta.db_table, item_model._meta.db_table):
                 cursor.execute(sql)
+            for model, fields, _project in TABLES[1:]:
+                cursor.execute(rollup_statement(models[model]._meta.db_table, fields, stat_table))
         return stat_model.objects.count()
-    stat_model.objects.all().delete()
-    rows = computed_rows(seizure_model)
-    stat_model.objects.bulk_create(
-        (
-            stat_model(**dict(zip(KEY_FIELDS, key, strict=True)), seizures=count, weight_kg=weight)
-            for key, (count, weight) in rows.items()
-        ),
-        batch_size=2000,
-    )
-    return len(rows)
+    tables = all_tables(computed_rows(seizure_model))
+    for model, fields, _project in TABLES:
+        models[model].objects.bulk_create(
+            (
+                models[model](**dict(zip(fields, key, strict=True)), seizures=count, weight_kg=weight)
+                for key, (count, weight) in tables[model.__name__].items()
+            ),
+            batch_size=2000,
+        )
+    return len(tables[SeizureStat.__name__])
 
 
-def stats_differences(stat_model=SeizureStat, seizure_model=Seizure) -> dict[Key, tuple]:
-    """Keys where the stored summary and a fresh computation disagree: {key: (stored, computed)}."""
-    stored, computed = stored_rows(stat_model), computed_rows(seizure_model)
+def stats_differences() -> dict[tuple, tuple]:
+    """Rows where the stored summary and a fresh computation disagree: {(table, key): (stored, computed)}."""
+    stored, computed = stored_tables(), computed_tables()
     differences = {}
-    for key in set(stored) | set(computed):
-        a, b = stored.get(key), computed.get(key)
-        if a is None or b is None or a[0] != b[0] or a[1] != b[1]:
-            differences[key] = (a, b)
+    for table in computed:
+        for key in set(stored[table]) | set(computed[table]):
+            a, b = stored[table].get(key), computed[table].get(key)
+            if a is None or b is None or a[0] != b[0] or a[1] != b[1]:
+                differences[(table, key)] = (a, b)
     return differences

@@ -8,6 +8,10 @@ from the seizures themselves only what it must, and the sum is exact at every mo
   named in shared_with. The first two sets are selected in the summary by its key (agency,
   status, sharing); the third is aggregated live, through the shared_with and operation
   indexes, and never overlaps the first two (sharing != members, another agency's).
+- Grain. SeizureStat holds every key; when the dimensions and filters asked for fit a public
+  rollup (PublicModeStat: agency and transport mode; PublicRouteStat: origin, transit,
+  destination), the read takes the rollup (what every member sees) plus the agency's own
+  unshared SeizureStat rows — a tenth of the rows to add up at 1,000,000 seizures.
 - Time. The summary's month is the UTC month; readers count in their own time zone, and
   periods and region membership start at a given instant. Each summary month is cut at
   every instant inside it where a counted dimension changes (a local month or year
@@ -29,12 +33,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import BooleanField, Case, Count, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from cases.choices import Drug, ParticipantStatus, Sharing
-from cases.seizures.models import SHARED_STATUSES, Seizure, SeizureStat
+from cases.seizures.models import SHARED_STATUSES, PublicModeStat, PublicRouteStat, Seizure, SeizureStat
 from cases.seizures.selectors import _as_datetime, apply_filters
 
 ZERO = Decimal("0")
@@ -67,6 +71,20 @@ FIELDS = {
     "transit": ("transit", "transit_countries"),
 }
 
+# The public rollups and the dimensions each can answer (a filter counts as a dimension).
+ROLLUPS = (
+    (PublicModeStat, frozenset({"agency", "agency_id", "transport_mode"})),
+    (PublicRouteStat, frozenset({"origin_country", "destination_country", "transit", "in_region"})),
+)
+FILTER_DIMENSIONS = {
+    "agency": "agency",
+    "country": "country",
+    "origin_country": "origin_country",
+    "destination_country": "destination_country",
+    "transport_mode": "transport_mode",
+    "status": "status",
+}
+
 Cells = dict[tuple, list]  # (dimension values in the order asked) -> [seizures, weight_kg]
 
 
@@ -85,6 +103,7 @@ class _Read:
     end: dt.datetime | None
     joined: dict[str, dt.datetime] = field(default_factory=dict)  # region member -> since
     tz: Any = None
+    _moments: dict = field(default_factory=dict)
 
     # --- time, in Python (for summary months) -------------------------------------------
 
@@ -109,17 +128,28 @@ class _Read:
             found.update(self.joined.values())
         return sorted(c for c in found if c is not None and start < c < end)
 
-    def at(self, moment: dt.datetime, row: dict[str, Any]) -> tuple | None:
-        """The cell of a seizure of `row` at `moment`, or None outside the period."""
-        if not self.in_period(moment):
+    def _moment(self, moment: dt.datetime) -> tuple[bool, dt.date, int]:
+        """(in the period, the reader's month, the reader's year) of an instant, memoised."""
+        known = self._moments.get(moment)
+        if known is None:
+            local = timezone.localtime(moment, self.tz)
+            known = self._moments[moment] = (self.in_period(moment), local.date().replace(day=1), local.year)
+        return known
+
+    def at(self, moment: dt.datetime | None, row: dict[str, Any]) -> tuple | None:
+        """The cell of a seizure of `row` at `moment`, or None outside the period.
+
+        `moment` None: somewhere inside the period, for a read without time dimensions.
+        """
+        in_period, month, year = self._moment(moment) if moment is not None else (True, None, None)
+        if not in_period:
             return None
-        local = timezone.localtime(moment, self.tz)
         values = []
         for name in self.by:
             if name == "month":
-                values.append(local.date().replace(day=1))
+                values.append(month)
             elif name == "year":
-                values.append(local.year)
+                values.append(year)
             elif name == "in_region":
                 since = self.joined.get(row["d_origin"])
                 values.append(since is not None and moment >= since)
@@ -134,7 +164,10 @@ class _Read:
         dimensions: dict[str, Any] = {}
         for name in self.by:
             if name == "month":
-                dimensions["d_month"] = TruncMonth("occurred_at", tzinfo=self.tz)
+                # year * 12 + month - 1: an integer is cheaper to fetch than a datetime to convert.
+                dimensions["d_month"] = (
+                    ExtractYear("occurred_at", tzinfo=self.tz) * 12 + ExtractMonth("occurred_at", tzinfo=self.tz) - 1
+                )
             elif name == "year":
                 dimensions["d_year"] = ExtractYear("occurred_at", tzinfo=self.tz)
             elif name == "in_region":
@@ -160,8 +193,8 @@ class _Read:
         values = []
         for name in self.by:
             value = row[f"d_{name}"]
-            if name == "month" and isinstance(value, dt.datetime):
-                value = timezone.localtime(value, self.tz).date() if timezone.is_aware(value) else value.date()
+            if name == "month":
+                value = dt.date(value // 12, value % 12 + 1, 1)
             values.append(_value(name, value))
         return tuple(values)
 
@@ -218,8 +251,19 @@ def _live(read: _Read, seizures: QuerySet[Seizure], extra: dict[str, Any] | None
     return (row for row in rows if not read.per_drug or row["d_drug"] is not None)
 
 
-def _summary(read: _Read, cells: Cells) -> None:
-    stats = SeizureStat.objects.filter(_visible_in_summary(read.agency_id))
+def _sources(read: _Read) -> list[QuerySet]:
+    """The summary rows to read: SeizureStat under the visibility rule, or, when a public
+    rollup has every dimension asked for, the rollup plus the agency's own unshared rows."""
+    needed = {name for name in read.by if name not in ("month", "year", "drug")}
+    needed |= {dimension for name, dimension in FILTER_DIMENSIONS.items() if read.filters.get(name)}
+    for model, dimensions in ROLLUPS:
+        if needed <= dimensions:
+            own_unshared = Q(agency_id=read.agency_id) & ~Q(status__in=SHARED_STATUSES, sharing=Sharing.MEMBERS)
+            return [_narrowed(read, model.objects.all()), _narrowed(read, SeizureStat.objects.filter(own_unshared))]
+    return [_narrowed(read, SeizureStat.objects.filter(_visible_in_summary(read.agency_id)))]
+
+
+def _narrowed(read: _Read, stats: QuerySet) -> QuerySet:
     if read.per_drug:
         stats = stats.filter(drug=read.drug) if read.drug else stats.filter(drug__in=Drug.values)
     else:
@@ -237,25 +281,42 @@ def _summary(read: _Read, cells: Cells) -> None:
         stats = stats.filter(month__gte=read.start.astimezone(dt.UTC).date().replace(day=1))
     if read.end is not None:
         stats = stats.filter(month__lte=(read.end - MICROSECOND).astimezone(dt.UTC).date().replace(day=1))
+    return stats
 
-    timed = any(name in read.by for name in TIME_DIMENSIONS) or read.start is not None or read.end is not None
+
+def _utc_month(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(dt.UTC).date().replace(day=1)
+
+
+def _summary(read: _Read, cells: Cells) -> None:
     fields = {f"d_{name}": F(FIELDS[name][0]) for name in read.by if name not in (*TIME_DIMENSIONS, "drug")}
     if read.per_drug:
         fields["d_drug"] = F("drug")
-    if timed:
+    if any(name in read.by for name in TIME_DIMENSIONS):
         fields["stat_month"] = F("month")
+    elif read.start is not None or read.end is not None:
+        # Without time dimensions only the months holding a period bound are cut; the months
+        # between lie wholly inside the period and are added up by the database.
+        edges = [_utc_month(b) for b in (read.start, read.end - MICROSECOND if read.end else None) if b]
+        fields["stat_month"] = Case(
+            When(month__in=edges, then=F("month")), default=Value(None), output_field=DateField()
+        )
     if "in_region" in read.by:
         fields["d_origin"] = F("origin_country")
-    rows = list(stats.values(**fields).annotate(n=Sum("seizures"), w=Sum("weight_kg")).order_by())
-    if not timed:
+    rows = [
+        row
+        for stats in _sources(read)
+        for row in stats.values(**fields).annotate(n=Sum("seizures"), w=Sum("weight_kg")).order_by()
+    ]
+    if "stat_month" not in fields:
         for row in rows:
-            _add(cells, read.at(timezone.now(), row), row["n"], row["w"])
+            _add(cells, read.at(None, row), row["n"], row["w"])
         return
 
     # Each UTC month is read at the start of its longest piece; the other pieces go live.
     representative: dict[dt.date, dt.datetime] = {}
     corrections: list[tuple[dt.datetime, dt.datetime]] = []
-    for month in sorted({row["stat_month"] for row in rows}):
+    for month in sorted({row["stat_month"] for row in rows} - {None}):
         start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
         end = dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=dt.UTC)
         edges = [start, *read.cuts(start, end), end]
@@ -264,8 +325,9 @@ def _summary(read: _Read, cells: Cells) -> None:
         representative[month] = longest[0]
         corrections.extend(piece for piece in pieces if piece != longest)
     for row in rows:
-        _add(cells, read.at(representative[row["stat_month"]], row), row["n"], row["w"])
-    if True:
+        month = row["stat_month"]
+        _add(cells, read.at(representative[month] if month else None, row), row["n"], row["w"])
+    if not corrections:
         return
 
     slices = Q()
@@ -273,8 +335,16 @@ def _summary(read: _Read, cells: Cells) -> None:
         slices |= Q(occurred_at__gte=start, occurred_at__lt=end)
     seizures = Seizure.objects.filter(_visible_in_summary(read.agency_id)).filter(slices)
     seizures = apply_filters(seizures, _plain_filters(read.filters))
+    # Which slice a seizure is in (an integer, cheap to fetch) tells the month the summary put it in.
+    pieces = Case(
+        *(
+            When(Q(occurred_at__gte=start, occurred_at__lt=end), then=Value(i))
+            for i, (start, end) in enumerate(corrections)
+        ),
+        output_field=IntegerField(),
+    )
     extra: dict[str, Any] = {
-        "utc_month": TruncMonth("occurred_at", tzinfo=dt.UTC),
+        "piece": pieces,
         "in_period": (
             Case(When(read.period_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
             if read.start is not None or read.end is not None
@@ -284,11 +354,9 @@ def _summary(read: _Read, cells: Cells) -> None:
     if "in_region" in read.by:
         extra["d_origin"] = F("origin_country")
     for row in _live(read, seizures, extra):
-        month = row["utc_month"]
-        if isinstance(month, dt.datetime):
-            month = month.astimezone(dt.UTC).date()
+        month = _utc_month(corrections[row["piece"]][0])
         # Out of the cell the summary counted it in, into the cell it belongs to.
-        _add(cells, read.at(representative[month.replace(day=1)], row), row["n"], row["w"], sign=-1)
+        _add(cells, read.at(representative[month], row), row["n"], row["w"], sign=-1)
         if row["in_period"]:
             _add(cells, read.row_cell(row), row["n"], row["w"])
 

@@ -81,7 +81,108 @@ QUERY = {
 }
 
 # route pattern + " " + METHOD → (anonymous, officer, coordinator, agency_admin, outsider, platform_admin)
-EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {}
+EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
+    # --- pages: anonymous is sent to sign-in --------------------------------------------
+    " GET": (302, 200, 200, 200, 200, 200),  # home: the dashboard
+    "accounts/login/ GET": (200, 302, 302, 302, 302, 302),
+    "accounts/logout/ POST": (302, 302, 302, 302, 302, 302),
+    "accounts/password/ GET": (302, 200, 200, 200, 200, 200),
+    "accounts/security/ GET": (302, 200, 200, 200, 200, 200),
+    "accounts/otp/setup/ GET": (302, 200, 200, 200, 200, 200),
+    "accounts/otp/verify/ GET": (302, 200, 200, 200, 200, 200),
+    "accounts/agency/ GET": (302, 200, 200, 200, 200, 302),
+    "accounts/agency/audit/ GET": (302, 403, 403, 200, 403, 403),
+    "accounts/agency/audit/export.csv GET": (302, 403, 403, 200, 403, 403),
+    "accounts/agency/settings/ POST": (302, 403, 403, 302, 403, 404),
+    "accounts/agency/users/add/ POST": (302, 403, 403, 400, 403, 404),
+    "accounts/agency/users/<int:pk>/ GET": (302, 403, 403, 200, 404, 404),
+    "accounts/agencies/ GET": (302, 403, 403, 403, 403, 200),
+    "accounts/agencies/<str:code>/active/ POST": (302, 403, 403, 403, 403, 302),
+    "seizures/ GET": (302, 200, 200, 200, 200, 200),
+    "seizures/new/ GET": (302, 200, 200, 403, 200, 403),
+    "seizures/export.csv GET": (302, 200, 200, 200, 200, 200),
+    "seizures/<int:pk>/ GET": (302, 200, 200, 200, 200, 404),
+    "seizures/<int:pk>/edit/ GET": (302, 200, 200, 403, 403, 404),
+    "seizures/<int:pk>/submit/ POST": (302, 409, 409, 403, 403, 404),
+    "seizures/<int:pk>/verify/ POST": (302, 403, 302, 403, 403, 404),
+    "seizures/<int:pk>/delete/ POST": (302, 409, 409, 403, 403, 404),
+    "operations/ GET": (302, 200, 200, 200, 200, 200),
+    "operations/new/ GET": (302, 403, 200, 403, 403, 403),
+    "operations/<int:pk>/ GET": (302, 200, 200, 200, 404, 404),
+    "operations/<int:pk>/edit/ GET": (302, 403, 200, 403, 404, 404),
+    "operations/<int:pk>/invite/ POST": (302, 403, 302, 403, 404, 404),
+    "operations/<int:pk>/respond/ POST": (302, 302, 302, 302, 404, 404),
+    "operations/^(?P<pk>[0-9]+)/(?P<move>activate|close|cancel)/$ POST": (302, 403, 302, 403, 404, 404),
+    "operations/<int:pk>/assignments/ POST": (302, 403, 302, 403, 404, 404),
+    "operations/<int:pk>/assignments/<int:assignment_pk>/ POST": (302, 302, 302, 302, 404, 404),
+    "operations/<int:pk>/messages/ GET": (302, 200, 200, 200, 404, 404),
+    "operations/<int:pk>/seizures/link/ POST": (302, 302, 302, 302, 404, 404),
+    "operations/<int:pk>/seizures/unlink/ POST": (302, 302, 302, 302, 404, 404),
+    "operations/<int:pk>/report/ GET": (302, 200, 200, 200, 404, 404),
+    "operations/<int:pk>/report.csv GET": (302, 200, 200, 200, 404, 404),
+    "alerts/ GET": (302, 200, 200, 200, 200, 200),
+    "alerts/sent/ GET": (302, 200, 200, 200, 200, 200),
+    "alerts/new/ GET": (302, 200, 200, 403, 200, 403),
+    "alerts/preferences/ GET": (302, 403, 403, 200, 403, 403),
+    "alerts/<int:pk>/ GET": (302, 200, 200, 200, 404, 404),
+    "alerts/<int:pk>/acknowledge/ POST": (302, 404, 404, 404, 404, 404),
+    "matches/ GET": (302, 200, 200, 200, 200, 200),
+    "matches/<int:pk>/request-access/ POST": (302, 302, 302, 403, 404, 404),
+    "matches/access-requests/<int:pk>/grant/ POST": (302, 302, 302, 403, 404, 404),
+    # --- API: anonymous gets 401 ------------------------------------------------------------
+    "api/v1/auth/login/ POST": (400, 400, 400, 400, 400, 400),  # open to all: empty credentials are a 400
+    "api/v1/auth/logout/ POST": (401, 204, 204, 204, 204, 204),
+    "api/v1/me/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/agencies/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/agencies/ POST": (401, 403, 403, 403, 403, 400),
+    "api/v1/agencies/<str:code>/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/agencies/<str:code>/ PATCH": (401, 403, 403, 403, 403, 200),
+    "api/v1/agencies/<str:code>/settings/ GET": (401, 403, 403, 200, 403, 200),
+    "api/v1/agencies/<str:code>/settings/ PATCH": (401, 403, 403, 200, 403, 200),
+    "api/v1/users/ GET": (401, 403, 403, 200, 403, 403),
+    "api/v1/users/ POST": (401, 403, 403, 400, 403, 403),
+    "api/v1/users/<int:pk>/ GET": (401, 403, 403, 200, 404, 404),
+    "api/v1/users/<int:pk>/ PATCH": (401, 403, 403, 200, 404, 404),
+    "api/v1/audit/accesses/ GET": (401, 403, 403, 200, 403, 403),
+    "api/v1/seizures/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/seizures/ POST": (401, 400, 400, 400, 400, 400),
+    "api/v1/seizures/export.csv GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/seizures/<str:pk>/ GET": (401, 200, 200, 200, 200, 404),
+    "api/v1/seizures/<str:pk>/ PATCH": (401, 200, 200, 403, 403, 404),
+    "api/v1/seizures/<str:pk>/ DELETE": (401, 409, 409, 403, 403, 404),
+    "api/v1/seizures/<str:pk>/submit/ POST": (401, 409, 409, 403, 403, 404),
+    "api/v1/seizures/<str:pk>/verify/ POST": (401, 403, 200, 403, 403, 404),
+    "api/v1/seizures/<str:pk>/history/ GET": (401, 200, 200, 200, 200, 404),
+    "api/v1/operations/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/operations/ POST": (401, 403, 400, 403, 403, 403),
+    "api/v1/operations/<int:pk>/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/operations/<int:pk>/ PUT": (401, 405, 405, 405, 405, 405),
+    "api/v1/operations/<int:pk>/ PATCH": (401, 403, 200, 403, 404, 404),
+    "api/v1/operations/<int:pk>/invite/ POST": (401, 403, 400, 403, 404, 404),
+    "api/v1/operations/<int:pk>/respond/ POST": (401, 400, 400, 400, 404, 404),
+    "api/v1/operations/<int:pk>/activate/ POST": (401, 403, 200, 403, 404, 404),
+    "api/v1/operations/<int:pk>/close/ POST": (401, 403, 409, 403, 404, 404),
+    "api/v1/operations/<int:pk>/cancel/ POST": (401, 403, 200, 403, 404, 404),
+    "api/v1/operations/<int:pk>/assignments/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/operations/<int:pk>/assignments/ POST": (401, 403, 400, 403, 404, 404),
+    "api/v1/operations/<int:pk>/messages/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/operations/<int:pk>/messages/ POST": (401, 400, 400, 400, 404, 404),
+    "api/v1/operations/<int:pk>/report/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/operations/<int:pk>/report.csv GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/operations/<int:pk>/link-seizure/ POST": (401, 400, 400, 400, 404, 404),
+    "api/v1/operations/<int:pk>/unlink-seizure/ POST": (401, 400, 400, 400, 404, 404),
+    "api/v1/assignments/<int:pk>/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/assignments/<int:pk>/ PUT": (401, 405, 405, 405, 405, 405),
+    "api/v1/assignments/<int:pk>/ PATCH": (401, 200, 200, 200, 404, 404),
+    "api/v1/alerts/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/alerts/ POST": (401, 400, 400, 403, 400, 403),
+    "api/v1/alerts/<int:pk>/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/alerts/<int:pk>/acknowledge/ POST": (401, 404, 404, 404, 404, 404),
+    "api/v1/matches/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/matches/<int:pk>/request-access/ POST": (401, 201, 201, 403, 404, 404),
+    "api/v1/stats/seizures/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/stats/origin-share/ GET": (401, 200, 200, 200, 200, 200),
+}
 
 
 # --- discovery ----------------------------------------------------------------------------
@@ -105,7 +206,9 @@ def _api_methods(pattern: URLPattern) -> list[str]:
     if actions:  # a ViewSet route: the methods mapped to actions
         return [m for m in API_METHODS if m in actions]
     view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-    return [m for m in API_METHODS if view is not None and hasattr(view, m)]
+    if view is None:  # a plain function: its methods are unknown, so it needs a GET row at least
+        return ["get"]
+    return [m for m in API_METHODS if hasattr(view, m)]
 
 
 def discovered_rows() -> list[str]:
@@ -163,7 +266,9 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
     hidden, theirs = _seizure(kcs, "agency", container=True), _seizure(tcd, "agency", container=True)
     a, b = sorted((hidden, theirs), key=lambda s: s.pk)
     match = Match.objects.create(kind="container", normalized="CSQU3054383", seizure_a=a, seizure_b=b)
-    access_request = AccessRequest.objects.create(match=match, seizure=hidden, requesting_agency=tcd, requested_by=niran)
+    access_request = AccessRequest.objects.create(
+        match=match, seizure=hidden, requesting_agency=tcd, requested_by=niran
+    )
     return {
         "pk_for": {
             "seizures": seizure.pk,
@@ -193,7 +298,9 @@ def _seizure(owner, sharing: str, container: bool = False):
 
     seizure = SeizureFactory(agency=owner, sharing=sharing, status="submitted")
     if container:
-        SeizureIdentifier.objects.create(seizure=seizure, kind="container", value="CSQU3054383", normalized="CSQU3054383")
+        SeizureIdentifier.objects.create(
+            seizure=seizure, kind="container", value="CSQU3054383", normalized="CSQU3054383"
+        )
     seizure.refresh_from_db()
     stats_apply(seizure, +1)
     return seizure
@@ -281,3 +388,9 @@ def test_record_matrix(world):
             row = f"{row} {'POST' if row in POST_ONLY_PAGES else 'GET'}"
         rows.append(f"    {row!r}: {_observe(row, world)},")
     print("\nOBSERVED\n" + "\n".join(rows))
+
+
+def test_a_route_without_a_row_is_reported(settings):
+    settings.ROOT_URLCONF = "tests.security.urls_with_unlisted_route"
+    with pytest.raises(AssertionError, match="endpoint added without a permission row: api/v1/unlisted/ GET"):
+        test_every_route_has_a_permission_row()

@@ -25,7 +25,7 @@ from crackdown.celery import app as celery_app
 WEBHOOK_SECRET = "test-webhook-secret-0123456789"
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float = 15.0, interval: float = 0.05, message: str = ""):
+def wait_for(condition: Callable[[], object], *, timeout: float = 60.0, interval: float = 0.05, message: str = ""):
     """Poll until `condition()` is truthy and return its value; fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while True:

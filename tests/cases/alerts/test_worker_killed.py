@@ -63,7 +63,7 @@ def test_worker_killed_mid_delivery_redelivers_the_same_delivery_id(kim, receive
         with transaction.atomic():
             alert = alert_create(by=kim, kind="pre_arrival", recipients=["TCD"], priority="flash", title="MV Sea Star")
         delivery = Delivery.objects.get(alert=alert)
-        wait_for(lambda: receiver.requests, timeout=30, message="the worker process to post the webhook")
+        wait_for(lambda: receiver.requests, timeout=120, message="the worker process to post the webhook")
     finally:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(10)

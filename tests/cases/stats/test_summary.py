@@ -16,7 +16,7 @@ from cases.matching.services import access_request_create, access_request_grant
 from cases.operations.services import operation_link_seizure
 from cases.seizures.models import SeizureStat
 from cases.seizures.services import seizure_create, seizure_delete, seizure_submit, seizure_update, seizure_verify
-from cases.seizures.stats import computed_rows, stats_apply, stats_rebuild, stored_rows
+from cases.seizures.stats import computed_tables, stats_apply, stats_rebuild, stored_tables
 from cases.stats.cells import stat_cells
 from cases.stats.selectors import dashboard, origin_share, seizure_stats
 from tests.cases.seizures.conftest import make_operation
@@ -25,11 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 def assert_summary_exact() -> None:
-    """The stored summary equals the ORM's computation and PostgreSQL's INSERT ... SELECT rebuild."""
-    stored = stored_rows()
-    assert stored == computed_rows()
+    """Every summary table equals the ORM's computation and PostgreSQL's INSERT ... SELECT rebuild."""
+    stored = stored_tables()
+    assert stored == computed_tables()
     stats_rebuild()
-    assert stored_rows() == stored
+    assert stored_tables() == stored
 
 
 def data(**overrides) -> dict:
