@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
 from cases.alerts.models import Alert, AlertPreference, Delivery, SeizureNotice
-from cases.choices import MANUAL_ALERT_KINDS, AlertKind, DeliveryStatus, Drug, Priority, TransportMode
+from cases.choices import MANUAL_ALERT_KINDS, AlertKind, DeliveryStatus, Drug, Priority, Sharing, TransportMode
 from crackdown.errors import Conflict, Forbidden
 from members.models import Agency, Role
 
@@ -176,7 +176,9 @@ def alert_seizure_submitted(*, seizure, by) -> Alert | None:
             sender_agency=seizure.agency,
             sender=by,
             seizure=seizure,
-            operation=seizure.operation,
+            # Name the operation only when it is how the seizure is shared: recipients outside
+            # the operation must not learn of it.
+            operation=seizure.operation if seizure.sharing == Sharing.OPERATION else None,
         )
 
 

@@ -157,6 +157,14 @@ def _labels(choices, values: list[str]) -> list[str]:
     return [str(names.get(v, v)) for v in values]
 
 
+def _seizure_label(event, details: dict) -> str:
+    """The reference only where the reader may see the seizure; else just its agency."""
+    if details.get("seizure") in getattr(event, "visible_seizures", ()):
+        return details.get("reference") or ""
+    agency = getattr(event.agency, "code", "") if event.agency_id else ""
+    return _("of %(agency)s") % {"agency": agency} if agency else _("(not shared with you)")
+
+
 def describe_event(event) -> str:
     """One line of the timeline, from the event's action and details."""
     d = event.details or {}
@@ -187,8 +195,8 @@ def describe_event(event) -> str:
                 ).lower(),
             }
         ),
-        "seizure_linked": lambda: _("Seizure %(ref)s linked") % {"ref": d.get("reference")},
-        "seizure_unlinked": lambda: _("Seizure %(ref)s unlinked") % {"ref": d.get("reference")},
+        "seizure_linked": lambda: _("Seizure %(ref)s linked") % {"ref": _seizure_label(event, d)},
+        "seizure_unlinked": lambda: _("Seizure %(ref)s unlinked") % {"ref": _seizure_label(event, d)},
     }
     return texts[event.action]() if event.action in texts else event.action
 
@@ -226,7 +234,7 @@ def _board_context(request: HttpRequest, operation: JointOperation, steerable: b
         "seizures": seizures,
         "report": report_module.operation_report(operation=operation, user=user),
         "thread": list(selectors.operation_messages(operation)),
-        "timeline": [_with_text(e) for e in selectors.operation_timeline(operation)],
+        "timeline": _timeline(operation, user),
         "message_form": forms.MessageForm(),
         "invite_form": forms.InviteForm(operation=operation) if steerable else None,
         "assignment_form": forms.AssignmentForm(operation=operation) if steerable else None,
@@ -235,9 +243,14 @@ def _board_context(request: HttpRequest, operation: JointOperation, steerable: b
     }
 
 
-def _with_text(event):
-    event.text = describe_event(event)
-    return event
+def _timeline(operation, user) -> list:
+    events = list(selectors.operation_timeline(operation))
+    linked = {e.details.get("seizure") for e in events if (e.details or {}).get("seizure")}
+    visible = set(Seizure.objects.visible_to(user).filter(pk__in=linked).values_list("pk", flat=True))
+    for event in events:
+        event.visible_seizures = visible
+        event.text = describe_event(event)
+    return events
 
 
 @login_required

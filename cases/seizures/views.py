@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_countries import countries
 
 from cases.choices import SeizureStatus
+from cases.operations.models import JointOperation
 from cases.seizures.forms import SeizureEditor, SeizureFilterForm
 from cases.seizures.models import Seizure, SeizureRevision
 from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
@@ -265,7 +266,12 @@ def seizure_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     persons = list(seizure.persons.all())
     for person in persons:
         person.nationality_name = _country_name(person.nationality)
+    operation_visible = bool(
+        seizure.operation_id
+        and JointOperation.objects.visible_to(request.user).filter(pk=seizure.operation_id).exists()
+    )
     context = {
+        "operation_visible": operation_visible,
         "seizure": seizure,
         "actions": seizure_actions(request.user, seizure),
         "country_name": _country_name(seizure.country),

@@ -1,0 +1,48 @@
+"""A seizure shared with all members may be linked to a joint operation; agencies outside
+the operation must not learn the operation's code or name from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cases.operations.models import JointOperation, Participation
+from tests.factories import SeizureFactory
+
+
+def _secret_operation(lead):
+    operation = JointOperation.objects.create(
+        code="JO-2026-901",
+        name="NIGHT HERON",
+        lead_agency=lead,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+    Participation.objects.create(operation=operation, agency=lead, role="lead", status="accepted")
+    return operation
+
+
+def test_partner_outside_the_operation_does_not_see_its_name_on_the_seizure_page(kcs, somchai, client_as):
+    operation = _secret_operation(kcs)
+    seizure = SeizureFactory(agency=kcs, sharing="members", operation=operation)
+    html = client_as(somchai).get(f"/seizures/{seizure.pk}/").content.decode()
+    assert seizure.reference in html
+    assert "NIGHT HERON" not in html
+    assert "JO-2026-901" not in html
+
+
+def test_owner_sees_the_operation_on_its_seizure_page(kcs, kim, client_as):
+    operation = _secret_operation(kcs)
+    seizure = SeizureFactory(agency=kcs, sharing="members", operation=operation)
+    html = client_as(kim).get(f"/seizures/{seizure.pk}/").content.decode()
+    assert "NIGHT HERON" in html
+
+
+def test_seizure_notice_names_no_operation_unless_shared_through_it(kcs, kim, django_capture_on_commit_callbacks):
+    from cases.alerts.services import alert_seizure_submitted
+
+    operation = _secret_operation(kcs)
+    seizure = SeizureFactory(agency=kcs, sharing="members", operation=operation, origin_country="TH")
+    with django_capture_on_commit_callbacks():
+        alert = alert_seizure_submitted(seizure=seizure, by=kim)
+    assert alert is not None
+    assert alert.operation_id is None
