@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -325,7 +325,8 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_update(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     assignment = selectors.get_assignment_for(request.user, assignment_pk)
     if assignment.operation_id != pk:
-        raise PermissionDenied
+        # No such assignment at this address.
+        raise Http404
     if request.POST.get("cancel") == "1":
         services.assignment_update(assignment=assignment, status=AssignmentStatus.CANCELLED, by=request.user)
         messages.success(request, _("Assignment cancelled."))
