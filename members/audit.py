@@ -19,7 +19,6 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +31,7 @@ from rest_framework.views import APIView
 from cases.seizures.models import SeizureAccess
 from crackdown.api.pagination import CursorPagination
 from crackdown.errors import Forbidden
+from crackdown.paging import parse_after
 from members.models import Agency, Role, User
 
 PAGE_SIZE = 50
@@ -99,20 +99,6 @@ def after_keyset(queryset: QuerySet[SeizureAccess], after: tuple[dt.datetime, in
         return queryset
     at, pk = after
     return queryset.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
-
-
-def parse_after(value: str | None) -> tuple[dt.datetime, int] | None:
-    """'<at iso>,<id>' of the last row shown → the keyset to continue after."""
-    if not value or "," not in value:
-        return None
-    moment, _sep, pk = value.rpartition(",")
-    # A "+" of the offset arrives as a space when the link was not encoded.
-    at = parse_datetime(moment.strip().replace(" ", "+"))
-    if at is None or not pk.strip().isdigit():
-        return None
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at, dt.UTC)
-    return at, int(pk)
 
 
 # --- filters --------------------------------------------------------------------------------

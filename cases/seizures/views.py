@@ -21,7 +21,6 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_countries import countries
@@ -42,6 +41,7 @@ from cases.seizures.services import (
     seizure_verify,
 )
 from crackdown.errors import Conflict, Forbidden
+from crackdown.paging import parse_after
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -101,19 +101,6 @@ def _page_size(request: HttpRequest) -> int:
         return PAGE_SIZE
 
 
-def _parse_after(value: str | None) -> tuple[dt.datetime, int] | None:
-    """'<occurred_at iso>,<id>' of the last row shown → the keyset to continue after."""
-    if not value or "," not in value:
-        return None
-    moment, _sep, pk = value.rpartition(",")
-    at = parse_datetime(moment.strip().replace(" ", "+"))
-    if at is None or not pk.strip().isdigit():
-        return None
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at, dt.UTC)
-    return at, int(pk)
-
-
 def _filtered(request: HttpRequest) -> tuple[SeizureFilterForm, QuerySet[Seizure], str]:
     form = SeizureFilterForm(request.GET, user=request.user)
     form.is_valid()  # a wrong field is shown with its message; the valid ones still filter
@@ -131,7 +118,7 @@ def _filtered(request: HttpRequest) -> tuple[SeizureFilterForm, QuerySet[Seizure
 def seizure_list_view(request: HttpRequest) -> HttpResponse:
     filter_form, queryset, filter_query = _filtered(request)
     page_size = _page_size(request)
-    after = _parse_after(request.GET.get("after"))
+    after = parse_after(request.GET.get("after"))
     if after is not None:
         at, pk = after
         # Keyset pagination on the indexed (-occurred_at, -id) order: no OFFSET, no COUNT.
