@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from cases.seizures import services
 from cases.seizures.filters import SeizureFilter
 from cases.seizures.models import Seizure, SeizureAccess
-from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list, with_details
+from cases.seizures.selectors import get_seizure_for, operation_shown_to, seizure_history, seizure_list, with_details
 from cases.seizures.serializers import DetailSerializer, SeizureHistorySerializer, SeizureSerializer
 from crackdown.api.pagination import CursorPagination
 
@@ -109,7 +109,11 @@ class SeizureViewSet(viewsets.GenericViewSet):
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(SeizureSerializer(page, many=True).data)
+        rows = SeizureSerializer(page, many=True).data
+        for seizure, row in zip(page, rows, strict=True):
+            if not operation_shown_to(request.user, seizure):
+                row["operation"] = None
+        return self.get_paginated_response(rows)
 
     def create(self, request):
         serializer = SeizureSerializer(data=request.data)
@@ -124,7 +128,10 @@ class SeizureViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         seizure = get_seizure_for(request.user, pk)
         services.seizure_record_access(seizure=seizure, user=request.user, action=SeizureAccess.Action.VIEW)
-        return Response(SeizureSerializer(seizure).data)
+        row = SeizureSerializer(seizure).data
+        if not operation_shown_to(request.user, seizure):
+            row["operation"] = None
+        return Response(row)
 
     def partial_update(self, request, pk=None):
         seizure = get_seizure_for(request.user, pk, write=True)
@@ -196,7 +203,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
     def export(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         _record_export(queryset, request.user)
-        response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(_csv_rows(queryset, request.user), content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.csv"'
         return response
@@ -253,7 +260,7 @@ def _cell(value) -> str:
     return text
 
 
-def export_row(seizure: Seizure) -> list[str]:
+def export_row(seizure: Seizure, user=None) -> list[str]:
     items = list(seizure.items.all())
     return [
         _cell(x)
@@ -270,7 +277,7 @@ def export_row(seizure: Seizure) -> list[str]:
             seizure.origin_country,
             ";".join(seizure.transit_countries or []),
             seizure.destination_country,
-            seizure.operation.code if seizure.operation else "",
+            seizure.operation.code if seizure.operation and operation_shown_to(user, seizure) else "",
             seizure.sharing,
             ";".join(sorted({i.drug for i in items})),
             "; ".join(f"{i.drug} {i.quantity.normalize():f} {i.unit}" for i in items),
@@ -281,9 +288,9 @@ def export_row(seizure: Seizure) -> list[str]:
     ]
 
 
-def _csv_rows(queryset) -> Iterator[str]:
+def _csv_rows(queryset, user=None) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(EXPORT_COLUMNS)
     # iterator(chunk_size) keeps memory flat and still runs the prefetches once per chunk.
     for seizure in queryset.iterator(chunk_size=EXPORT_CHUNK):
-        yield writer.writerow(export_row(seizure))
+        yield writer.writerow(export_row(seizure, user))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from cases.choices import Sharing
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision, SeizureTransit
 from cases.seizures.services import can_write
 from cases.seizures.validators import identifier_candidates
@@ -159,3 +160,13 @@ def seizure_history(seizure: Seizure) -> list[dict[str, Any]]:
         }
         for r in revisions
     ]
+
+
+def operation_shown_to(user, seizure: Seizure) -> bool:
+    """Whether the reader may learn which joint operation the seizure belongs to.
+
+    The owner always may (it linked it); another agency only when the seizure reaches it
+    through that operation (sharing=operation, so the agency accepted it). A partner that
+    sees the seizure because it is shared with all members learns nothing of the operation.
+    """
+    return seizure.agency_id == getattr(user, "agency_id", None) or seizure.sharing == Sharing.OPERATION

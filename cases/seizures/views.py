@@ -26,10 +26,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_countries import countries
 
 from cases.choices import SeizureStatus
-from cases.operations.models import JointOperation
 from cases.seizures.forms import SeizureEditor, SeizureFilterForm
 from cases.seizures.models import Seizure, SeizureRevision
-from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
+from cases.seizures.selectors import get_seizure_for, operation_shown_to, seizure_history, seizure_list
 from cases.seizures.services import (
     can_verify,
     can_write,
@@ -206,7 +205,7 @@ def _csv_rows(user, queryset: QuerySet[Seizure]) -> Iterator[str]:
             s.total_weight_kg if s.total_weight_kg is not None else "",
             " ".join(f"{i.kind}:{i.normalized}" for i in s.identifiers.all()),
             s.sharing,
-            s.operation.code if s.operation_id else "",
+            s.operation.code if s.operation_id and operation_shown_to(user, s) else "",
         ]
         yield writer.writerow([_csv_cell(value) for value in row])
     if batch:
@@ -253,10 +252,7 @@ def seizure_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     persons = list(seizure.persons.all())
     for person in persons:
         person.nationality_name = _country_name(person.nationality)
-    operation_visible = bool(
-        seizure.operation_id
-        and JointOperation.objects.visible_to(request.user).filter(pk=seizure.operation_id).exists()
-    )
+    operation_visible = bool(seizure.operation_id and operation_shown_to(request.user, seizure))
     context = {
         "operation_visible": operation_visible,
         "seizure": seizure,

@@ -46,3 +46,21 @@ def test_seizure_notice_names_no_operation_unless_shared_through_it(kcs, kim, dj
         alert = alert_seizure_submitted(seizure=seizure, by=kim)
     assert alert is not None
     assert alert.operation_id is None
+
+
+def test_partner_outside_the_operation_gets_no_operation_from_the_api_or_csv(kcs, somchai, api_as):
+    operation = _secret_operation(kcs)
+    seizure = SeizureFactory(agency=kcs, sharing="members", operation=operation)
+    client = api_as(somchai)
+    assert client.get(f"/api/v1/seizures/{seizure.pk}/").json()["operation"] is None
+    listed = [row for row in client.get("/api/v1/seizures/").json()["results"] if row["id"] == seizure.pk]
+    assert listed and listed[0]["operation"] is None
+    csv_text = b"".join(client.get("/api/v1/seizures/export.csv").streaming_content).decode()
+    assert seizure.reference in csv_text
+    assert "JO-2026-901" not in csv_text
+
+
+def test_owner_gets_the_operation_from_the_api(kcs, kim, api_as):
+    operation = _secret_operation(kcs)
+    seizure = SeizureFactory(agency=kcs, sharing="members", operation=operation)
+    assert api_as(kim).get(f"/api/v1/seizures/{seizure.pk}/").json()["operation"] == operation.pk
