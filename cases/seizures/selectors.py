@@ -79,11 +79,16 @@ def _as_datetime(value, *, end_of_day: bool = False) -> dt.datetime | None:
             value = day
         else:
             value = parsed
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time.max if end_of_day else dt.time.min)
     if isinstance(value, dt.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-    if isinstance(value, dt.date):
-        moment = dt.datetime.combine(value, dt.time.max if end_of_day else dt.time.min)
-        return timezone.make_aware(moment)
+        try:
+            aware = value if timezone.is_aware(value) else timezone.make_aware(value)
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 text may carry.
+            return aware.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            # Beyond the representable range: the bound excludes nothing on that side.
+            return dt.datetime.min.replace(tzinfo=dt.UTC) if value.year < 2 else dt.datetime.max.replace(tzinfo=dt.UTC)
     return None
 
 
