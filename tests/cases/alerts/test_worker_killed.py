@@ -38,7 +38,9 @@ def _test_database_url() -> str:
 
 def start_worker_process() -> subprocess.Popen:
     env = {
-        **os.environ,
+        # Without PYTEST_XDIST_WORKER: REDIS_URL below is already this test worker's own
+        # database, and the settings would shift it a second time.
+        **{k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"},
         "DATABASE_URL": _test_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "DEBUG": "true",  # accepts the http receiver on 127.0.0.1
