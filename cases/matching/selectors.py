@@ -64,25 +64,12 @@ class MatchRow:
             return self.kind
 
 
-def _agency_id(user) -> int | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    return user.agency_id
-
-
-def match_list(*, user) -> QuerySet[Match]:
-    """Matches involving the user's agency, each side annotated with whether the user sees it.
-
-    Three joins (two seizures, two agencies) and two EXISTS on the visibility queryset: one
-    query whatever the page size.
-    """
-    agency_id = _agency_id(user)
-    if agency_id is None:
-        return Match.objects.none()
+def _with_sides(matches, *, user, agency_id: int):
+    """Matches with both sides' agencies, whether the reader may see each side, and whether
+    its agency already asked for access: what every match listing needs, in one query."""
     visible = Seizure.objects.visible_to(user)
     return (
-        Match.objects.involving(agency_id)
-        .select_related("seizure_a__agency", "seizure_b__agency")
+        matches.select_related("seizure_a__agency", "seizure_b__agency")
         .only(
             "id",
             "kind",
@@ -109,6 +96,24 @@ def match_list(*, user) -> QuerySet[Match]:
         )
         .order_by("-created_at", "-id")
     )
+
+
+def _agency_id(user) -> int | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.agency_id
+
+
+def match_list(*, user) -> QuerySet[Match]:
+    """Matches involving the user's agency, each side annotated with whether the user sees it.
+
+    Three joins (two seizures, two agencies) and two EXISTS on the visibility queryset: one
+    query whatever the page size.
+    """
+    agency_id = _agency_id(user)
+    if agency_id is None:
+        return Match.objects.none()
+    return _with_sides(Match.objects.involving(agency_id), user=user, agency_id=agency_id)
 
 
 def _side(seizure: Seizure, *, visible: bool, agency_id: int | None) -> MatchSide:
@@ -167,35 +172,8 @@ def linked_seizures_for(user, seizure: Seizure) -> list[MatchRow]:
     agency_id = _agency_id(user)
     if agency_id is None:
         return []
-    visible = Seizure.objects.visible_to(user)
-    matches = (
-        Match.objects.filter(Q(seizure_a_id=seizure.pk) | Q(seizure_b_id=seizure.pk))
-        .select_related("seizure_a__agency", "seizure_b__agency")
-        .only(
-            "id",
-            "kind",
-            "normalized",
-            "created_at",
-            "seizure_a__id",
-            "seizure_a__reference",
-            "seizure_a__agency__code",
-            "seizure_a__agency__name",
-            "seizure_b__id",
-            "seizure_b__reference",
-            "seizure_b__agency__code",
-            "seizure_b__agency__name",
-        )
-        .annotate(
-            a_visible=Exists(visible.filter(pk=OuterRef("seizure_a_id"))),
-            b_visible=Exists(visible.filter(pk=OuterRef("seizure_b_id"))),
-            access_requested=Exists(
-                AccessRequest.objects.filter(
-                    Q(seizure_id=OuterRef("seizure_a_id")) | Q(seizure_id=OuterRef("seizure_b_id")),
-                    requesting_agency_id=agency_id,
-                )
-            ),
-        )
-        .order_by("-created_at", "-id")
+    matches = _with_sides(
+        Match.objects.filter(Q(seizure_a_id=seizure.pk) | Q(seizure_b_id=seizure.pk)), user=user, agency_id=agency_id
     )
     rows = []
     for match in matches:

@@ -376,26 +376,30 @@ def _own_seizure(request: HttpRequest) -> Seizure:
         raise ValidationError(_("Choose one of your agency's seizures.")) from None
 
 
+def _change_link(request: HttpRequest, pk: int, *, service, message: str) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    selectors.require_board(request.user, operation)
+    seizure = service(operation=operation, seizure=_own_seizure(request), by=request.user)
+    messages.success(request, message % {"ref": seizure.reference})
+    return _board(pk, "seizures")
+
+
 @login_required
 @require_POST
 @domain_errors
 def seizure_link(request: HttpRequest, pk: int) -> HttpResponse:
-    operation = selectors.get_operation_for(request.user, pk)
-    selectors.require_board(request.user, operation)
-    seizure = services.operation_link_seizure(operation=operation, seizure=_own_seizure(request), by=request.user)
-    messages.success(request, _("%(ref)s linked to the operation.") % {"ref": seizure.reference})
-    return _board(pk, "seizures")
+    return _change_link(
+        request, pk, service=services.operation_link_seizure, message=_("%(ref)s linked to the operation.")
+    )
 
 
 @login_required
 @require_POST
 @domain_errors
 def seizure_unlink(request: HttpRequest, pk: int) -> HttpResponse:
-    operation = selectors.get_operation_for(request.user, pk)
-    selectors.require_board(request.user, operation)
-    seizure = services.operation_unlink_seizure(operation=operation, seizure=_own_seizure(request), by=request.user)
-    messages.success(request, _("%(ref)s taken out of the operation.") % {"ref": seizure.reference})
-    return _board(pk, "seizures")
+    return _change_link(
+        request, pk, service=services.operation_unlink_seizure, message=_("%(ref)s taken out of the operation.")
+    )
 
 
 @login_required
