@@ -74,30 +74,62 @@ def _create_alert(
 
     Returns None (and writes nothing) when there is no recipient.
     """
-    recipients = {a.pk: a for a in agencies}
-    if not recipients:
-        return None
-    with transaction.atomic():
-        alert = Alert(
-            kind=kind,
-            priority=priority,
-            title=title[:MAX_TITLE],
-            body=body,
-            sender_agency=sender_agency,
-            sender=sender,
-            seizure=seizure,
-            operation=operation,
-            ack_due_at=ack_due_at,
-        )
-        alert.full_clean()
-        alert.save()
-        now = timezone.now()
+    alert = Alert(
+        kind=kind,
+        priority=priority,
+        title=title[:MAX_TITLE],
+        body=body,
+        sender_agency=sender_agency,
+        sender=sender,
+        seizure=seizure,
+        operation=operation,
+        ack_due_at=ack_due_at,
+    )
+    created = _create_alerts([(alert, agencies)])
+    return created[0] if created else None
+
+
+# Objects the services hand over already loaded: full_clean need not look each one up again.
+_ALERT_RELATIONS = ["sender_agency", "sender", "seizure", "operation"]
+
+
+def _create_alerts(drafts: Iterable[tuple[Alert, Iterable[Agency]]]) -> list[Alert]:
+    """Write unsaved alerts, each with one pending delivery per recipient agency, in two
+    multi-row INSERTs, and queue every delivery on commit. Alerts without a recipient are skipped.
+
+    Guarantees: each alert's fields are validated (full_clean) before anything is written; the
+    rows go in inside the caller's transaction or not at all; the broker hears of them only
+    after commit.
+    """
+    pending = []
+    for alert, agencies in drafts:
+        recipients = list({a.pk: a for a in agencies}.values())
+        if recipients:
+            alert.title = alert.title[:MAX_TITLE]
+            # The database checks the relations and the choice constraints; full_clean gives
+            # field-level messages without a query per relation and constraint.
+            alert.full_clean(exclude=_ALERT_RELATIONS, validate_constraints=False)
+            pending.append((alert, recipients))
+    if not pending:
+        return []
+    now = timezone.now()
+    with transaction.atomic(savepoint=False):
+        alerts = Alert.objects.bulk_create([alert for alert, _recipients in pending])
         deliveries = Delivery.objects.bulk_create(
-            [Delivery(alert=alert, agency=agency, next_attempt_at=now) for agency in recipients.values()]
+            [
+                Delivery(alert=alert, agency=agency, next_attempt_at=now)
+                for alert, recipients in pending
+                for agency in recipients
+            ]
         )
-        for delivery in deliveries:
-            transaction.on_commit(partial(queue_delivery, str(delivery.pk)))
-    return alert
+        ids = [str(delivery.pk) for delivery in deliveries]
+        transaction.on_commit(partial(_queue_deliveries, ids))
+    return alerts
+
+
+def _queue_deliveries(delivery_ids: list[str]) -> None:
+    for delivery_id in delivery_ids:
+        queue_delivery(delivery_id)
 
 
 def _english():
@@ -228,29 +260,35 @@ def alert_match(*, match) -> list[Alert]:
     One alert per agency, each linked to that agency's own seizure only; the other side is
     named by agency and identifier, never by reference.
     """
-    alerts = []
-    pairs = ((match.seizure_a, match.seizure_b), (match.seizure_b, match.seizure_a))
-    for own, other in pairs:
-        if own.agency_id == other.agency_id:
-            continue
-        with _english():
-            title = _("Match: %(kind)s %(value)s also seized by %(agency)s") % {
-                "kind": match.kind,
-                "value": match.normalized,
-                "agency": other.agency.code,
-            }
-            body = _("Your seizure %(ref)s shares the %(kind)s %(value)s with a seizure of %(agency)s.") % {
-                "ref": own.reference,
-                "kind": match.kind,
-                "value": match.normalized,
-                "agency": other.agency.name,
-            }
-        alert = _create_alert(
-            kind=AlertKind.MATCH, title=title, body=body, agencies=[own.agency], priority=Priority.URGENT, seizure=own
-        )
-        if alert:
-            alerts.append(alert)
-    return alerts
+    return alert_matches(matches=[match])
+
+
+def alert_matches(*, matches: Iterable) -> list[Alert]:
+    """alert_match for several matches at once, written in one pair of multi-row INSERTs.
+
+    The matches' seizures and their agencies should be loaded (select_related) by the caller.
+    """
+    drafts = []
+    for match in matches:
+        pairs = ((match.seizure_a, match.seizure_b), (match.seizure_b, match.seizure_a))
+        for own, other in pairs:
+            if own.agency_id == other.agency_id:
+                continue
+            with _english():
+                title = _("Match: %(kind)s %(value)s also seized by %(agency)s") % {
+                    "kind": match.kind,
+                    "value": match.normalized,
+                    "agency": other.agency.code,
+                }
+                body = _("Your seizure %(ref)s shares the %(kind)s %(value)s with a seizure of %(agency)s.") % {
+                    "ref": own.reference,
+                    "kind": match.kind,
+                    "value": match.normalized,
+                    "agency": other.agency.name,
+                }
+            alert = Alert(kind=AlertKind.MATCH, title=title, body=body, priority=Priority.URGENT, seizure=own)
+            drafts.append((alert, [own.agency]))
+    return _create_alerts(drafts)
 
 
 def alert_access_request(*, access_request) -> Alert | None:

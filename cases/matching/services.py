@@ -40,9 +40,10 @@ def match_seizure(*, seizure) -> list:
     - one index lookup: `(kind, normalized) IN (...)` on `seizure_identifier_lookup`;
     - each (pair, kind, normalized) is stored once (the unique constraint absorbs repeats and
       concurrent inserts); matches whose identifier the seizure no longer carries are removed;
-    - `alert_match` is called once per pair of seizures that had no match before.
+    - both agencies are alerted once per pair of seizures that had no match before, all the
+      new pairs' alerts written together (cases.alerts.services.alert_matches).
     """
-    from cases.alerts.services import alert_match
+    from cases.alerts.services import alert_matches
 
     if seizure.status not in SHARED_STATUSES:
         return []
@@ -87,14 +88,16 @@ def match_seizure(*, seizure) -> list:
         if (m.seizure_a_id, m.seizure_b_id, m.kind, m.normalized) in new_keys
     ]
     alerted: set[tuple[int, int]] = set()
+    to_alert = []
     for match in new_matches:
         pair = (match.seizure_a_id, match.seizure_b_id)
         if pair in known_pairs or pair in alerted:
             continue
         alerted.add(pair)
-        # Only the Match goes to the alert: it must describe each side to each agency
-        # without anything of a seizure that agency cannot see.
-        alert_match(match=match)
+        to_alert.append(match)
+    # Only the Match goes to the alert: it must describe each side to each agency
+    # without anything of a seizure that agency cannot see.
+    alert_matches(matches=to_alert)
     return new_matches
 
 

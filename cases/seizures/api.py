@@ -17,7 +17,8 @@ from rest_framework.response import Response
 from cases.seizures import services
 from cases.seizures.filters import SeizureFilter
 from cases.seizures.models import Seizure, SeizureAccess
-from cases.seizures.selectors import get_seizure_for, operation_shown_to, seizure_history, seizure_list, with_details
+from cases.seizures.representation import represent, represent_queryset, seizure_rows
+from cases.seizures.selectors import get_seizure_for, operation_shown_to, seizure_history, seizure_list
 from cases.seizures.serializers import DetailSerializer, SeizureHistorySerializer, SeizureSerializer
 from crackdown.api.pagination import CursorPagination
 
@@ -103,17 +104,12 @@ class SeizureViewSet(viewsets.GenericViewSet):
         return seizure_list(user=self.request.user)
 
     def _representation(self, seizure: Seizure, *, code: int = status.HTTP_200_OK) -> Response:
-        fresh = with_details(Seizure.objects.filter(pk=seizure.pk)).get()
-        return Response(SeizureSerializer(fresh).data, status=code)
+        (row,) = represent_queryset(Seizure.objects.filter(pk=seizure.pk), user=self.request.user)
+        return Response(row, status=code)
 
     def list(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = SeizureSerializer(page, many=True).data
-        for seizure, row in zip(page, rows, strict=True):
-            if not operation_shown_to(request.user, seizure):
-                row["operation"] = None
-        return self.get_paginated_response(rows)
+        page = self.paginate_queryset(seizure_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(represent(page, user=request.user))
 
     def create(self, request):
         serializer = SeizureSerializer(data=request.data)
@@ -126,12 +122,9 @@ class SeizureViewSet(viewsets.GenericViewSet):
         return self._representation(seizure, code=status.HTTP_201_CREATED)
 
     def retrieve(self, request, pk=None):
-        seizure = get_seizure_for(request.user, pk)
+        seizure = get_seizure_for(request.user, pk, details=False)
         services.seizure_record_access(seizure=seizure, user=request.user, action=SeizureAccess.Action.VIEW)
-        row = SeizureSerializer(seizure).data
-        if not operation_shown_to(request.user, seizure):
-            row["operation"] = None
-        return Response(row)
+        return self._representation(seizure)
 
     def partial_update(self, request, pk=None):
         seizure = get_seizure_for(request.user, pk, write=True)

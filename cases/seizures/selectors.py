@@ -51,15 +51,19 @@ def with_details(queryset: QuerySet[Seizure]) -> QuerySet[Seizure]:
     )
 
 
-def get_seizure_for(user, pk, *, write: bool = False) -> Seizure:
-    """The seizure `pk` if the user may see it (else 404); with write=True also may change it (else 403)."""
+def get_seizure_for(user, pk, *, write: bool = False, details: bool = True) -> Seizure:
+    """The seizure `pk` if the user may see it (else 404); with write=True also may change it (else 403).
+
+    With details=False only the seizure's own row is read (for a caller that reads the rest itself).
+    """
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404(_("No such seizure.")) from None
     if not 0 < pk <= MAX_ID:
         raise Http404(_("No such seizure."))
-    seizure = with_details(Seizure.objects.visible_to(user)).filter(pk=pk).first()
+    visible = Seizure.objects.visible_to(user)
+    seizure = (with_details(visible) if details else visible).filter(pk=pk).first()
     if seizure is None:
         raise Http404(_("No such seizure."))
     if write and not can_write(user, seizure):
@@ -174,4 +178,11 @@ def operation_shown_to(user, seizure: Seizure) -> bool:
     through that operation (sharing=operation, so the agency accepted it). A partner that
     sees the seizure because it is shared with all members learns nothing of the operation.
     """
-    return seizure.agency_id == getattr(user, "agency_id", None) or seizure.sharing == Sharing.OPERATION
+    return operation_shown_to_agency(
+        getattr(user, "agency_id", None), agency_id=seizure.agency_id, sharing=seizure.sharing
+    )
+
+
+def operation_shown_to_agency(reader_agency_id: int | None, *, agency_id: int, sharing: str) -> bool:
+    """operation_shown_to for a reader's agency and a seizure's owner and sharing (plain rows)."""
+    return agency_id == reader_agency_id or sharing == Sharing.OPERATION

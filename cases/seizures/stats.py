@@ -146,12 +146,14 @@ def _apply_table(model, key_fields: tuple[str, ...], deltas: Deltas) -> None:
     # PostgreSQL checks an upsert's proposed row against the constraints before it looks for
     # a conflict, so only additions go through INSERT ... ON CONFLICT; subtractions update
     # rows that must exist.
-    growing = [row for row in changes if row[1] > 0]
-    if connection.vendor == "postgresql" and growing:
-        _upsert_postgresql(model, key_fields, growing)
+    if connection.vendor == "postgresql":
+        growing = [row for row in changes if row[1] > 0]
+        rest = [row for row in changes if row[1] <= 0]
+        if growing:
+            _upsert_postgresql(model, key_fields, growing)
     else:
-        growing = []
-    _update_or_create(model, key_fields, [row for row in changes if row not in growing])
+        rest = changes
+    _update_or_create(model, key_fields, rest)
     emptied = [key for key, count, _weight in changes if count < 0]
     if emptied:
         gone = Q()
@@ -161,23 +163,35 @@ def _apply_table(model, key_fields: tuple[str, ...], deltas: Deltas) -> None:
 
 
 def _upsert_postgresql(model, key_fields: tuple[str, ...], changes: list[tuple[Key, int, Decimal]]) -> None:
+    """One INSERT ... ON CONFLICT for all rows, the values sent as one array per column.
+
+    Arrays keep the statement short whatever the batch (a bulk load folds thousands of keys),
+    so neither the client nor the server parses a statement per row.
+    """
     table = model._meta.db_table
-    columns = ", ".join((*key_fields, "seizures", "weight_kg"))
+    columns = (*key_fields, "seizures", "weight_kg")
+    types = [_array_type(model, name) for name in columns]
+    arrays: list[list[Any]] = [[] for _ in columns]
+    for key, count, weight in changes:
+        for array, value in zip(arrays, (*key, count, weight), strict=True):
+            array.append(value)
+    unnest = ", ".join(f"%s::{kind}[]" for kind in types)
     keys = ", ".join(key_fields)
-    for start in range(0, len(changes), 2000):
-        chunk = changes[start : start + 2000]
-        values = ", ".join(["(" + ", ".join(["%s"] * (len(key_fields) + 2)) + ")"] * len(chunk))
-        params: list[Any] = []
-        for key, count, weight in chunk:
-            params.extend((*key, count, weight))
-        # INSERT ... ON CONFLICT adds to the stored figures in one statement, race-free.
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names from our model
-            f"ON CONFLICT ({keys}) DO UPDATE SET seizures = {table}.seizures + EXCLUDED.seizures, "
-            f"weight_kg = {table}.weight_kg + EXCLUDED.weight_kg"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+    # INSERT ... ON CONFLICT adds to the stored figures in one statement, race-free.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({unnest}) "  # noqa: S608 - our names
+        f"ON CONFLICT ({keys}) DO UPDATE SET seizures = {table}.seizures + EXCLUDED.seizures, "
+        f"weight_kg = {table}.weight_kg + EXCLUDED.weight_kg"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, arrays)
+
+
+def _array_type(model, name: str) -> str:
+    field = model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+    if field.is_relation:
+        field = field.target_field
+    return field.db_type(connection).split("(")[0]
 
 
 def _update_or_create(model, key_fields: tuple[str, ...], changes: list[tuple[Key, int, Decimal]]) -> None:
