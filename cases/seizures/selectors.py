@@ -146,9 +146,12 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any]) -> Query
     return queryset
 
 
-def seizure_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet[Seizure]:
-    """The seizures the user may see, filtered, newest first, with everything prefetched."""
-    queryset = apply_filters(Seizure.objects.visible_to(user), filters or {})
+def seizure_list(*, user, filters: dict[str, Any] | None = None, paged: bool = False) -> QuerySet[Seizure]:
+    """The seizures the user may see, filtered, newest first, with everything prefetched.
+
+    paged=True for a list read a page at a time (see SeizureQuerySet.visible_to_agency).
+    """
+    queryset = apply_filters(Seizure.objects.visible_to(user, paged=paged), filters or {})
     return with_details(queryset).order_by("-occurred_at", "-id")
 
 

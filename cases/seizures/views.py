@@ -100,7 +100,7 @@ def _page_size(request: HttpRequest) -> int:
         return PAGE_SIZE
 
 
-def _filtered(request: HttpRequest) -> tuple[SeizureFilterForm, QuerySet[Seizure], str]:
+def _filtered(request: HttpRequest, *, paged: bool = False) -> tuple[SeizureFilterForm, QuerySet[Seizure], str]:
     form = SeizureFilterForm(request.GET, user=request.user)
     form.is_valid()  # a wrong field is shown with its message; the valid ones still filter
     filters = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "")}
@@ -109,13 +109,13 @@ def _filtered(request: HttpRequest) -> tuple[SeizureFilterForm, QuerySet[Seizure
         value = request.GET.get(key, "")
         if value:
             query[key] = value
-    return form, seizure_list(user=request.user, filters=filters), query.urlencode()
+    return form, seizure_list(user=request.user, filters=filters, paged=paged), query.urlencode()
 
 
 @login_required
 @require_http_methods(["GET"])
 def seizure_list_view(request: HttpRequest) -> HttpResponse:
-    filter_form, queryset, filter_query = _filtered(request)
+    filter_form, queryset, filter_query = _filtered(request, paged=True)
     page_size = _page_size(request)
     after = parse_after(request.GET.get("after"))
     if after is not None:
