@@ -1,26 +1,31 @@
 """The seizure object of the REST contract, built from plain rows: what every seizure read answers.
 
 `SeizureSerializer` parses input and documents the schema; the output of the list, the detail
-and every write is built here from `values()` rows, in one query for the seizures and one per
-kind of child row (items, identifiers, persons, shared_with) whatever the page size. Nested
-ModelSerializers over model instances cost ~10× the CPU for the same JSON, which is most of a
+and every write is built here from `values()` rows. On PostgreSQL the child rows (items,
+identifiers, persons, shared_with) come inside the seizure query as JSON built by the database,
+so a page is one query; elsewhere they take one query per kind, whatever the page size. Nested
+ModelSerializers over model instances cost ~10× the CPU for the same JSON, which was most of a
 list page at national scale (docs/performance.md). tests/cases/seizures/test_representation.py
-pins that both give the same object, field for field.
+pins that both paths and the serializer give the same object, field for field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import functools
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import QuerySet, TextField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizurePerson
 from cases.seizures.selectors import operation_shown_to_agency
+from members.models import Agency
 
 # The seizure's own columns, with the agency's code and the reporter's name joined in.
 BASE_FIELDS = (
@@ -49,9 +54,50 @@ BASE_FIELDS = (
 )
 
 
-def seizure_rows(queryset: QuerySet[Seizure]) -> QuerySet:
-    """The queryset as base rows for `represent` (keeps its filters and order; paginates as is)."""
-    return queryset.prefetch_related(None).values(*BASE_FIELDS)
+def nested_in_sql() -> bool:
+    """Whether the database builds the child rows as JSON inside the seizure query (PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+@functools.cache
+def _child_rows_sql() -> dict[str, RawSQL]:
+    """PostgreSQL: each seizure's items, identifiers, persons and shared_with as JSON arrays of
+    arrays (column order fixed here and read back in `represent`), decimals as text."""
+    seizure = Seizure._meta.db_table
+
+    def rows_of(model, columns: str, *, order: str = "c.position, c.id", join: str = "") -> RawSQL:
+        table = model._meta.db_table
+        sql = (
+            f"(SELECT json_agg({columns} ORDER BY {order})::text FROM {table} c {join}"  # noqa: S608 - our names
+            f' WHERE c.seizure_id = "{seizure}"."id")'
+        )
+        return RawSQL(sql, [], output_field=TextField())  # noqa: S611 - no parameter, no input
+
+    return {
+        "items_json": rows_of(
+            SeizureItem, "json_build_array(c.drug, c.description, c.quantity::text, c.unit, c.weight_kg::text)"
+        ),
+        "identifiers_json": rows_of(SeizureIdentifier, "json_build_array(c.kind, c.value, c.normalized)"),
+        "persons_json": rows_of(SeizurePerson, "json_build_array(c.role, c.nationality, c.sex, c.birth_year)"),
+        "shared_json": rows_of(
+            Seizure.shared_with.through,
+            "a.code",
+            order="a.code",
+            join=f"JOIN {Agency._meta.db_table} a ON a.id = c.agency_id",
+        ),
+    }
+
+
+def seizure_rows(queryset: QuerySet[Seizure], *, nested: bool | None = None) -> QuerySet:
+    """The queryset as base rows for `represent` (keeps its filters and order; paginates as is).
+
+    With `nested` (the default on PostgreSQL) each row also carries its child rows as JSON,
+    so a page of any size is one query.
+    """
+    rows = queryset.prefetch_related(None).values(*BASE_FIELDS)
+    if nested_in_sql() if nested is None else nested:
+        rows = rows.annotate(**_child_rows_sql())
+    return rows
 
 
 def represent_queryset(queryset: QuerySet[Seizure], *, user) -> list[dict[str, Any]]:
@@ -60,90 +106,118 @@ def represent_queryset(queryset: QuerySet[Seizure], *, user) -> list[dict[str, A
 
 
 def represent(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
-    """The API objects of base rows (from `seizure_rows`), in their order, in four more queries.
+    """The API objects of base rows (from `seizure_rows`), in their order.
 
+    Rows without their children as JSON get them in four more queries, whatever their number.
     The joint operation is named only to readers that `operation_shown_to_agency` allows.
     """
     rows = list(rows)
-    ids = [row["id"] for row in rows]
-    if not ids:
+    if not rows:
         return []
-    items: dict[int, list] = defaultdict(list)
+    if "items_json" in rows[0]:
+        children = _children_from_json(rows)
+    else:
+        children = _children_from_queries([row["id"] for row in rows])
+    no_children: tuple[list, list, list, list] = ([], [], [], [])
+    reader_agency = getattr(user, "agency_id", None)
+    zone = timezone.get_current_timezone()
+    objects = []
+    for row in rows:
+        items, identifiers, persons, shared = children.get(row["id"], no_children)
+        objects.append(
+            {
+                "id": row["id"],
+                "reference": row["reference"],
+                "agency": row["agency__code"],
+                "status": row["status"],
+                "reported_by": (
+                    {"id": row["reported_by_id"], "full_name": row["reported_by__full_name"]}
+                    if row["reported_by_id"] is not None
+                    else None
+                ),
+                "occurred_at": _datetime(row["occurred_at"], zone),
+                "location": row["location"],
+                "country": row["country"],
+                "transport_mode": row["transport_mode"],
+                "detection_method": row["detection_method"],
+                "concealment": row["concealment"],
+                "origin_country": row["origin_country"],
+                "transit_countries": list(row["transit_countries"] or []),
+                "destination_country": row["destination_country"],
+                "operation": (
+                    row["operation_id"]
+                    if operation_shown_to_agency(reader_agency, agency_id=row["agency_id"], sharing=row["sharing"])
+                    else None
+                ),
+                "sharing": row["sharing"],
+                "shared_with": shared,
+                "items": items,
+                "identifiers": identifiers,
+                "persons": persons,
+                "total_weight_kg": _decimal(row["total_weight_kg"]),
+                "notes": row["notes"],
+                "created_at": _datetime(row["created_at"], zone),
+                "updated_at": _datetime(row["updated_at"], zone),
+            }
+        )
+    return objects
+
+
+Children = dict[int, tuple[list, list, list, list]]  # seizure id -> (items, identifiers, persons, shared_with)
+
+
+def _item(drug, description, quantity, unit, weight) -> dict[str, Any]:
+    return {"drug": drug, "description": description, "quantity": quantity, "unit": unit, "weight_kg": weight}
+
+
+def _identifier(kind, value, normalized) -> dict[str, Any]:
+    return {"kind": kind, "value": value, "normalized": normalized}
+
+
+def _person(role, nationality, sex, birth_year) -> dict[str, Any]:
+    return {"role": role, "nationality": nationality, "sex": sex, "birth_year": birth_year}
+
+
+def _children_from_json(rows: list[dict[str, Any]]) -> Children:
+    loads = json.loads
+    return {
+        row["id"]: (
+            [_item(*c) for c in loads(row["items_json"] or "[]")],
+            [_identifier(*c) for c in loads(row["identifiers_json"] or "[]")],
+            [_person(*c) for c in loads(row["persons_json"] or "[]")],
+            loads(row["shared_json"] or "[]"),
+        )
+        for row in rows
+    }
+
+
+def _children_from_queries(ids: list[int]) -> Children:
+    children: Children = {pk: ([], [], [], []) for pk in ids}
     for seizure_id, drug, description, quantity, unit, weight in (
         SeizureItem.objects.filter(seizure_id__in=ids)
         .order_by("seizure_id", "position", "id")
         .values_list("seizure_id", "drug", "description", "quantity", "unit", "weight_kg")
     ):
-        items[seizure_id].append(
-            {
-                "drug": drug,
-                "description": description,
-                "quantity": _decimal(quantity),
-                "unit": unit,
-                "weight_kg": _decimal(weight),
-            }
-        )
-    identifiers: dict[int, list] = defaultdict(list)
-    for seizure_id, kind, value, normalized in (
+        children[seizure_id][0].append(_item(drug, description, _decimal(quantity), unit, _decimal(weight)))
+    for seizure_id, *identifier in (
         SeizureIdentifier.objects.filter(seizure_id__in=ids)
         .order_by("seizure_id", "position", "id")
         .values_list("seizure_id", "kind", "value", "normalized")
     ):
-        identifiers[seizure_id].append({"kind": kind, "value": value, "normalized": normalized})
-    persons: dict[int, list] = defaultdict(list)
-    for seizure_id, role, nationality, sex, birth_year in (
+        children[seizure_id][1].append(_identifier(*identifier))
+    for seizure_id, *person in (
         SeizurePerson.objects.filter(seizure_id__in=ids)
         .order_by("seizure_id", "position", "id")
         .values_list("seizure_id", "role", "nationality", "sex", "birth_year")
     ):
-        persons[seizure_id].append({"role": role, "nationality": nationality, "sex": sex, "birth_year": birth_year})
-    shared: dict[int, list] = defaultdict(list)
+        children[seizure_id][2].append(_person(*person))
     for seizure_id, code in (
         Seizure.shared_with.through.objects.filter(seizure_id__in=ids)
         .order_by("agency__code")
         .values_list("seizure_id", "agency__code")
     ):
-        shared[seizure_id].append(code)
-
-    reader_agency = getattr(user, "agency_id", None)
-    zone = timezone.get_current_timezone()
-    return [
-        {
-            "id": row["id"],
-            "reference": row["reference"],
-            "agency": row["agency__code"],
-            "status": row["status"],
-            "reported_by": (
-                {"id": row["reported_by_id"], "full_name": row["reported_by__full_name"]}
-                if row["reported_by_id"] is not None
-                else None
-            ),
-            "occurred_at": _datetime(row["occurred_at"], zone),
-            "location": row["location"],
-            "country": row["country"],
-            "transport_mode": row["transport_mode"],
-            "detection_method": row["detection_method"],
-            "concealment": row["concealment"],
-            "origin_country": row["origin_country"],
-            "transit_countries": list(row["transit_countries"] or []),
-            "destination_country": row["destination_country"],
-            "operation": (
-                row["operation_id"]
-                if operation_shown_to_agency(reader_agency, agency_id=row["agency_id"], sharing=row["sharing"])
-                else None
-            ),
-            "sharing": row["sharing"],
-            "shared_with": shared.get(row["id"], []),
-            "items": items.get(row["id"], []),
-            "identifiers": identifiers.get(row["id"], []),
-            "persons": persons.get(row["id"], []),
-            "total_weight_kg": _decimal(row["total_weight_kg"]),
-            "notes": row["notes"],
-            "created_at": _datetime(row["created_at"], zone),
-            "updated_at": _datetime(row["updated_at"], zone),
-        }
-        for row in rows
-    ]
+        children[seizure_id][3].append(code)
+    return children
 
 
 def _decimal(value: Decimal | None) -> str | None:

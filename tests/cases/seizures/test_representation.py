@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizurePerson
-from cases.seizures.representation import represent_queryset
+from cases.seizures.representation import represent, represent_queryset, seizure_rows
 from cases.seizures.selectors import operation_shown_to, with_details
 from cases.seizures.serializers import SeizureSerializer
 from tests.cases.seizures.conftest import make_operation
@@ -60,11 +60,14 @@ def varied(kim, somchai):
     return [plain, rich, members_with_operation, anonymous]
 
 
+@pytest.mark.parametrize("nested", [True, False], ids=["children-as-json", "children-by-query"])
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Seoul", "Asia/Bangkok"])
-def test_rows_equal_the_serializer_output(kim, varied, zone):
+def test_rows_equal_the_serializer_output(kim, varied, zone, nested):
     queryset = Seizure.objects.visible_to(kim).order_by("-occurred_at", "-id")
     with timezone.override(zone):
-        assert represent_queryset(queryset, user=kim) == _serialized(queryset, kim)
+        rows = represent(list(seizure_rows(queryset, nested=nested)), user=kim)
+        assert rows == _serialized(queryset, kim)
+    assert len(rows) == 4
 
 
 def test_operation_is_named_only_where_the_reader_may_know_it(kim, somchai, varied):
