@@ -287,12 +287,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "alerts-sweep-deliveries": {"task": "alerts.sweep_deliveries", "schedule": 30.0},
     "alerts-escalate-overdue": {"task": "alerts.escalate_overdue", "schedule": 60.0},
     "alerts-send-digests": {"task": "alerts.send_digests", "schedule": 3600.0},
+    "members-delete-expired-tokens": {"task": "members.delete_expired_tokens", "schedule": 3600.0},
 }
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "crackdown.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -47,6 +47,14 @@ def token_delete(*, user: User, digest: str) -> bool:
 # --- Users ---------------------------------------------------------------------------------
 
 
+def tokens_delete_expired() -> int:
+    """Delete every API token past its expiry; returns how many (authentication refuses them anyway)."""
+    from django.utils import timezone
+
+    deleted, _by_model = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
+
+
 def _require_agency_admin(by: User, agency: Agency | None) -> None:
     if not (by.is_active and by.role == Role.AGENCY_ADMIN and agency is not None and by.agency_id == agency.pk):
         raise Forbidden(_("Only an admin of this agency manages its users."))

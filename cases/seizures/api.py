@@ -101,7 +101,9 @@ class SeizureViewSet(viewsets.GenericViewSet):
     queryset = Seizure.objects.none()  # every read starts from visible_to(user) in the selectors
 
     def get_queryset(self):
-        return seizure_list(user=self.request.user, paged=self.action == "list")
+        # The list reads plain rows a page at a time (cases.seizures.representation).
+        listing = self.action == "list"
+        return seizure_list(user=self.request.user, paged=listing, details=not listing)
 
     def _representation(self, seizure: Seizure, *, code: int = status.HTTP_200_OK) -> Response:
         (row,) = represent_queryset(Seizure.objects.filter(pk=seizure.pk), user=self.request.user)

@@ -146,13 +146,16 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any]) -> Query
     return queryset
 
 
-def seizure_list(*, user, filters: dict[str, Any] | None = None, paged: bool = False) -> QuerySet[Seizure]:
+def seizure_list(
+    *, user, filters: dict[str, Any] | None = None, paged: bool = False, details: bool = True
+) -> QuerySet[Seizure]:
     """The seizures the user may see, filtered, newest first, with everything prefetched.
 
-    paged=True for a list read a page at a time (see SeizureQuerySet.visible_to_agency).
+    paged=True for a list read a page at a time (see SeizureQuerySet.visible_to_agency);
+    details=False for a caller that reads rows rather than model instances.
     """
     queryset = apply_filters(Seizure.objects.visible_to(user, paged=paged), filters or {})
-    return with_details(queryset).order_by("-occurred_at", "-id")
+    return (with_details(queryset) if details else queryset).order_by("-occurred_at", "-id")
 
 
 def seizure_history(seizure: Seizure) -> list[dict[str, Any]]:

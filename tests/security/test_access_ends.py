@@ -40,6 +40,33 @@ def test_a_fresh_token_works_and_an_expired_one_answers_401(kim):
     assert response["WWW-Authenticate"].startswith("Token")
 
 
+def test_an_expired_token_is_deleted_when_presented(kim):
+    client, instance = _token_client(kim)
+    AuthToken.objects.filter(pk=instance.pk).update(expiry=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(API).status_code == 401
+    assert not AuthToken.objects.filter(pk=instance.pk).exists()
+
+
+@pytest.mark.parametrize("others", [1, 30])
+def test_authenticating_does_not_read_the_users_other_tokens(kim, django_assert_num_queries, others):
+    for _ in range(others):
+        AuthToken.objects.create(kim, expiry=dt.timedelta(seconds=-1))
+    client, _instance = _token_client(kim)
+    # 1: the presented token with its user; 2: /me/ reads the user with its agency.
+    with django_assert_num_queries(2):
+        assert client.get(API).status_code == 200
+
+
+def test_the_periodic_task_deletes_only_expired_tokens(kim, somchai):
+    from members.tasks import delete_expired_tokens
+
+    live, _token = AuthToken.objects.create(kim)
+    AuthToken.objects.create(kim, expiry=dt.timedelta(seconds=-1))
+    AuthToken.objects.create(somchai, expiry=dt.timedelta(seconds=-1))
+    assert delete_expired_tokens() == 2
+    assert list(AuthToken.objects.values_list("pk", flat=True)) == [live.pk]
+
+
 def test_tokens_are_issued_with_a_ten_hour_lifetime(kim, settings):
     _client, instance = _token_client(kim)
     lifetime = instance.expiry - timezone.now()
