@@ -56,11 +56,17 @@ def match_seizure(*, seizure) -> list:
     }
 
     mine = Q(seizure_a_id=seizure.pk) | Q(seizure_b_id=seizure.pk)
-    # Identifiers removed or corrected since the last run no longer link the pair.
-    stale = Match.objects.filter(mine)
-    if keys:
-        stale = stale.exclude(reduce(operator.or_, (Q(kind=k, normalized=n) for k, n in keys)))
-    stale.delete()
+    # What is stored already, read once: matches whose identifier the seizure no longer
+    # carries (removed or corrected since the last run) no longer link the pair.
+    stored = {
+        (a, b, kind, normalized): pk
+        for pk, a, b, kind, normalized in Match.objects.filter(mine)
+        .order_by()
+        .values_list("pk", "seizure_a_id", "seizure_b_id", "kind", "normalized")
+    }
+    stale = [pk for (_a, _b, kind, normalized), pk in stored.items() if (kind, normalized) not in keys]
+    if stale:
+        Match.objects.filter(pk__in=stale).delete()
     if not keys:
         return []
 
@@ -68,20 +74,21 @@ def match_seizure(*, seizure) -> list:
         SeizureIdentifier.objects.filter(reduce(operator.or_, (Q(kind=k, normalized=n) for k, n in keys)))
         .filter(seizure__status__in=SHARED_STATUSES)
         .exclude(seizure__agency_id=seizure.agency_id)
+        .order_by()
         .values_list("seizure_id", "kind", "normalized")
         .distinct()
     )
     candidates = {(*_pair(seizure.pk, other_id), kind, normalized) for other_id, kind, normalized in hits}
-    if not candidates:
+    before = {key for key, pk in stored.items() if pk not in stale}
+    new_keys = candidates - before
+    if not new_keys:
         return []
 
-    before = set(Match.objects.filter(mine).values_list("seizure_a_id", "seizure_b_id", "kind", "normalized"))
     known_pairs = {(a, b) for a, b, _kind, _norm in before}
     Match.objects.bulk_create(
-        [Match(seizure_a_id=a, seizure_b_id=b, kind=k, normalized=n) for a, b, k, n in sorted(candidates - before)],
+        [Match(seizure_a_id=a, seizure_b_id=b, kind=k, normalized=n) for a, b, k, n in sorted(new_keys)],
         ignore_conflicts=True,
     )
-    new_keys = candidates - before
     new_matches = [
         m
         for m in Match.objects.filter(mine).select_related("seizure_a__agency", "seizure_b__agency").order_by("id")

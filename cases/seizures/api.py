@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
-
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import StreamingHttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, renderers, status, viewsets
@@ -15,14 +10,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.seizures import services
+from cases.seizures.export import export_response
 from cases.seizures.filters import SeizureFilter
 from cases.seizures.models import Seizure, SeizureAccess
 from cases.seizures.representation import represent, represent_queryset, seizure_rows
-from cases.seizures.selectors import get_seizure_for, operation_shown_to, seizure_history, seizure_list
+from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
 from cases.seizures.serializers import DetailSerializer, SeizureHistorySerializer, SeizureSerializer
 from crackdown.api.pagination import CursorPagination
-
-EXPORT_CHUNK = 2000
 
 
 class SeizureCursorPagination(CursorPagination):
@@ -196,96 +190,4 @@ class SeizureViewSet(viewsets.GenericViewSet):
         renderer_classes=[renderers.JSONRenderer, CSVRenderer],
     )
     def export(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        _record_export(queryset, request.user)
-        response = StreamingHttpResponse(_csv_rows(queryset, request.user), content_type="text/csv; charset=utf-8")
-        stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.csv"'
-        return response
-
-
-def _record_export(queryset, user) -> None:
-    """Log the export of other agencies' seizures in bulk inserts (before streaming starts)."""
-    if not getattr(user, "agency_id", None):
-        return
-    ids = queryset.exclude(agency_id=user.agency_id).order_by().values_list("id", flat=True)
-    batch: list[SeizureAccess] = []
-    for pk in ids.iterator(chunk_size=EXPORT_CHUNK):
-        batch.append(SeizureAccess(seizure_id=pk, user=user, agency_id=user.agency_id, action="export"))
-        if len(batch) >= EXPORT_CHUNK:
-            SeizureAccess.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        SeizureAccess.objects.bulk_create(batch)
-
-
-EXPORT_COLUMNS = [
-    "reference",
-    "agency",
-    "status",
-    "occurred_at",
-    "country",
-    "location",
-    "transport_mode",
-    "detection_method",
-    "concealment",
-    "origin_country",
-    "transit_countries",
-    "destination_country",
-    "operation",
-    "sharing",
-    "drugs",
-    "items",
-    "total_weight_kg",
-    "identifiers",
-    "persons",
-]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a cell never starts with = + - @."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def export_row(seizure: Seizure, user=None) -> list[str]:
-    items = list(seizure.items.all())
-    return [
-        _cell(x)
-        for x in (
-            seizure.reference,
-            seizure.agency.code,
-            seizure.status,
-            seizure.occurred_at.isoformat(),
-            seizure.country,
-            seizure.location,
-            seizure.transport_mode,
-            seizure.detection_method,
-            seizure.concealment,
-            seizure.origin_country,
-            ";".join(seizure.transit_countries or []),
-            seizure.destination_country,
-            seizure.operation.code if seizure.operation and operation_shown_to(user, seizure) else "",
-            seizure.sharing,
-            ";".join(sorted({i.drug for i in items})),
-            "; ".join(f"{i.drug} {i.quantity.normalize():f} {i.unit}" for i in items),
-            seizure.total_weight_kg,
-            "; ".join(f"{i.kind}:{i.normalized}" for i in seizure.identifiers.all()),
-            len(seizure.persons.all()),
-        )
-    ]
-
-
-def _csv_rows(queryset, user=None) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_COLUMNS)
-    # iterator(chunk_size) keeps memory flat and still runs the prefetches once per chunk.
-    for seizure in queryset.iterator(chunk_size=EXPORT_CHUNK):
-        yield writer.writerow(export_row(seizure, user))
+        return export_response(self.filter_queryset(self.get_queryset()), user=request.user)

@@ -629,13 +629,18 @@ def seizure_record_access(*, seizure: Seizure | list[Seizure], user, action: str
 
     Accepts one seizure or a list (exports log in one bulk insert). Returns the rows written.
     """
+    seizures = seizure if isinstance(seizure, list | tuple) else [seizure]
+    return seizure_record_access_by_id(owners={s.pk: s.agency_id for s in seizures}, user=user, action=action)
+
+
+def seizure_record_access_by_id(*, owners: dict[int, int], user, action: str) -> int:
+    """seizure_record_access for seizures named by id, with their owning agency's id: {seizure: agency}."""
     if not getattr(user, "agency_id", None):
         return 0
-    seizures = seizure if isinstance(seizure, list | tuple) else [seizure]
     rows = [
-        SeizureAccess(seizure_id=s.pk, user=user, agency_id=user.agency_id, action=action)
-        for s in seizures
-        if s.agency_id != user.agency_id
+        SeizureAccess(seizure_id=pk, user=user, agency_id=user.agency_id, action=action)
+        for pk, agency_id in owners.items()
+        if agency_id != user.agency_id
     ]
     SeizureAccess.objects.bulk_create(rows)
     return len(rows)

@@ -7,9 +7,8 @@ is decided in one place, seizure_actions().
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -20,12 +19,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_countries import countries
 
 from cases.choices import SeizureStatus
+from cases.seizures.export import export_response
 from cases.seizures.forms import SeizureEditor, SeizureFilterForm
 from cases.seizures.models import Seizure, SeizureRevision
 from cases.seizures.selectors import get_seizure_for, operation_shown_to, seizure_history, seizure_list
@@ -146,80 +145,11 @@ def seizure_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "seizures/list.html", context)
 
 
-CSV_COLUMNS = [
-    "reference",
-    "agency",
-    "status",
-    "occurred_at",
-    "location",
-    "country",
-    "transport_mode",
-    "detection_method",
-    "concealment",
-    "origin_country",
-    "transit_countries",
-    "destination_country",
-    "drugs",
-    "total_weight_kg",
-    "identifiers",
-    "sharing",
-    "operation",
-]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_cell(value: Any) -> Any:
-    # Spreadsheets run cells that start with these as formulas; quote them (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _csv_rows(user, queryset: QuerySet[Seizure]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
-    batch: list[Seizure] = []
-    for s in queryset.iterator(chunk_size=500):
-        batch.append(s)
-        if len(batch) >= 500:
-            seizure_record_access(seizure=batch, user=user, action="export")
-            batch = []
-        row = [
-            s.reference,
-            s.agency.code,
-            s.status,
-            s.occurred_at.astimezone(dt.UTC).isoformat(),
-            s.location,
-            s.country,
-            s.transport_mode,
-            s.detection_method,
-            s.concealment,
-            s.origin_country,
-            " ".join(s.transit_countries or []),
-            s.destination_country,
-            " ".join(f"{i.drug}:{i.quantity.normalize()}{i.unit}" for i in s.items.all()),
-            s.total_weight_kg if s.total_weight_kg is not None else "",
-            " ".join(f"{i.kind}:{i.normalized}" for i in s.identifiers.all()),
-            s.sharing,
-            s.operation.code if s.operation_id and operation_shown_to(user, s) else "",
-        ]
-        yield writer.writerow([_csv_cell(value) for value in row])
-    if batch:
-        seizure_record_access(seizure=batch, user=user, action="export")
-
-
 @login_required
 @require_http_methods(["GET"])
 def seizure_export_view(request: HttpRequest) -> StreamingHttpResponse:
     _form, queryset, _query = _filtered(request)
-    response = StreamingHttpResponse(_csv_rows(request.user, queryset), content_type="text/csv; charset=utf-8")
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.csv"'
-    return response
+    return export_response(queryset, user=request.user)
 
 
 # --- detail -----------------------------------------------------------------------------
