@@ -146,7 +146,7 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any]) -> Query
 TEXT_FIELDS = ("reference", "location", "concealment", "notes")
 # Up to this many matching seizures, the list reads them by id; past it, it walks its order.
 TEXT_MATCHES_BY_ID = 50_000
-# The expression of the trigram index seizure_text_trgm (migration 0003), to the character.
+# The expression of the trigram index seizure_text_trgm (migration 0003), with qualified columns.
 _TEXT_SQL = (
     "upper({0}.reference || chr(31) || {0}.location || chr(31) || {0}.concealment || chr(31) || {0}.notes)".format(
         f'"{Seizure._meta.db_table}"'
