@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
@@ -49,8 +50,6 @@ def token_delete(*, user: User, digest: str) -> bool:
 
 def tokens_delete_expired() -> int:
     """Delete every API token past its expiry; returns how many (authentication refuses them anyway)."""
-    from django.utils import timezone
-
     deleted, _by_model = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
     return deleted
 

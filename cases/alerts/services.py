@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
 from cases.alerts.models import Alert, AlertPreference, Delivery, SeizureNotice
-from cases.choices import MANUAL_ALERT_KINDS, AlertKind, DeliveryStatus, Drug, Priority, Sharing, TransportMode
+from cases.choices import MANUAL_ALERT_KINDS, AlertKind, DeliveryStatus, Drug, Priority, TransportMode
 from crackdown.errors import Conflict, Forbidden
 from members.models import Agency, Role
 
@@ -208,10 +208,27 @@ def alert_seizure_submitted(*, seizure, by) -> Alert | None:
             sender_agency=seizure.agency,
             sender=by,
             seizure=seizure,
-            # Name the operation only when it is how the seizure is shared: recipients outside
-            # the operation must not learn of it.
-            operation=seizure.operation if seizure.sharing == Sharing.OPERATION else None,
+            operation=_operation_named_to(seizure, recipients),
         )
+
+
+def _operation_named_to(seizure, recipients: list[Agency]):
+    """The seizure's operation if every recipient may learn of it, else None (one alert is
+    shared by all recipients: an agency named in shared_with need not be in the operation)."""
+    from cases.seizures.selectors import AcceptedOperations, operation_shown_to_agency
+
+    if seizure.operation_id is None:
+        return None
+    for agency in recipients:
+        if not operation_shown_to_agency(
+            agency.pk,
+            agency_id=seizure.agency_id,
+            sharing=seizure.sharing,
+            operation_id=seizure.operation_id,
+            accepted=AcceptedOperations(agency.pk),
+        ):
+            return None
+    return seizure.operation
 
 
 def alert_operation_invite(*, operation, agencies, by) -> Alert | None:

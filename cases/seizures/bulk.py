@@ -36,6 +36,7 @@ from cases.seizures.models import (
 from cases.seizures.services import format_reference
 from cases.seizures.stats import Deltas, apply_deltas, contribution, merge
 from cases.seizures.validators import item_weight_kg, normalize_identifier, total_weight_kg
+from crackdown.db import postgresql
 from crackdown.models import Counter
 
 ASEAN = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
@@ -507,7 +508,7 @@ def bulk_write(specs: list[Spec], *, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     with transaction.atomic():
         _complete(specs, now)
-        if connection.vendor == "postgresql":
+        if postgresql():
             _write_copy(specs)
         else:
             _write_orm(specs)

@@ -70,4 +70,6 @@ class SeizureFilter(django_filters.FilterSet):
             values["occurred_before"] = parse_date(raw_before)
         if values.get("operation") is not None:
             values["operation"] = int(values["operation"])
-        return apply_filters(queryset, values)
+        return apply_filters(
+            queryset, values, agency_id=getattr(getattr(self.request, "user", None), "agency_id", None)
+        )

@@ -18,13 +18,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizurePerson
-from cases.seizures.selectors import operation_shown_to_agency
+from cases.seizures.selectors import AcceptedOperations, operation_shown_to_agency
+from crackdown.db import postgresql
 from members.models import Agency
 
 # The seizure's own columns, with the agency's code and the reporter's name joined in.
@@ -56,7 +56,7 @@ BASE_FIELDS = (
 
 def nested_in_sql() -> bool:
     """Whether the database builds the child rows as JSON inside the seizure query (PostgreSQL)."""
-    return connection.vendor == "postgresql"
+    return postgresql()
 
 
 @functools.cache
@@ -109,7 +109,8 @@ def represent(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
     """The API objects of base rows (from `seizure_rows`), in their order.
 
     Rows without their children as JSON get them in four more queries, whatever their number.
-    The joint operation is named only to readers that `operation_shown_to_agency` allows.
+    The joint operation is named only to readers that `operation_shown_to_agency` allows (one
+    more query, for the reader's accepted operations, when a row is shared with an operation).
     """
     rows = list(rows)
     if not rows:
@@ -120,6 +121,7 @@ def represent(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
         children = _children_from_queries([row["id"] for row in rows])
     no_children: tuple[list, list, list, list] = ([], [], [], [])
     reader_agency = getattr(user, "agency_id", None)
+    accepted = AcceptedOperations(reader_agency)
     zone = timezone.get_current_timezone()
     objects = []
     for row in rows:
@@ -146,7 +148,13 @@ def represent(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
                 "destination_country": row["destination_country"],
                 "operation": (
                     row["operation_id"]
-                    if operation_shown_to_agency(reader_agency, agency_id=row["agency_id"], sharing=row["sharing"])
+                    if operation_shown_to_agency(
+                        reader_agency,
+                        agency_id=row["agency_id"],
+                        sharing=row["sharing"],
+                        operation_id=row["operation_id"],
+                        accepted=accepted,
+                    )
                     else None
                 ),
                 "sharing": row["sharing"],

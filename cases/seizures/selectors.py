@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Upper
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from cases.choices import Sharing
+from cases.choices import ParticipantStatus, Sharing
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision, SeizureTransit
 from cases.seizures.services import can_write
 from cases.seizures.validators import identifier_candidates
+from crackdown.db import postgresql
 
 # Largest primary key the database can hold: a bigger number is simply absent (never a 500).
 MAX_ID = 2**63 - 1
@@ -99,8 +99,8 @@ def _as_datetime(value, *, end_of_day: bool = False) -> dt.datetime | None:
     return None
 
 
-def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any]) -> QuerySet[Seizure]:
-    """Apply the API's seizure filters; empty values are ignored."""
+def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any], *, agency_id: int | None) -> QuerySet[Seizure]:
+    """Apply the API's seizure filters for a reader of agency `agency_id`; empty values are ignored."""
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
     if "drug" in f:
         queryset = queryset.filter(Exists(SeizureItem.objects.filter(seizure_id=OuterRef("pk"), drug=f["drug"])))
@@ -123,7 +123,18 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any]) -> Query
             operation = int(operation)
         except (TypeError, ValueError, OverflowError):
             operation = 0
-        queryset = queryset.filter(operation_id=operation) if 0 < operation <= MAX_ID else queryset.none()
+        if 0 < operation <= MAX_ID:
+            # Only the seizures whose link the reader may know (operation_shown_to): its own,
+            # and those shared with an operation its agency accepted.
+            from cases.operations.models import Participation
+
+            accepted = Participation.objects.filter(agency_id=agency_id, status=ParticipantStatus.ACCEPTED)
+            knows = Q(agency_id=agency_id) | Q(
+                sharing=Sharing.OPERATION, operation_id__in=accepted.values("operation_id")
+            )
+            queryset = queryset.filter(knows, operation_id=operation)
+        else:
+            queryset = queryset.none()
     after = _as_datetime(f.get("occurred_after"))
     if after is not None:
         queryset = queryset.filter(occurred_at__gte=after)
@@ -154,37 +165,55 @@ _TEXT_SQL = (
 )
 
 
+def _like_pattern(text: str) -> str:
+    # The unit separator joins the fields in the index: a term may not carry one across them.
+    text = text.replace(chr(31), " ")
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def text_search_condition(text: str) -> RawSQL:
+    """PostgreSQL: the seizure's own text fields contain `text`, as the trigram index reads them.
+
+    Case is folded by PostgreSQL on both sides, as icontains does.
+    """
+    return RawSQL(f"{_TEXT_SQL} LIKE upper(%s)", [_like_pattern(text)], output_field=BooleanField())  # noqa: S611
+
+
 def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
     """Seizures whose reference, location, concealment, notes or an item's description contains
     `text` (case-insensitive).
 
     On PostgreSQL the matches are found through the trigram indexes of migration 0003 first: a
     rare term (a reference, a name) then costs an index lookup instead of a scan of every
-    seizure; a term found in more than TEXT_MATCHES_BY_ID seizures is tested row by row while
-    the list walks its index order, which finds a page of them quickly. Either way the
-    visibility and the other filters of `queryset` apply as they are.
+    seizure; a term found in more than TEXT_MATCHES_BY_ID places (or shorter than a trigram) is
+    tested row by row while the list walks its index order, which finds a page of a common term
+    quickly. Either way the visibility and the other filters of `queryset` apply as they are.
     """
-    if connection.vendor != "postgresql":
+    if not postgresql():
         in_items = SeizureItem.objects.filter(seizure_id=OuterRef("pk"), description__icontains=text)
         by_field = Q()
         for name in TEXT_FIELDS:
             by_field |= Q(**{f"{name}__icontains": text})
         return queryset.filter(by_field | Exists(in_items))
-    escaped = text.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    in_text = RawSQL(f"{_TEXT_SQL} LIKE %s", [pattern], output_field=BooleanField())  # noqa: S611 - bound
-    in_items = SeizureItem.objects.annotate(text=Upper("description")).filter(text__contains=text.upper()).order_by()
-    matches = (
-        Seizure.objects.filter(in_text)
-        .values_list("pk", flat=True)
-        .union(in_items.values_list("seizure_id", flat=True))
-    )
-    found = list(matches[: TEXT_MATCHES_BY_ID + 1])
-    if len(found) <= TEXT_MATCHES_BY_ID:
-        # One array parameter, however many ids (an IN list would bind each one).
-        table = Seizure._meta.db_table
-        by_id = RawSQL(f'"{table}"."id" = ANY(%s)', [found], output_field=BooleanField())  # noqa: S611 - bound
-        return queryset.filter(by_id)
+    in_text = text_search_condition(text)
+    pattern = _like_pattern(text)
+    # Unqualified: Django renames the items table when this becomes a subquery.
+    item_text = "upper(description) LIKE upper(%s)"
+    in_items = SeizureItem.objects.filter(RawSQL(item_text, [pattern], output_field=BooleanField())).order_by()  # noqa: S611
+    if len(text) >= 3:
+        # Trigrams need three characters; a shorter term would make this probe a scan.
+        matches = (
+            Seizure.objects.filter(in_text)
+            .order_by()
+            .values_list("pk", flat=True)
+            .union(in_items.values_list("seizure_id", flat=True), all=True)
+        )
+        found = list(matches[: TEXT_MATCHES_BY_ID + 1])
+        if len(found) <= TEXT_MATCHES_BY_ID:
+            # One array parameter, however many ids (an IN list would bind each one).
+            table = Seizure._meta.db_table
+            by_id = RawSQL(f'"{table}"."id" = ANY(%s)', [found], output_field=BooleanField())  # noqa: S611 - bound
+            return queryset.filter(by_id)
     return queryset.filter(in_text | Q(pk__in=in_items.values("seizure_id")))
 
 
@@ -196,7 +225,9 @@ def seizure_list(
     paged=True for a list read a page at a time (see SeizureQuerySet.visible_to_agency);
     details=False for a caller that reads rows rather than model instances.
     """
-    queryset = apply_filters(Seizure.objects.visible_to(user, paged=paged), filters or {})
+    queryset = apply_filters(
+        Seizure.objects.visible_to(user, paged=paged), filters or {}, agency_id=getattr(user, "agency_id", None)
+    )
     return (with_details(queryset) if details else queryset).order_by("-occurred_at", "-id")
 
 
@@ -222,15 +253,48 @@ def seizure_history(seizure: Seizure) -> list[dict[str, Any]]:
 def operation_shown_to(user, seizure: Seizure) -> bool:
     """Whether the reader may learn which joint operation the seizure belongs to.
 
-    The owner always may (it linked it); another agency only when the seizure reaches it
-    through that operation (sharing=operation, so the agency accepted it). A partner that
-    sees the seizure because it is shared with all members learns nothing of the operation.
+    The owner always may (it linked it). Another agency only when the seizure reaches it
+    through that operation: shared with the operation, and the agency accepted it. A partner
+    that sees the seizure for another reason (shared with all members, or named in
+    shared_with) learns nothing of the operation.
     """
+    reader = getattr(user, "agency_id", None)
     return operation_shown_to_agency(
-        getattr(user, "agency_id", None), agency_id=seizure.agency_id, sharing=seizure.sharing
+        reader,
+        agency_id=seizure.agency_id,
+        sharing=seizure.sharing,
+        operation_id=seizure.operation_id,
+        accepted=AcceptedOperations(reader),
     )
 
 
-def operation_shown_to_agency(reader_agency_id: int | None, *, agency_id: int, sharing: str) -> bool:
-    """operation_shown_to for a reader's agency and a seizure's owner and sharing (plain rows)."""
-    return agency_id == reader_agency_id or sharing == Sharing.OPERATION
+def operation_shown_to_agency(
+    reader_agency_id: int | None, *, agency_id: int, sharing: str, operation_id: int | None, accepted: Container[int]
+) -> bool:
+    """operation_shown_to for plain rows: `accepted` holds the reader agency's accepted operations."""
+    if operation_id is None:
+        return False
+    if agency_id == reader_agency_id:
+        return True
+    return sharing == Sharing.OPERATION and operation_id in accepted
+
+
+class AcceptedOperations:
+    """The joint operations an agency accepted, read on first use (one query at most)."""
+
+    def __init__(self, agency_id: int | None) -> None:
+        self.agency_id = agency_id
+        self._ids: frozenset[int] | None = None
+
+    def __contains__(self, operation_id: object) -> bool:
+        if self._ids is None:
+            from cases.operations.models import Participation
+
+            self._ids = frozenset(
+                Participation.objects.filter(agency_id=self.agency_id, status=ParticipantStatus.ACCEPTED).values_list(
+                    "operation_id", flat=True
+                )
+                if self.agency_id
+                else ()
+            )
+        return operation_id in self._ids

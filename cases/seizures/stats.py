@@ -20,6 +20,7 @@ from django.db.models.functions import TruncMonth
 
 from cases.choices import Sharing
 from cases.seizures.models import SHARED_STATUSES, PublicModeStat, PublicRouteStat, Seizure, SeizureItem, SeizureStat
+from crackdown.db import postgresql
 
 KEY_FIELDS = (
     "drug",
@@ -146,7 +147,7 @@ def _apply_table(model, key_fields: tuple[str, ...], deltas: Deltas) -> None:
     # PostgreSQL checks an upsert's proposed row against the constraints before it looks for
     # a conflict, so only additions go through INSERT ... ON CONFLICT; subtractions update
     # rows that must exist.
-    if connection.vendor == "postgresql":
+    if postgresql():
         growing = [row for row in changes if row[1] > 0]
         rest = [row for row in changes if row[1] <= 0]
         if growing:
@@ -328,7 +329,7 @@ def stats_rebuild(
     models = {SeizureStat: stat_model, PublicModeStat: mode_model, PublicRouteStat: route_model}
     for model in models.values():
         model.objects.all().delete()
-    if connection.vendor == "postgresql":
+    if postgresql():
         with connection.cursor() as cursor:
             # Planned once, over every seizure: JIT does not pay back, and the grouping needs memory.
             cursor.execute("SET LOCAL jit = off")

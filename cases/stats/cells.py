@@ -337,7 +337,7 @@ def _summary(read: _Read, cells: Cells) -> None:
     for start, end in corrections:
         slices |= Q(occurred_at__gte=start, occurred_at__lt=end)
     seizures = Seizure.objects.filter(_visible_in_summary(read.agency_id)).filter(slices)
-    seizures = apply_filters(seizures, _plain_filters(read.filters))
+    seizures = apply_filters(seizures, _plain_filters(read.filters), agency_id=read.agency_id)
     # Which slice a seizure is in (an integer, cheap to fetch) tells the month the summary put it in.
     pieces = Case(
         *(
@@ -410,7 +410,9 @@ def stat_cells(
         raise ValueError("group by drug with per_drug=True")
     cells: Cells = {}
     if source == "live" or (source == "auto" and not summary_can_answer(filters)):
-        seizures = apply_filters(Seizure.objects.visible_to_agency(read.agency_id), _plain_filters(filters))
+        seizures = apply_filters(
+            Seizure.objects.visible_to_agency(read.agency_id), _plain_filters(filters), agency_id=read.agency_id
+        )
         for row in _live(read, seizures.filter(read.period_q())):
             _add(cells, read.row_cell(row), row["n"], row["w"])
         return cells
@@ -418,7 +420,7 @@ def stat_cells(
         raise ValueError("the summary cannot answer these filters")
     _summary(read, cells)
     beyond = Seizure.objects.filter(_visible_beyond_summary(read.agency_id)).filter(read.period_q())
-    for row in _live(read, apply_filters(beyond, _plain_filters(filters))):
+    for row in _live(read, apply_filters(beyond, _plain_filters(filters), agency_id=read.agency_id)):
         _add(cells, read.row_cell(row), row["n"], row["w"])
     # A correction can empty a cell the summary filled: such cells are not figures.
     return {key: cell for key, cell in cells.items() if cell[0] or cell[1]}

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cases.stats.cells import Cells, stat_cells
 from cases.stats.regions import region_members
+from crackdown.db import postgresql
 from members.models import Agency
 
 ZERO = Decimal("0.000")
@@ -42,7 +43,7 @@ def _analytics_session() -> Iterator[None]:
     default 4 MB work_mem a large grouping spills to disk. SET LOCAL ends with the
     transaction, leaving the connection as it was. Other databases run as they are.
     """
-    if connection.vendor != "postgresql":
+    if not postgresql():
         yield
         return
     with transaction.atomic():

@@ -13,7 +13,8 @@ class TokenAuthentication(auth.TokenAuthentication):
     knox loads and checks every token of the user while authenticating one: a query and a
     model per token on each API request, so an integration holding many tokens pays for all
     of them every time. Here only the presented token is checked (an expired one is refused
-    and deleted, as knox does); the other expired tokens are deleted by the periodic task
+    and deleted, as knox does, without knox's token_expired signal, which nothing here
+    listens to); the other expired tokens are deleted by the periodic task
     `members.delete_expired_tokens`.
     """
 

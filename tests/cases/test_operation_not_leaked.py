@@ -64,3 +64,51 @@ def test_owner_gets_the_operation_from_the_api(kcs, kim, api_as):
     operation = _secret_operation(kcs)
     seizure = SeizureFactory(agency=kcs, sharing="members", operation=operation)
     assert api_as(kim).get(f"/api/v1/seizures/{seizure.pk}/").json()["operation"] == operation.pk
+
+
+def _shared_through_operation(kcs, tcd, boc):
+    """Shared with the operation (TCD accepted it) and also named for BOC, which is not in it."""
+    operation = _secret_operation(kcs)
+    Participation.objects.create(operation=operation, agency=tcd, role="participant", status="accepted")
+    seizure = SeizureFactory(agency=kcs, sharing="operation", operation=operation, origin_country="PH")
+    seizure.shared_with.set([boc])
+    return operation, seizure
+
+
+def test_agency_named_in_shared_with_but_outside_the_operation_learns_nothing_of_it(kcs, tcd, boc, maria, api_as):
+    operation, seizure = _shared_through_operation(kcs, tcd, boc)
+    client = api_as(maria)
+    assert client.get(f"/api/v1/seizures/{seizure.pk}/").json()["operation"] is None
+    listed = [row for row in client.get("/api/v1/seizures/").json()["results"] if row["id"] == seizure.pk]
+    assert listed and listed[0]["operation"] is None
+    csv_text = b"".join(client.get("/api/v1/seizures/export.csv").streaming_content).decode()
+    assert seizure.reference in csv_text and "JO-2026-901" not in csv_text
+    # Filtering by the operation does not reveal the link either.
+    assert client.get("/api/v1/seizures/", {"operation": operation.pk}).json()["results"] == []
+
+
+def test_agency_named_in_shared_with_sees_no_operation_on_the_page(kcs, tcd, boc, maria, client_as):
+    _operation, seizure = _shared_through_operation(kcs, tcd, boc)
+    html = client_as(maria).get(f"/seizures/{seizure.pk}/").content.decode()
+    assert seizure.reference in html and "NIGHT HERON" not in html and "JO-2026-901" not in html
+
+
+def test_participant_that_accepted_sees_the_operation(kcs, tcd, boc, somchai, api_as):
+    operation, seizure = _shared_through_operation(kcs, tcd, boc)
+    client = api_as(somchai)
+    assert client.get(f"/api/v1/seizures/{seizure.pk}/").json()["operation"] == operation.pk
+    assert [row["id"] for row in client.get("/api/v1/seizures/", {"operation": operation.pk}).json()["results"]] == [
+        seizure.pk
+    ]
+
+
+def test_seizure_notice_names_the_operation_only_when_every_recipient_is_in_it(
+    kcs, tcd, boc, kim, django_capture_on_commit_callbacks
+):
+    from cases.alerts.services import alert_seizure_submitted
+
+    _operation, seizure = _shared_through_operation(kcs, tcd, boc)
+    with django_capture_on_commit_callbacks():
+        alert = alert_seizure_submitted(seizure=seizure, by=kim)
+    assert alert is not None and {d.agency.code for d in alert.deliveries.all()} == {"BOC"}
+    assert alert.operation_id is None

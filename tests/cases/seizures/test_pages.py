@@ -290,6 +290,12 @@ def test_export_contains_the_filtered_visible_rows(client_as, somchai, kcs, tcd)
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode()
     rows = list(csv.DictReader(io.StringIO(body)))
+    # The pages export the same columns as GET /api/v1/seizures/export.csv.
+    assert body.splitlines()[0].split(",") == [
+        "reference", "agency", "status", "occurred_at", "country", "location", "transport_mode",
+        "detection_method", "concealment", "origin_country", "transit_countries", "destination_country",
+        "operation", "sharing", "drugs", "items", "total_weight_kg", "identifiers", "persons",
+    ]  # fmt: skip
     assert [r["reference"] for r in rows] == [meth.reference]
     assert rows[0]["agency"] == "KCS" and rows[0]["transport_mode"] == "postal"
     assert private.reference not in body

@@ -17,7 +17,7 @@ def seizures():
     made = {
         "reference": SeizureFactory(agency=kcs, reference="KCS-2019-000123"),
         "location": SeizureFactory(agency=kcs, location="Busan New Port"),
-        "concealment": SeizureFactory(agency=kcs, concealment="Frozen fish cargo"),
+        "concealment": SeizureFactory(agency=kcs, location="Cat Lai Port", concealment="Frozen fish cargo"),
         "notes": SeizureFactory(agency=kcs, notes="Courier paid 100% in advance"),
         "item": SeizureFactory(agency=kcs),
         "private": SeizureFactory(agency=agency("TCD"), sharing="agency", location="Busan New Port"),
@@ -53,5 +53,31 @@ def test_wildcards_are_literal_and_invisible_seizures_stay_hidden(kim, seizures,
         monkeypatch.setattr(selectors, "TEXT_MATCHES_BY_ID", 0)
     assert _found(kim, "%") == {seizures["notes"].pk}
     assert _found(kim, "d_l") == {seizures["item"].pk}
+    assert _found(kim, "redXline") == set()
     assert _found(kim, "busan") == {seizures["location"].pk}
+    # Fields are searched one by one: a term never spans the end of one and the start of the next.
     assert _found(kim, "port" + chr(31) + "frozen") == set()
+    assert _found(kim, "port frozen") == set()
+
+
+def test_non_ascii_terms_match_whatever_their_case(kim, seizures):
+    seizure = SeizureFactory(agency=agency("KCS"), location="Cảng Cát Lái")
+    assert _found(kim, "cảng cát") == {seizure.pk}
+    assert _found(kim, "CẢNG CÁT") == {seizure.pk}
+
+
+def test_the_search_reads_the_trigram_index(kim, seizures, django_assert_max_num_queries):
+    """The expression in the selectors is the one migration 0003 indexed (else: a scan at scale)."""
+    from django.db import connection
+
+    sql, params = (
+        Seizure.objects.filter(selectors.text_search_condition("harbour"))
+        .order_by()
+        .values("pk")
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "seizure_text_trgm" in plan
