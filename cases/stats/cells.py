@@ -228,8 +228,9 @@ def _visible_beyond_summary(agency_id: int) -> Q:
         sharing=Sharing.OPERATION, operation_id__in=accepted.values("operation_id")
     ).values("pk")
     # A UNION of two index lookups, joined by primary key: never a scan of every seizure.
-    # The sharing levels are named (not "not members") so that (status, sharing, occurred_at)
-    # serves the period: a negation would leave PostgreSQL a scan of every seizure.
+    # The sharing levels are named (not "not members"), in the order of the partial index
+    # seizure_beyond_members (migration 0004), which then serves the period from the index
+    # alone: a negation would leave PostgreSQL a scan of every seizure.
     beyond_members = [level for level in Sharing.values if level != Sharing.MEMBERS]
     return (
         ~Q(agency_id=agency_id)
