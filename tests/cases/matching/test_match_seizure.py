@@ -118,3 +118,39 @@ def test_lookup_is_one_query_whatever_the_number_of_identifiers(record, kim, som
     # Queries: savepoint, own identifiers, stale delete (select + delete), one indexed lookup — no per-identifier query.
     with django_assert_max_num_queries(8):
         assert match_seizure(seizure=korean) == []
+
+
+def test_new_pairs_are_alerted_together_and_every_delivery_is_queued_after_commit(
+    record, kim, somchai, maria, monkeypatch, django_capture_on_commit_callbacks
+):
+    from cases.alerts import services as alert_services
+    from tests.factories import SeizureFactory, agency
+
+    record(somchai, [("container", "CSQU3054383")])
+    record(maria, [("bill_of_lading", "MAEU123456789")])
+    korean = SeizureFactory(agency=agency("KCS"))
+    SeizureIdentifier.objects.create(seizure=korean, kind="container", value="CSQU3054383", normalized="CSQU3054383")
+    SeizureIdentifier.objects.create(
+        seizure=korean, kind="bill_of_lading", value="MAEU123456789", normalized="MAEU123456789", position=1
+    )
+    queued = []
+    monkeypatch.setattr(alert_services, "queue_delivery", queued.append)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        new = match_seizure(seizure=korean)
+
+    assert len(new) == 2
+    alerts = Alert.objects.filter(kind="match", seizure__in=[korean, *(m.seizure_a for m in new)])
+    # Two pairs, two sides each: four alerts, each to its own agency only, about its own seizure.
+    assert sorted(Delivery.objects.filter(alert__kind="match").values_list("agency__code", flat=True)) == [
+        "BOC",
+        "KCS",
+        "KCS",
+        "TCD",
+    ]
+    assert all(alert.deliveries.get().agency_id == alert.seizure.agency_id for alert in alerts)
+    # Queued once the transaction committed, every delivery, from one callback.
+    assert len(callbacks) == 1
+    assert sorted(queued) == sorted(
+        str(pk) for pk in Delivery.objects.filter(alert__kind="match").values_list("pk", flat=True)
+    )
