@@ -153,7 +153,10 @@ def _rows_as_lists(detail, data) -> dict:
     result = dict(detail)
     for field in ("items", "identifiers", "persons"):
         rows = detail.get(field)
-        if isinstance(rows, dict) and rows and all(str(k).isdigit() for k in rows):
+        if isinstance(rows, dict) and set(rows) == {"non_field_errors"}:
+            # About the list as a whole ("at least one item"): its messages, as for any field.
+            result[field] = list(rows["non_field_errors"])
+        elif isinstance(rows, dict) and rows and all(str(k).isdigit() for k in rows):
             submitted = data.get(field) if isinstance(data, dict) else None
             size = max([int(k) + 1 for k in rows] + [len(submitted) if isinstance(submitted, list) else 0])
             result[field] = [rows.get(str(i), rows.get(i, {})) for i in range(size)]

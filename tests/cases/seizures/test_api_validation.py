@@ -91,7 +91,7 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_saved(kim, api_as, cas
     response = api_as(kim).post(URL, seizure_payload(**overrides), format="json")
     assert response.status_code == 400, response.content
     messages = _error_at(response.json(), path)
-    assert messages and all(isinstance(m, str) and m for m in messages)
+    assert isinstance(messages, list) and messages and all(isinstance(m, str) and m for m in messages)
     assert _counts() == before
     assert list(Counter.objects.values_list("name", "value")) == counters
 
