@@ -223,7 +223,6 @@ def _operation_named_to(seizure, recipients: list[Agency]):
         if not operation_shown_to_agency(
             agency.pk,
             agency_id=seizure.agency_id,
-            sharing=seizure.sharing,
             operation_id=seizure.operation_id,
             accepted=AcceptedOperations(agency.pk),
         ):

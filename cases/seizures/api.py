@@ -170,7 +170,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def history(self, request, pk=None):
         seizure = get_seizure_for(request.user, pk)
-        return Response(SeizureHistorySerializer(seizure_history(seizure), many=True).data)
+        return Response(SeizureHistorySerializer(seizure_history(seizure, user=request.user), many=True).data)
 
     @extend_schema(
         operation_id="seizures_export",

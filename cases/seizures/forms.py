@@ -50,7 +50,9 @@ def parse_country_list(text: str) -> list[str]:
 class SeizureFilterForm(forms.Form):
     """GET filters of the list and the CSV export; keys are the API's filter names."""
 
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+    )
     drug = forms.ChoiceField(label=_("Drug"), choices=_choices(Drug), required=False)
     agency = forms.ChoiceField(label=_("Agency"), required=False)
     country = forms.ChoiceField(label=_("Seized in"), required=False)

@@ -110,7 +110,7 @@ def represent(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
 
     Rows without their children as JSON get them in four more queries, whatever their number.
     The joint operation is named only to readers that `operation_shown_to_agency` allows (one
-    more query, for the reader's accepted operations, when a row is shared with an operation).
+    more query, for the reader's accepted operations, when another agency's row has one).
     """
     rows = list(rows)
     if not rows:
@@ -149,11 +149,7 @@ def represent(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
                 "operation": (
                     row["operation_id"]
                     if operation_shown_to_agency(
-                        reader_agency,
-                        agency_id=row["agency_id"],
-                        sharing=row["sharing"],
-                        operation_id=row["operation_id"],
-                        accepted=accepted,
+                        reader_agency, agency_id=row["agency_id"], operation_id=row["operation_id"], accepted=accepted
                     )
                     else None
                 ),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from cases.choices import ParticipantStatus, Sharing
+from cases.choices import ParticipantStatus
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision, SeizureTransit
 from cases.seizures.services import can_write
 from cases.seizures.validators import identifier_candidates
@@ -124,15 +124,14 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any], *, agenc
         except (TypeError, ValueError, OverflowError):
             operation = 0
         if 0 < operation <= MAX_ID:
-            # Only the seizures whose link the reader may know (operation_shown_to): its own,
-            # and those shared with an operation its agency accepted.
+            # Only where the reader may know the link (operation_shown_to): its own seizures,
+            # or any when its agency accepted the operation.
             from cases.operations.models import Participation
 
-            accepted = Participation.objects.filter(agency_id=agency_id, status=ParticipantStatus.ACCEPTED)
-            knows = Q(agency_id=agency_id) | Q(
-                sharing=Sharing.OPERATION, operation_id__in=accepted.values("operation_id")
+            accepted = Participation.objects.filter(
+                agency_id=agency_id, operation_id=operation, status=ParticipantStatus.ACCEPTED
             )
-            queryset = queryset.filter(knows, operation_id=operation)
+            queryset = queryset.filter(Q(agency_id=agency_id) | Exists(accepted), operation_id=operation)
         else:
             queryset = queryset.none()
     after = _as_datetime(f.get("occurred_after"))
@@ -231,52 +230,59 @@ def seizure_list(
     return (with_details(queryset) if details else queryset).order_by("-occurred_at", "-id")
 
 
-def seizure_history(seizure: Seizure) -> list[dict[str, Any]]:
-    """Every recorded change of the seizure, oldest first."""
+def seizure_history(seizure: Seizure, *, user) -> list[dict[str, Any]]:
+    """Every recorded change of the seizure, oldest first, as the reader may see it.
+
+    An agency other than the owner is not told which joint operations the seizure was linked
+    to: the operation values are left out of the changes, and the link and unlink entries with
+    them (the current operation, where operation_shown_to allows, is on the seizure itself).
+    """
+    owner = getattr(user, "agency_id", None) == seizure.agency_id
     revisions = SeizureRevision.objects.filter(seizure=seizure).select_related("by", "by__agency").order_by("at", "id")
-    return [
-        {
-            "at": r.at,
-            "by": (
-                {"id": r.by.pk, "full_name": r.by.full_name, "agency": r.by.agency.code if r.by.agency else None}
-                if r.by
-                else None
-            ),
-            "action": r.action,
-            "changes": r.changes,
-            "reason": r.reason,
-        }
-        for r in revisions
-    ]
+    entries = []
+    for r in revisions:
+        changes = r.changes or {}
+        if not owner:
+            if r.action == SeizureRevision.Action.LINKED:
+                continue
+            changes = {name: change for name, change in changes.items() if name != "operation"}
+        entries.append(
+            {
+                "at": r.at,
+                "by": (
+                    {"id": r.by.pk, "full_name": r.by.full_name, "agency": r.by.agency.code if r.by.agency else None}
+                    if r.by
+                    else None
+                ),
+                "action": r.action,
+                "changes": changes,
+                "reason": r.reason,
+            }
+        )
+    return entries
 
 
 def operation_shown_to(user, seizure: Seizure) -> bool:
     """Whether the reader may learn which joint operation the seizure belongs to.
 
-    The owner always may (it linked it). Another agency only when the seizure reaches it
-    through that operation: shared with the operation, and the agency accepted it. A partner
-    that sees the seizure for another reason (shared with all members, or named in
-    shared_with) learns nothing of the operation.
+    The owner always may (it linked it); another agency only when it accepted that operation
+    (it then sees the seizure in the operation's board and report too). An agency outside the
+    operation, whatever lets it see the seizure (shared with all members, named in
+    shared_with), learns nothing of the operation.
     """
     reader = getattr(user, "agency_id", None)
     return operation_shown_to_agency(
-        reader,
-        agency_id=seizure.agency_id,
-        sharing=seizure.sharing,
-        operation_id=seizure.operation_id,
-        accepted=AcceptedOperations(reader),
+        reader, agency_id=seizure.agency_id, operation_id=seizure.operation_id, accepted=AcceptedOperations(reader)
     )
 
 
 def operation_shown_to_agency(
-    reader_agency_id: int | None, *, agency_id: int, sharing: str, operation_id: int | None, accepted: Container[int]
+    reader_agency_id: int | None, *, agency_id: int, operation_id: int | None, accepted: Container[int]
 ) -> bool:
     """operation_shown_to for plain rows: `accepted` holds the reader agency's accepted operations."""
     if operation_id is None:
         return False
-    if agency_id == reader_agency_id:
-        return True
-    return sharing == Sharing.OPERATION and operation_id in accepted
+    return agency_id == reader_agency_id or operation_id in accepted
 
 
 class AcceptedOperations:

@@ -159,10 +159,10 @@ def _country_name(code: str) -> str:
     return f"{countries.name(code) or code}" if code else ""
 
 
-def _history(seizure: Seizure) -> list[dict[str, Any]]:
+def _history(seizure: Seizure, user) -> list[dict[str, Any]]:
     labels = dict(SeizureRevision.Action.choices)
     entries = []
-    for entry in seizure_history(seizure):
+    for entry in seizure_history(seizure, user=user):
         fields = sorted((entry.get("changes") or {}).keys())
         entries.append(
             {
@@ -193,7 +193,7 @@ def seizure_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "identifiers": seizure.identifiers.all(),
         "persons": persons,
         "shared_with": seizure.shared_with.all(),
-        "history": _history(seizure),
+        "history": _history(seizure, request.user),
     }
     return render(request, "seizures/detail.html", context)
 

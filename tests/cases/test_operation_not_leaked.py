@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from cases.operations.models import JointOperation, Participation
 from tests.factories import SeizureFactory
 
@@ -91,6 +93,7 @@ def test_agency_named_in_shared_with_sees_no_operation_on_the_page(kcs, tcd, boc
     _operation, seizure = _shared_through_operation(kcs, tcd, boc)
     html = client_as(maria).get(f"/seizures/{seizure.pk}/").content.decode()
     assert seizure.reference in html and "NIGHT HERON" not in html and "JO-2026-901" not in html
+    assert "joint operation your agency is not part of" not in html
 
 
 def test_participant_that_accepted_sees_the_operation(kcs, tcd, boc, somchai, api_as):
@@ -102,13 +105,38 @@ def test_participant_that_accepted_sees_the_operation(kcs, tcd, boc, somchai, ap
     ]
 
 
+@pytest.mark.parametrize(("origin", "named"), [("PH", False), ("TH", True)])
 def test_seizure_notice_names_the_operation_only_when_every_recipient_is_in_it(
-    kcs, tcd, boc, kim, django_capture_on_commit_callbacks
+    kcs, tcd, boc, kim, django_capture_on_commit_callbacks, origin, named
 ):
+    """From the Philippines the notice goes to BOC (named, outside the operation): no operation.
+    From Thailand it goes to TCD, which accepted it: the notice names the operation."""
     from cases.alerts.services import alert_seizure_submitted
 
-    _operation, seizure = _shared_through_operation(kcs, tcd, boc)
+    operation, seizure = _shared_through_operation(kcs, tcd, boc)
+    seizure.origin_country = origin
+    seizure.save(update_fields=["origin_country"])
     with django_capture_on_commit_callbacks():
         alert = alert_seizure_submitted(seizure=seizure, by=kim)
-    assert alert is not None and {d.agency.code for d in alert.deliveries.all()} == {"BOC"}
-    assert alert.operation_id is None
+    assert alert is not None and {d.agency.code for d in alert.deliveries.all()} == ({"TCD"} if named else {"BOC"})
+    assert alert.operation_id == (operation.pk if named else None)
+
+
+def test_history_names_no_operation_to_an_agency_outside_it(kcs, tcd, boc, kim, maria, somchai, api_as):
+    from cases.seizures.models import SeizureRevision
+
+    operation, seizure = _shared_through_operation(kcs, tcd, boc)
+    SeizureRevision.objects.create(seizure=seizure, action="created", changes={"operation": [None, operation.pk]})
+    SeizureRevision.objects.create(seizure=seizure, action="linked", changes={"operation": [None, operation.pk]})
+    for user, sees in ((maria, False), (kim, True)):
+        history = api_as(user).get(f"/api/v1/seizures/{seizure.pk}/history/").json()
+        assert any("operation" in entry["changes"] for entry in history) is sees
+        assert any(entry["action"] == "linked" for entry in history) is sees
+
+
+def test_invited_agency_named_in_shared_with_learns_nothing_until_it_accepts(kcs, tcd, boc, maria, api_as):
+    operation, seizure = _shared_through_operation(kcs, tcd, boc)
+    Participation.objects.create(operation=operation, agency=boc, role="participant", status="invited")
+    assert api_as(maria).get(f"/api/v1/seizures/{seizure.pk}/").json()["operation"] is None
+    Participation.objects.filter(operation=operation, agency=boc).update(status="accepted")
+    assert api_as(maria).get(f"/api/v1/seizures/{seizure.pk}/").json()["operation"] == operation.pk

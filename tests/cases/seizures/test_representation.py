@@ -71,12 +71,20 @@ def test_rows_equal_the_serializer_output(kim, varied, zone, nested):
 
 
 def test_operation_is_named_only_where_the_reader_may_know_it(kim, somchai, varied):
+    """The owner and agencies that accepted the operation; never one outside it (GDVC, BOC)."""
+    from tests.factories import UserFactory
+
     _plain, rich, members_with_operation, _anonymous = varied
+    outsider = UserFactory(email="outsider@gdvc.test", agency=agency("GDVC"), role="officer")
     queryset = Seizure.objects.filter(pk__in=[rich.pk, members_with_operation.pk]).order_by("id")
     as_partner = {row["id"]: row["operation"] for row in represent_queryset(queryset, user=kim)}
     as_owner = {row["id"]: row["operation"] for row in represent_queryset(queryset, user=somchai)}
-    assert as_partner == {rich.pk: rich.operation_id, members_with_operation.pk: None}
-    assert as_owner == {rich.pk: rich.operation_id, members_with_operation.pk: members_with_operation.operation_id}
+    as_outsider = {row["id"]: row["operation"] for row in represent_queryset(queryset, user=outsider)}
+    linked = {rich.pk: rich.operation_id, members_with_operation.pk: members_with_operation.operation_id}
+    assert as_partner == linked  # KCS accepted the operation
+    assert as_owner == linked
+    # GDVC sees `rich` because it is named in shared_with, but it is not in the operation.
+    assert as_outsider == {rich.pk: None, members_with_operation.pk: None}
 
 
 def test_children_keep_their_order_and_types(kim, varied):
