@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
 from cases.alerts.models import Alert, AlertPreference, Delivery, SeizureNotice
-from cases.choices import MANUAL_ALERT_KINDS, AlertKind, DeliveryStatus, Drug, Priority, TransportMode
+from cases.choices import (
+    MANUAL_ALERT_KINDS,
+    AlertKind,
+    DeliveryStatus,
+    Drug,
+    ParticipantStatus,
+    Priority,
+    TransportMode,
+)
 from crackdown.errors import Conflict, Forbidden
 from members.models import Agency, Role
 
@@ -215,16 +223,21 @@ def alert_seizure_submitted(*, seizure, by) -> Alert | None:
 def _operation_named_to(seizure, recipients: list[Agency]):
     """The seizure's operation if every recipient may learn of it, else None (one alert is
     shared by all recipients: an agency named in shared_with need not be in the operation)."""
-    from cases.seizures.selectors import AcceptedOperations, operation_shown_to_agency
+    from cases.operations.models import Participation
+    from cases.seizures.selectors import operation_shown_to_agency
 
     if seizure.operation_id is None:
         return None
+    # One query for all recipients: which of them accepted this operation.
+    in_operation = set(
+        Participation.objects.filter(agency__in=recipients)
+        .filter(operation_id=seizure.operation_id, status=ParticipantStatus.ACCEPTED)
+        .values_list("agency_id", flat=True)
+    )
     for agency in recipients:
+        accepted = {seizure.operation_id} if agency.pk in in_operation else set()
         if not operation_shown_to_agency(
-            agency.pk,
-            agency_id=seizure.agency_id,
-            operation_id=seizure.operation_id,
-            accepted=AcceptedOperations(agency.pk),
+            agency.pk, agency_id=seizure.agency_id, operation_id=seizure.operation_id, accepted=accepted
         ):
             return None
     return seizure.operation

@@ -16,6 +16,12 @@ class JointOperationQuerySet(models.QuerySet):
         return self.filter(pk__in=Participation.objects.filter(agency_id=user.agency_id).values("operation_id"))
 
 
+class ParticipationQuerySet(models.QuerySet):
+    def accepted_by(self, agency_id: int | None) -> ParticipationQuerySet:
+        """The agency's accepted participations: the operations whose shared seizures it sees."""
+        return self.filter(agency_id=agency_id, status=ParticipantStatus.ACCEPTED)
+
+
 class JointOperation(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True, editable=False)
     name = models.CharField(_("code name"), max_length=200)
@@ -62,6 +68,8 @@ class Participation(models.Model):
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         ordering = ["operation", "agency__code"]

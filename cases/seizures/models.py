@@ -62,9 +62,7 @@ class SeizureQuerySet(models.QuerySet):
         """
         from cases.operations.models import Participation
 
-        accepted_operations = Participation.objects.filter(agency_id=agency_id, status="accepted").values(
-            "operation_id"
-        )
+        accepted_operations = Participation.objects.accepted_by(agency_id).values("operation_id")
         if paged:
             this_seizure = {"seizure_id__gte": OuterRef("pk"), "seizure_id__lte": OuterRef("pk")}
         else:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from cases.choices import ParticipantStatus
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision, SeizureTransit
 from cases.seizures.services import can_write
 from cases.seizures.validators import identifier_candidates
@@ -128,9 +127,7 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any], *, agenc
             # or any when its agency accepted the operation.
             from cases.operations.models import Participation
 
-            accepted = Participation.objects.filter(
-                agency_id=agency_id, operation_id=operation, status=ParticipantStatus.ACCEPTED
-            )
+            accepted = Participation.objects.accepted_by(agency_id).filter(operation_id=operation)
             queryset = queryset.filter(Q(agency_id=agency_id) | Exists(accepted), operation_id=operation)
         else:
             queryset = queryset.none()
@@ -297,9 +294,7 @@ class AcceptedOperations:
             from cases.operations.models import Participation
 
             self._ids = frozenset(
-                Participation.objects.filter(agency_id=self.agency_id, status=ParticipantStatus.ACCEPTED).values_list(
-                    "operation_id", flat=True
-                )
+                Participation.objects.accepted_by(self.agency_id).values_list("operation_id", flat=True)
                 if self.agency_id
                 else ()
             )

@@ -37,7 +37,7 @@ from django.db.models import BooleanField, Case, Count, DateField, F, IntegerFie
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from cases.choices import Drug, ParticipantStatus, Sharing
+from cases.choices import Drug, Sharing
 from cases.seizures.models import SHARED_STATUSES, PublicModeStat, PublicRouteStat, Seizure, SeizureStat
 from cases.seizures.selectors import _as_datetime, apply_filters
 
@@ -223,10 +223,8 @@ def _visible_beyond_summary(agency_id: int) -> Q:
     from cases.operations.models import Participation
 
     named = Seizure.shared_with.through.objects.filter(agency_id=agency_id).values("seizure_id")
-    accepted = Participation.objects.filter(agency_id=agency_id, status=ParticipantStatus.ACCEPTED)
-    by_operation = Seizure.objects.filter(
-        sharing=Sharing.OPERATION, operation_id__in=accepted.values("operation_id")
-    ).values("pk")
+    accepted = Participation.objects.accepted_by(agency_id).values("operation_id")
+    by_operation = Seizure.objects.filter(sharing=Sharing.OPERATION, operation_id__in=accepted).values("pk")
     # A UNION of two index lookups, joined by primary key: never a scan of every seizure.
     # The sharing levels are named (not "not members"), in the order of the partial index
     # seizure_beyond_members (migration 0004), which then serves the period from the index
