@@ -134,7 +134,7 @@ if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "crackdown.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Fail fast when Redis is down: callers (throttles) then carry on without it.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
@@ -300,7 +300,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "crackdown.api.pagination.CursorPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["crackdown.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "crackdown.api.throttling.AnonRateThrottle",

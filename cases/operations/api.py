@@ -30,6 +30,7 @@ from cases.operations.serializers import (
 )
 from cases.seizures.models import Seizure
 from crackdown.api.pagination import CursorPagination
+from crackdown.api.renderers import JSONRenderer
 from crackdown.errors import Forbidden
 from members.models import Role
 
@@ -233,7 +234,7 @@ class CSVRenderer(renderers.BaseRenderer):
 class OperationReportCSV(APIView):
     # JSON first: errors (401/403/404) answer in the contract's {"detail"} shape; the report
     # itself is an HttpResponse in CSV whatever was negotiated.
-    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+    renderer_classes = [JSONRenderer, CSVRenderer]
 
     def get(self, request: Request, pk: int) -> HttpResponse:
         operation = selectors.get_operation_for(request.user, pk)

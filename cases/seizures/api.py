@@ -17,6 +17,7 @@ from cases.seizures.representation import represent, represent_queryset, seizure
 from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
 from cases.seizures.serializers import DetailSerializer, SeizureHistorySerializer, SeizureSerializer
 from crackdown.api.pagination import CursorPagination
+from crackdown.api.renderers import JSONRenderer
 
 
 class SeizureCursorPagination(CursorPagination):
@@ -187,7 +188,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
         methods=["get"],
         url_path="export.csv",
         pagination_class=None,
-        renderer_classes=[renderers.JSONRenderer, CSVRenderer],
+        renderer_classes=[JSONRenderer, CSVRenderer],
     )
     def export(self, request):
         return export_response(self.filter_queryset(self.get_queryset()), user=request.user)

