@@ -529,7 +529,8 @@ def case_matching(b: Bench) -> list[CaseResult]:
     # Submitted without the submit service (which would match them itself): the timed call is
     # then the first match of each new seizure, as in production, Match rows and alerts included.
     Seizure.objects.filter(pk__in=seizures).update(status="submitted", submitted_at=datetime.now(UTC))
-    seizures = list(Seizure.objects.filter(pk__in=seizures).order_by("pk"))
+    # With its agency, as seizure_submit (which locks and re-reads it) passes it to match_seizure.
+    seizures = list(Seizure.objects.filter(pk__in=seizures).select_related("agency").order_by("pk"))
     matched = []
 
     def match(i: int):

@@ -37,6 +37,21 @@ def deliver(delivery_id: str) -> None:
         logger.warning("retry of alert delivery %s not queued: %s", delivery_id, exc)
 
 
+@shared_task(name="alerts.queue_deliveries", acks_late=True, ignore_result=True)
+def queue_deliveries(delivery_ids: list[str]) -> int:
+    """Queue a delivery task for each of an event's deliveries; returns how many were queued.
+
+    Run again after a worker died (acks_late), it queues some twice: harmless, each delivery
+    task claims its row first.
+    """
+    queued = 0
+    for delivery_id in delivery_ids:
+        if not queue_delivery(delivery_id):
+            break  # the broker is down: the sweeper queues the rest
+        queued += 1
+    return queued
+
+
 @shared_task(name="alerts.sweep_deliveries", ignore_result=True)
 def sweep_deliveries() -> int:
     """Queue every pending delivery that is due and not held by a worker; returns how many."""

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases.matching.models import AccessRequest, Match
 from cases.seizures.models import SHARED_STATUSES, Seizure, SeizureIdentifier, SeizureRevision
 from crackdown.errors import Conflict, Forbidden
+from members.models import Agency
 
 # Roles that work with seizure records (agency admins manage people, not cases).
 CASE_ROLES = ("officer", "coordinator")
@@ -75,25 +76,39 @@ def match_seizure(*, seizure) -> list:
         .filter(seizure__status__in=SHARED_STATUSES)
         .exclude(seizure__agency_id=seizure.agency_id)
         .order_by()
-        .values_list("seizure_id", "kind", "normalized")
+        .values_list(
+            "seizure_id",
+            "kind",
+            "normalized",
+            # What the alerts say of the other side, read with it: no second read of the matches.
+            "seizure__reference",
+            "seizure__agency_id",
+            "seizure__agency__code",
+            "seizure__agency__name",
+        )
         .distinct()
     )
-    candidates = {(*_pair(seizure.pk, other_id), kind, normalized) for other_id, kind, normalized in hits}
+    others: dict[int, Seizure] = {}
+    candidates = set()
+    for other_id, kind, normalized, reference, agency_id, code, name in hits:
+        if other_id not in others:
+            others[other_id] = _read_only_seizure(hits.db, other_id, reference, agency_id, code, name)
+        candidates.add((*_pair(seizure.pk, other_id), kind, normalized))
     before = {key for key, pk in stored.items() if pk not in stale}
     new_keys = candidates - before
     if not new_keys:
         return []
 
     known_pairs = {(a, b) for a, b, _kind, _norm in before}
-    Match.objects.bulk_create(
-        [Match(seizure_a_id=a, seizure_b_id=b, kind=k, normalized=n) for a, b, k, n in sorted(new_keys)],
-        ignore_conflicts=True,
+    sides = {seizure.pk: seizure, **others}
+    # ON CONFLICT DO UPDATE (a no-op update) rather than DO NOTHING, so that PostgreSQL returns
+    # the id of every row, a match stored meanwhile by a concurrent call included.
+    new_matches = Match.objects.bulk_create(
+        [Match(seizure_a=sides[a], seizure_b=sides[b], kind=k, normalized=n) for a, b, k, n in sorted(new_keys)],
+        update_conflicts=True,
+        unique_fields=["seizure_a", "seizure_b", "kind", "normalized"],
+        update_fields=["kind"],
     )
-    new_matches = [
-        m
-        for m in Match.objects.filter(mine).select_related("seizure_a__agency", "seizure_b__agency").order_by("id")
-        if (m.seizure_a_id, m.seizure_b_id, m.kind, m.normalized) in new_keys
-    ]
     alerted: set[tuple[int, int]] = set()
     to_alert = []
     for match in new_matches:
@@ -106,6 +121,14 @@ def match_seizure(*, seizure) -> list:
     # without anything of a seizure that agency cannot see.
     alert_matches(matches=to_alert)
     return new_matches
+
+
+def _read_only_seizure(db: str, pk: int, reference: str, agency_id: int, code: str, name: str) -> Seizure:
+    """The other side of a match as the alerts read it: its id, reference and agency, the
+    other fields deferred (as `.only()` leaves them)."""
+    other = Seizure.from_db(db, ["id", "reference", "agency_id"], [pk, reference, agency_id])
+    other.agency = Agency.from_db(db, ["id", "code", "name"], [agency_id, code, name])
+    return other
 
 
 def _other_seizure(match: Match, agency_id: int) -> Seizure:

@@ -49,11 +49,13 @@ def needs_broker() -> None:
 
 
 @contextlib.contextmanager
-def running_worker() -> Iterator[object]:
-    """A real Celery worker (solo pool, in a thread) consuming from the real broker."""
+def running_worker(*, purge: bool = True) -> Iterator[object]:
+    """A real Celery worker (solo pool, in a thread) consuming from the real broker; with
+    `purge`, what earlier tests left in the queue is dropped first."""
     needs_broker()
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+    if purge:
+        with celery_app.connection_for_write() as conn:
+            conn.default_channel.queue_purge("celery")
     task_postrun.connect(_close_worker_connections, weak=False)
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:

@@ -53,6 +53,31 @@ def test_submitted_seizure_reaches_exactly_the_agencies_on_its_route(celery_work
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.DELIVERED}
 
 
+def test_an_event_to_several_agencies_is_one_broker_message_and_each_is_delivered(transactional_db, kim, receiver):
+    import json
+
+    from crackdown.celery import app as celery_app
+    from tests.cases.alerts.conftest import running_worker
+
+    needs_broker()
+    codes = ("TCD", "LCD", "BOC")
+    for code in codes:
+        use_webhook(agency(code), receiver)
+    with celery_app.connection_for_write() as conn:
+        queue = conn.default_channel.client
+        conn.default_channel.queue_purge("celery")
+        alert = lookout(kim, recipients=codes)
+        # The request published once, however many agencies the alert goes to.
+        messages = [json.loads(raw) for raw in queue.lrange("celery", 0, -1)]
+    assert [m["headers"]["task"] for m in messages] == ["alerts.queue_deliveries"]
+
+    with running_worker(purge=False):
+        wait_for(lambda: len(receiver.deliveries()) >= 3, message="three webhooks")
+        wait_for(lambda: not Delivery.objects.filter(alert=alert, status=DeliveryStatus.PENDING).exists())
+    assert sorted(receiver.deliveries()) == sorted(str(d.pk) for d in Delivery.objects.filter(alert=alert))
+    assert set(Delivery.objects.filter(alert=alert).values_list("status", flat=True)) == {DeliveryStatus.DELIVERED}
+
+
 def test_webhook_is_signed_as_the_contract_says(celery_worker, kim, receiver):
     use_webhook(agency("TCD"), receiver)
     alert = lookout(kim)

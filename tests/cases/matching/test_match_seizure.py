@@ -134,7 +134,7 @@ def test_new_pairs_are_alerted_together_and_every_delivery_is_queued_after_commi
         seizure=korean, kind="bill_of_lading", value="MAEU123456789", normalized="MAEU123456789", position=1
     )
     queued = []
-    monkeypatch.setattr(alert_services, "queue_delivery", queued.append)
+    monkeypatch.setattr(alert_services, "_queue_deliveries", queued.extend)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         new = match_seizure(seizure=korean)
