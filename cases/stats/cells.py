@@ -218,25 +218,33 @@ def _visible_in_summary(agency_id: int) -> Q:
     return Q(agency_id=agency_id) | Q(status__in=SHARED_STATUSES, sharing=Sharing.MEMBERS)
 
 
-def _visible_beyond_summary(agency_id: int) -> Q:
-    """Others' shared seizures seen through an accepted operation or shared_with (the few)."""
+def _visible_beyond_summary(agency_id: int, *, with_items: bool = False) -> Q:
+    """Others' shared seizures seen through an accepted operation or shared_with (the few).
+
+    The sharing levels are named (not "not members"), as the partial index
+    seizure_beyond_members (migration 0005) is written, so that PostgreSQL reads the period
+    from that index alone; a negation would leave it a scan of every seizure. The same rule is
+    written in two forms, for two plans (measured at 1,000,000 seizures, docs/performance.md):
+
+    - on its own, each row of the index is tested against two hashed subqueries (the
+      seizures naming the agency, its accepted operations): 19 ms a read, against 29 ms for
+      the form below;
+    - `with_items` (a read joined to the items, per drug), the two sets are a UNION joined by
+      primary key, whose small estimate keeps the join to the items an index lookup per
+      seizure (34–47 ms). With the first form PostgreSQL expects half the period's rows and,
+      without parallel workers, hashes all 1,300,000 items instead (365 ms).
+    """
     from cases.operations.models import Participation
 
     named = Seizure.shared_with.through.objects.filter(agency_id=agency_id).values("seizure_id")
     accepted = Participation.objects.accepted_by(agency_id).values("operation_id")
-    # The sharing levels are named (not "not members"), as the partial index
-    # seizure_beyond_members (migration 0005) is written: PostgreSQL then reads the period
-    # from that index alone, its rows tested against two hashed subqueries (the seizures
-    # naming the agency, its accepted operations); a negation would leave it a scan of every
-    # seizure. Measured at 1,000,000 seizures: 19 ms a read, against 29 ms for the UNION of
-    # both sets joined by primary key (docs/performance.md).
+    if with_items:
+        by_operation = Seizure.objects.filter(sharing=Sharing.OPERATION, operation_id__in=accepted).values("pk")
+        seen = Q(pk__in=named.union(by_operation.order_by()))
+    else:
+        seen = Q(pk__in=named) | Q(sharing=Sharing.OPERATION, operation_id__in=accepted)
     beyond_members = [level for level in Sharing.values if level != Sharing.MEMBERS]
-    return (
-        ~Q(agency_id=agency_id)
-        & Q(status__in=SHARED_STATUSES)
-        & Q(sharing__in=beyond_members)
-        & (Q(pk__in=named) | Q(sharing=Sharing.OPERATION, operation_id__in=accepted))
-    )
+    return ~Q(agency_id=agency_id) & Q(status__in=SHARED_STATUSES) & Q(sharing__in=beyond_members) & seen
 
 
 def _live(read: _Read, seizures: QuerySet[Seizure], extra: dict[str, Any] | None = None) -> Iterable[dict]:
@@ -419,7 +427,9 @@ def stat_cells(
     if not summary_can_answer(filters):
         raise ValueError("the summary cannot answer these filters")
     _summary(read, cells)
-    beyond = Seizure.objects.filter(_visible_beyond_summary(read.agency_id)).filter(read.period_q())
+    beyond = Seizure.objects.filter(
+        _visible_beyond_summary(read.agency_id, with_items=read.per_drug or bool(read.drug))
+    ).filter(read.period_q())
     for row in _live(read, apply_filters(beyond, _plain_filters(filters), agency_id=read.agency_id)):
         _add(cells, read.row_cell(row), row["n"], row["w"])
     # A correction can empty a cell the summary filled: such cells are not figures.
