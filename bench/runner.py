@@ -130,6 +130,22 @@ def data_shape(officer) -> dict[str, Any]:
     }
 
 
+def calibrate() -> float:
+    """Milliseconds of a fixed pure-Python workload (median of 7): how fast this machine runs
+    Python right now. On a shared virtual machine it moves from run to run, and every
+    latency with it; the figure lets two runs be compared (lower is faster)."""
+    times = []
+    for _ in range(7):
+        start = time.perf_counter()
+        rows = [{"id": i, "key": f"K{i % 97}", "weight": i * 0.5} for i in range(40_000)]
+        rows.sort(key=lambda r: (r["key"], -r["id"]))
+        totals: dict[str, float] = {}
+        for r in rows:
+            totals[r["key"]] = totals.get(r["key"], 0.0) + r["weight"]
+        times.append((time.perf_counter() - start) * 1000)
+    return round(sorted(times)[3], 1)
+
+
 def machine() -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
@@ -283,10 +299,13 @@ def run(args: argparse.Namespace) -> int:
     shape = data_shape(b.officer)
     say(json.dumps(shape))
     host = machine()
+    host["python_calibration_ms_at_start"] = calibrate()
+    say(f"machine speed: fixed Python workload {host['python_calibration_ms_at_start']} ms (lower is faster)")
     try:
         results = run_cases(b, only)
     finally:
         b.base.close()
+    host["python_calibration_ms_at_end"] = calibrate()
     report = {
         "started_at": datetime.now(UTC).isoformat(),
         "args": vars(args),
@@ -304,6 +323,10 @@ def run(args: argparse.Namespace) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2, default=str))
     path.with_suffix(".md").write_text(markdown(report, results))
+    say(
+        f"machine speed: fixed Python workload {host['python_calibration_ms_at_start']} ms at the start, "
+        f"{host['python_calibration_ms_at_end']} ms at the end (lower is faster)"
+    )
     say(f"results in {path} and {path.with_suffix('.md')}; total {report['total_seconds']:.0f} s")
     return 0
 
