@@ -154,3 +154,23 @@ def test_new_pairs_are_alerted_together_and_every_delivery_is_queued_after_commi
     assert sorted(queued) == sorted(
         str(pk) for pk in Delivery.objects.filter(alert__kind="match").values_list("pk", flat=True)
     )
+
+
+def test_each_side_is_told_its_own_seizure_and_the_other_agency(record, kim, somchai):
+    thai = record(somchai, [("container", "CSQU3054383")])
+    korean = record(kim, [("container", "CSQU 305438-3")])
+
+    alerts = {
+        alert.deliveries.get().agency.code: alert
+        for alert in Alert.objects.filter(kind="match").select_related("seizure__agency")
+    }
+
+    assert set(alerts) == {"KCS", "TCD"}
+    for own, other in ((korean, thai), (thai, korean)):
+        alert = alerts[own.agency.code]
+        assert alert.seizure_id == own.pk
+        assert alert.title == f"Match: container CSQU3054383 also seized by {other.agency.code}"
+        assert alert.body == (
+            f"Your seizure {own.reference} shares the container CSQU3054383 with a seizure of {other.agency.name}."
+        )
+        assert other.reference not in alert.title + alert.body
