@@ -12,7 +12,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 DEPLOY_CHECK_ENV := DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=crackdown.example DATABASE_URL=$(TEST_DATABASE_URL)
 
-.PHONY: run test lint check bench install clean
+.PHONY: run test lint check bench profile install clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ bench: install
 	@$(PY) -m crackdown.preflight $(BENCH_DATABASE_URL) $(BENCH_REDIS_URL)
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) DEBUG=true \
 		$(PY) -m bench $(BENCH_ARGS)
+
+# Where one request's time goes, on the bench's data: make profile PROFILE_PATH=/api/v1/seizures/
+PROFILE_PATH ?= /api/v1/seizures/
+profile: install
+	@$(PY) -m crackdown.preflight $(BENCH_DATABASE_URL) $(BENCH_REDIS_URL)
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) DEBUG=true \
+		$(PY) -m bench.profile $(PROFILE_PATH)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .pytest_cache .ruff_cache
