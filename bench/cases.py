@@ -534,7 +534,7 @@ def case_matching(b: Bench) -> list[CaseResult]:
     matched = []
 
     def match(i: int):
-        found = services.match_seizure(seizure=seizures[i])
+        found = services.match_seizure(seizure=seizures[i], just_submitted=True)  # as seizure_submit calls it
         matched.append(len(found or []))
         return found
 

@@ -29,11 +29,11 @@ def _pair(x: int, y: int) -> tuple[int, int]:
 
 
 @transaction.atomic
-def match_seizure(*, seizure) -> list:
+def match_seizure(*, seizure, just_submitted: bool = False) -> list:
     """Look the seizure's normalised identifiers up against other agencies' seizures.
 
-    Called by seizure services after submit, and after identifiers change on a shared seizure.
-    Returns the new matches (Match rows not stored before this call).
+    Called by seizure services after submit (`just_submitted`), and after identifiers change
+    on a shared seizure. Returns the new matches (Match rows not stored before this call).
 
     Guarantees:
     - only a submitted or verified seizure matches, and only other agencies' submitted or
@@ -56,15 +56,19 @@ def match_seizure(*, seizure) -> list:
         if normalized
     }
 
-    mine = Q(seizure_a_id=seizure.pk) | Q(seizure_b_id=seizure.pk)
     # What is stored already, read once: matches whose identifier the seizure no longer
-    # carries (removed or corrected since the last run) no longer link the pair.
-    stored = {
-        (a, b, kind, normalized): pk
-        for pk, a, b, kind, normalized in Match.objects.filter(mine)
-        .order_by()
-        .values_list("pk", "seizure_a_id", "seizure_b_id", "kind", "normalized")
-    }
+    # carries (removed or corrected since the last run) no longer link the pair. A seizure
+    # just submitted has none to read: until now it was a draft, and a draft is never matched
+    # on either side (nor does any seizure go back to draft).
+    stored: dict[tuple[int, int, str, str], int] = {}
+    if not just_submitted:
+        mine = Q(seizure_a_id=seizure.pk) | Q(seizure_b_id=seizure.pk)
+        stored = {
+            (a, b, kind, normalized): pk
+            for pk, a, b, kind, normalized in Match.objects.filter(mine)
+            .order_by()
+            .values_list("pk", "seizure_a_id", "seizure_b_id", "kind", "normalized")
+        }
     stale = [pk for (_a, _b, kind, normalized), pk in stored.items() if (kind, normalized) not in keys]
     if stale:
         Match.objects.filter(pk__in=stale).delete()

@@ -589,7 +589,7 @@ def seizure_submit(*, seizure: Seizure, by) -> Seizure:
     from cases.matching.services import match_seizure
 
     alert_seizure_submitted(seizure=seizure, by=by)
-    match_seizure(seizure=seizure)
+    match_seizure(seizure=seizure, just_submitted=True)
     return seizure
 
 
