@@ -204,7 +204,8 @@ def run_cases(b: Bench, only: set[str]) -> list[CaseResult]:
     for group, case in CASES:
         if only and group not in only:
             continue
-        say(f"case {group}")
+        speed = calibrate()
+        say(f"case {group} (machine speed: fixed Python workload {speed} ms)")
         start = time.perf_counter()
         try:
             rows = case(b)
@@ -217,6 +218,7 @@ def run_cases(b: Bench, only: set[str]) -> list[CaseResult]:
             rows = [CaseResult(name=group, group=group, status="error", passed=False, note=repr(exc)[:300])]
         for row in rows:
             row.extra.setdefault("case_seconds", round(time.perf_counter() - start, 1))
+            row.extra.setdefault("python_calibration_ms", speed)
             print("    " + one_line(row), flush=True)
         results.extend(rows)
     return results
