@@ -1,22 +1,24 @@
 """Django's Redis cache with one redis-py client per connection pool.
 
 Django builds a new `redis.Redis` for every cache call (0.1 ms each: the client copies its
-table of response callbacks), and the API's throttle makes two calls a request. A redis-py
-client is safe to share between threads (each command takes a connection from the pool),
-so one is kept per pool.
+table of response callbacks), and the API's throttle makes two calls a request. Django keeps
+a cache object per thread, and each now keeps its client for the life of the pool: the
+commands still take a connection from the pool each time (redis-py clients are thread-safe
+in any case).
 """
 
 from __future__ import annotations
 
 from django.core.cache.backends import redis
+from redis import Redis
 
 
 class RedisCacheClient(redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
+        self._clients: dict[int, Redis] = {}
 
-    def get_client(self, key=None, *, write=False):
+    def get_client(self, key: str | None = None, *, write: bool = False) -> Redis:
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:

@@ -508,8 +508,7 @@ def alert_escalate(*, alert: Alert) -> list[str]:
         if not escalated:
             return []
         Alert.objects.filter(pk=alert.pk).update(escalated_at=now)
-        for delivery in escalated:
-            transaction.on_commit(partial(queue_delivery, str(delivery.pk)))
+        transaction.on_commit(partial(_queue_deliveries, [str(delivery.pk) for delivery in escalated]))
         if alert.sender_agency_id:
             codes = ", ".join(d.agency.code for d in escalated)
             with _english():

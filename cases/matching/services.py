@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from functools import reduce
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ def _pair(x: int, y: int) -> tuple[int, int]:
 
 
 @transaction.atomic
-def match_seizure(*, seizure, just_submitted: bool = False) -> list:
+def match_seizure(*, seizure: Seizure, just_submitted: bool = False) -> list[Match]:
     """Look the seizure's normalised identifiers up against other agencies' seizures.
 
     Called by seizure services after submit (`just_submitted`), and after identifiers change
@@ -105,14 +105,11 @@ def match_seizure(*, seizure, just_submitted: bool = False) -> list:
 
     known_pairs = {(a, b) for a, b, _kind, _norm in before}
     sides = {seizure.pk: seizure, **others}
-    # ON CONFLICT DO UPDATE (a no-op update) rather than DO NOTHING, so that PostgreSQL returns
-    # the id of every row, a match stored meanwhile by a concurrent call included.
-    new_matches = Match.objects.bulk_create(
-        [Match(seizure_a=sides[a], seizure_b=sides[b], kind=k, normalized=n) for a, b, k, n in sorted(new_keys)],
-        update_conflicts=True,
-        unique_fields=["seizure_a", "seizure_b", "kind", "normalized"],
-        update_fields=["kind"],
-    )
+    now = timezone.now()
+    new_matches = [
+        Match(pk=pk, seizure_a=sides[a], seizure_b=sides[b], kind=k, normalized=n, created_at=now)
+        for pk, a, b, k, n in _insert_matches(sorted(new_keys), now=now, using=hits.db)
+    ]
     alerted: set[tuple[int, int]] = set()
     to_alert = []
     for match in new_matches:
@@ -127,12 +124,43 @@ def match_seizure(*, seizure, just_submitted: bool = False) -> list:
     return new_matches
 
 
+def _insert_matches(keys: list[tuple[int, int, str, str]], *, now, using: str) -> list[tuple]:
+    """Insert (seizure_a, seizure_b, kind, normalized) rows created at `now`; return the rows
+    this call stored, as (id, seizure_a, seizure_b, kind, normalized), by id.
+
+    `INSERT … ON CONFLICT DO NOTHING RETURNING` (PostgreSQL, SQLite ≥ 3.35): a row that is
+    already stored, a concurrent call's included, is neither duplicated nor returned, so that
+    only what this call stored is alerted. The ORM's bulk_create returns no ids with
+    ignore_conflicts, and with update_conflicts returns the rows it did not insert too.
+    """
+    connection = connections[using]
+    opts, quote = Match._meta, connection.ops.quote_name
+    key_columns = [quote(opts.get_field(name).column) for name in ("seizure_a", "seizure_b", "kind", "normalized")]
+    columns = ", ".join([*key_columns, quote(opts.get_field("created_at").column)])
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys))
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES {rows} "  # noqa: S608 - our names
+        f"ON CONFLICT ({', '.join(key_columns)}) DO NOTHING RETURNING {quote(opts.pk.column)}, {', '.join(key_columns)}"
+    )
+    created_at = connection.ops.adapt_datetimefield_value(now)
+    params = [value for key in keys for value in (*key, created_at)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(cursor.fetchall())
+
+
 def _read_only_seizure(db: str, pk: int, reference: str, agency_id: int, code: str, name: str) -> Seizure:
     """The other side of a match as the alerts read it: its id, reference and agency, the
     other fields deferred (as `.only()` leaves them)."""
-    other = Seizure.from_db(db, ["id", "reference", "agency_id"], [pk, reference, agency_id])
-    other.agency = Agency.from_db(db, ["id", "code", "name"], [agency_id, code, name])
+    other = _deferred(Seizure, db, id=pk, reference=reference, agency_id=agency_id)
+    other.agency = _deferred(Agency, db, id=agency_id, code=code, name=name)
     return other
+
+
+def _deferred(model, db: str, **values):
+    """An instance of `model` with the given column values, its other fields deferred."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(db, names, [values[name] for name in names])
 
 
 def _other_seizure(match: Match, agency_id: int) -> Seizure:

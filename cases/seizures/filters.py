@@ -37,7 +37,15 @@ class _Declarations(dict):
     """
 
     def __deepcopy__(self, memo):
-        return {name: copy.copy(declared) for name, declared in self.items()}
+        return {name: _copy_filter(declared) for name, declared in self.items()}
+
+
+def _copy_filter(declared: django_filters.Filter) -> django_filters.Filter:
+    # Its own `extra` too: a filter may set arguments of its form field there per request
+    # (django-filter's queryset filters do), which must not reach another request's copy.
+    clone = copy.copy(declared)
+    clone.extra = dict(declared.extra)
+    return clone
 
 
 class _SharedFields(dict):

@@ -7,6 +7,7 @@ every wait is a poll on a condition with a timeout.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import transaction
@@ -18,7 +19,15 @@ from cases.alerts.services import alert_create, alert_seizure_submitted
 from cases.alerts.tasks import sweep_deliveries
 from cases.alerts.webhooks import verify
 from cases.choices import DeliveryStatus
-from tests.cases.alerts.conftest import WEBHOOK_SECRET, dead_broker, needs_broker, use_webhook, wait_for
+from crackdown.celery import app as celery_app
+from tests.cases.alerts.conftest import (
+    WEBHOOK_SECRET,
+    dead_broker,
+    needs_broker,
+    running_worker,
+    use_webhook,
+    wait_for,
+)
 from tests.factories import SeizureFactory, agency
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -54,11 +63,6 @@ def test_submitted_seizure_reaches_exactly_the_agencies_on_its_route(celery_work
 
 
 def test_an_event_to_several_agencies_is_one_broker_message_and_each_is_delivered(transactional_db, kim, receiver):
-    import json
-
-    from crackdown.celery import app as celery_app
-    from tests.cases.alerts.conftest import running_worker
-
     needs_broker()
     codes = ("TCD", "LCD", "BOC")
     for code in codes:
@@ -166,13 +170,30 @@ def test_broker_down_at_commit_loses_nothing(transactional_db, api_as, kim, rece
     assert receiver.requests == []
 
     # The broker is back: the beat sweeper queues the row and a worker delivers it.
-    from tests.cases.alerts.conftest import running_worker
-
     with running_worker():
         make_due(delivery)
         assert sweep_deliveries() == 1
         wait_for(lambda: Delivery.objects.get(pk=delivery.pk).status == DeliveryStatus.DELIVERED)
     assert receiver.deliveries() == [str(delivery.pk)]
+
+
+def test_broker_down_at_commit_of_an_event_to_several_agencies_loses_none(transactional_db, kim, receiver, caplog):
+    needs_broker()
+    codes = ("TCD", "LCD", "BOC")
+    for code in codes:
+        use_webhook(agency(code), receiver)
+    with dead_broker(), caplog.at_level("WARNING", logger="cases.alerts.services"):
+        alert = lookout(kim, recipients=codes)
+    assert "3 alert deliveries not queued (broker unavailable" in caplog.text
+    deliveries = list(Delivery.objects.filter(alert=alert))
+    assert [d.status for d in deliveries] == [DeliveryStatus.PENDING] * 3
+
+    with running_worker():
+        for delivery in deliveries:
+            make_due(delivery)
+        assert sweep_deliveries() == 3
+        wait_for(lambda: not Delivery.objects.filter(alert=alert, status=DeliveryStatus.PENDING).exists())
+    assert sorted(receiver.deliveries()) == sorted(str(d.pk) for d in deliveries)
 
 
 def test_sweeper_leaves_a_delivery_held_by_a_worker_alone(transactional_db, kim):

@@ -174,3 +174,15 @@ def test_each_side_is_told_its_own_seizure_and_the_other_agency(record, kim, som
             f"Your seizure {own.reference} shares the container CSQU3054383 with a seizure of {other.agency.name}."
         )
         assert other.reference not in alert.title + alert.body
+
+
+def test_a_match_stored_by_another_call_is_neither_returned_nor_alerted_again(record, kim, somchai):
+    record(somchai, [("container", "CSQU3054383")])
+    korean = record(kim, [("container", "CSQU3054383")])
+    alerts = Alert.objects.filter(kind="match").count()
+
+    # As a concurrent call sees it: the match was stored after this call read what was stored.
+    assert match_seizure(seizure=korean, just_submitted=True) == []
+
+    assert Match.objects.count() == 1
+    assert Alert.objects.filter(kind="match").count() == alerts == 2

@@ -195,6 +195,25 @@ def test_dashboard_from_the_summary_equals_the_live_dashboard(arranged, request,
                 assert summary == dashboard(user=user, source="live", **filters), (persona, filters)
 
 
+def test_both_forms_of_what_is_seen_beyond_the_summary_are_the_rule_of_visible_to(arranged, request):
+    from cases.seizures.models import Seizure
+    from cases.stats.cells import _visible_beyond_summary, _visible_in_summary
+
+    def ids(queryset) -> set[int]:
+        return set(queryset.values_list("pk", flat=True))
+
+    seen = {}
+    for persona in (*PERSONAS, "park", "niran"):
+        agency_id = request.getfixturevalue(persona).agency_id
+        expected = ids(Seizure.objects.visible_to_agency(agency_id).exclude(_visible_in_summary(agency_id)))
+        for with_items in (False, True):
+            beyond = Seizure.objects.filter(_visible_beyond_summary(agency_id, with_items=with_items))
+            assert ids(beyond) == expected, (persona, with_items)
+        seen[persona] = len(expected)
+    # Not vacuous: each agency sees some (by name, and KCS and BOC through their operations).
+    assert all(seen.values()), seen
+
+
 def test_partners_see_more_through_shared_with_and_operations_than_outsiders(arranged, kim, maria):
     def december_2025(user) -> int:
         cells = stat_cells(user=user, by=("month",), filters={"country": "KR", "agency": "TCD"})
