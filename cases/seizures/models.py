@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django.conf import settings
@@ -31,6 +32,27 @@ UNIT_TO_KG: dict[str, Decimal | None] = {
 }
 
 
+@functools.lru_cache(maxsize=128)
+def _visibility(agency_id: int, paged: bool) -> Q:
+    """The condition of SeizureQuerySet.visible_to_agency, built once per agency and form.
+
+    It holds no data, only the rule (its subqueries run with the query that uses it), and a
+    filter reads a Q without changing it: building it took ~0.5 ms of a 10 ms list request.
+    """
+    from cases.operations.models import Participation
+
+    accepted_operations = Participation.objects.accepted_by(agency_id).values("operation_id")
+    if paged:
+        this_seizure = {"seizure_id__gte": OuterRef("pk"), "seizure_id__lte": OuterRef("pk")}
+    else:
+        this_seizure = {"seizure_id": OuterRef("pk")}
+    named = Seizure.shared_with.through.objects.filter(**this_seizure, agency_id=agency_id)
+    shared = Q(status__in=SHARED_STATUSES) & (
+        Q(sharing=Sharing.MEMBERS) | Q(sharing=Sharing.OPERATION, operation_id__in=accepted_operations) | Exists(named)
+    )
+    return Q(agency_id=agency_id) | shared
+
+
 class SeizureQuerySet(models.QuerySet):
     def visible_to(self, user, *, paged: bool = False) -> SeizureQuerySet:
         """The one rule of who sees which seizure (DESIGN.md, "Roles and visibility").
@@ -60,20 +82,7 @@ class SeizureQuerySet(models.QuerySet):
         check cannot be hashed and is probed in the (seizure, agency) index for the few rows
         read (docs/performance.md). Aggregates and exports, which read every row, keep the hash.
         """
-        from cases.operations.models import Participation
-
-        accepted_operations = Participation.objects.accepted_by(agency_id).values("operation_id")
-        if paged:
-            this_seizure = {"seizure_id__gte": OuterRef("pk"), "seizure_id__lte": OuterRef("pk")}
-        else:
-            this_seizure = {"seizure_id": OuterRef("pk")}
-        named = Seizure.shared_with.through.objects.filter(**this_seizure, agency_id=agency_id)
-        shared = Q(status__in=SHARED_STATUSES) & (
-            Q(sharing=Sharing.MEMBERS)
-            | Q(sharing=Sharing.OPERATION, operation_id__in=accepted_operations)
-            | Exists(named)
-        )
-        return self.filter(Q(agency_id=agency_id) | shared)
+        return self.filter(_visibility(agency_id, paged))
 
     def with_drug(self, drug: str) -> SeizureQuerySet:
         return self.filter(Exists(SeizureItem.objects.filter(seizure_id=OuterRef("pk"), drug=drug)))
