@@ -22,21 +22,14 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from django.test import Client
     from knox.models import AuthToken
+    from knox.settings import CONSTANTS
     from pyinstrument import Profiler
 
-    from bench.runner import OFFICER_EMAIL
-    from members.models import User
+    from bench.runner import reader_clients
 
-    officer = User.objects.get(email__iexact=OFFICER_EMAIL)
-    if args.path.startswith("/api/"):
-        token_row, token = AuthToken.objects.create(user=officer)
-        client = Client(HTTP_AUTHORIZATION=f"Token {token}")
-    else:
-        token_row = None
-        client = Client()
-        client.force_login(officer)
+    officer, token, api, web = reader_clients()
+    client = api if args.path.startswith("/api/") else web
     try:
         for _ in range(10):
             response = client.get(args.path)
@@ -49,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
                 client.get(args.path)
         print(profiler.output_text(unicode=True, color=False))
     finally:
-        if token_row is not None:
-            token_row.delete()
+        AuthToken.objects.filter(user=officer, token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH]).delete()
     return 0
 
 

@@ -176,7 +176,9 @@ def machine() -> dict[str, Any]:
     }
 
 
-def make_bench(args: argparse.Namespace) -> Bench:
+def reader_clients() -> tuple[Any, str, Client, Client]:
+    """The bench's reader, a knox token of theirs, and a test client for the API (the token)
+    and one for the pages (signed in)."""
     from knox.models import AuthToken
 
     from members.models import User
@@ -186,6 +188,11 @@ def make_bench(args: argparse.Namespace) -> Bench:
     api = Client(HTTP_AUTHORIZATION=f"Token {token}")
     web = Client()
     web.force_login(officer)
+    return officer, token, api, web
+
+
+def make_bench(args: argparse.Namespace) -> Bench:
+    officer, token, api, web = reader_clients()
     quick = args.quick
     return Bench(
         quick=quick,
