@@ -30,3 +30,7 @@ class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def redis_client(self) -> Redis:
+        """The redis-py client of the writer pool, for commands Django's cache API has none of."""
+        return self._cache.get_client(write=True)
