@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizurePerson
@@ -27,7 +28,8 @@ from cases.seizures.selectors import AcceptedOperations, operation_shown_to_agen
 from crackdown.db import postgresql
 from members.models import Agency
 
-# The seizure's own columns, with the agency's code and the reporter's name joined in.
+# The seizure's own columns, with the agency's code and the reporter's name joined in
+# (transit_countries comes as its JSON text, see `seizure_rows`).
 BASE_FIELDS = (
     "id",
     "reference",
@@ -43,7 +45,6 @@ BASE_FIELDS = (
     "detection_method",
     "concealment",
     "origin_country",
-    "transit_countries",
     "destination_country",
     "operation_id",
     "sharing",
@@ -94,7 +95,9 @@ def seizure_rows(queryset: QuerySet[Seizure], *, nested: bool | None = None) -> 
     With `nested` (the default on PostgreSQL) each row also carries its child rows as JSON,
     so a page of any size is one query.
     """
-    rows = queryset.prefetch_related(None).values(*BASE_FIELDS)
+    # The transit countries as the database's JSON text, decoded by orjson in `represent`: Django's
+    # JSONField decodes each row with the json module, twice the time for a list of ISO codes.
+    rows = queryset.prefetch_related(None).values(*BASE_FIELDS, transit_json=Cast("transit_countries", TextField()))
     if nested_in_sql() if nested is None else nested:
         rows = rows.annotate(**_child_rows_sql())
     return rows
@@ -123,6 +126,7 @@ def represent(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
     reader_agency = getattr(user, "agency_id", None)
     accepted = AcceptedOperations(reader_agency)
     zone = timezone.get_current_timezone()
+    loads = orjson.loads
     objects = []
     for row in rows:
         items, identifiers, persons, shared = children.get(row["id"], no_children)
@@ -144,7 +148,7 @@ def represent(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
                 "detection_method": row["detection_method"],
                 "concealment": row["concealment"],
                 "origin_country": row["origin_country"],
-                "transit_countries": list(row["transit_countries"] or []),
+                "transit_countries": loads(row["transit_json"]) if row["transit_json"] else [],
                 "destination_country": row["destination_country"],
                 "operation": (
                     row["operation_id"]

@@ -161,3 +161,31 @@ def test_paged_visibility_is_the_same_rule():
     assert seizures["partner_shared_with"] in seen["TCD"]
     assert seizures["partner_shared_with"] not in seen["GDVC"]
     assert seizures["partner_agency_only"] not in seen["TCD"]
+
+
+def test_the_paged_list_follows_changes_made_after_its_first_read():
+    """The paged form keeps its SQL, never its answer: an acceptance or a share counts at once."""
+    from cases.seizures.models import Seizure
+
+    def listed(code: str) -> set[int]:
+        return set(Seizure.objects.visible_to_agency(agency(code).pk, paged=True).values_list("pk", flat=True))
+
+    by_operation = _seizure("partner_operation_invited")
+    by_name = _seizure("partner_agency_only")
+    assert not {by_operation.pk, by_name.pk} & listed("TCD")
+    by_operation.operation.participations.filter(agency__code="TCD").update(status="accepted")
+    by_name.shared_with.add(agency("TCD"))
+    assert {by_operation.pk, by_name.pk} <= listed("TCD")
+    assert not {by_operation.pk, by_name.pk} & listed("GDVC")
+
+
+def test_the_paged_form_is_refused_inside_another_query():
+    from django.db import NotSupportedError
+
+    from cases.seizures.models import Seizure
+
+    page = Seizure.objects.visible_to_agency(agency("TCD").pk, paged=True)
+    with pytest.raises(NotSupportedError):
+        list(Seizure.objects.filter(pk__in=page.values("pk")))
+    hashed = Seizure.objects.visible_to_agency(agency("TCD").pk)
+    assert list(Seizure.objects.filter(pk__in=hashed.values("pk"))) == list(hashed)
