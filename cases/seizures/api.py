@@ -13,7 +13,7 @@ from cases.seizures import services
 from cases.seizures.export import export_response
 from cases.seizures.filters import SeizureFilter
 from cases.seizures.models import Seizure, SeizureAccess
-from cases.seizures.representation import represent, represent_queryset, seizure_rows
+from cases.seizures.representation import represent, represent_queryset, row_queryset
 from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
 from cases.seizures.serializers import DetailSerializer, SeizureHistorySerializer, SeizureSerializer
 from crackdown.api.pagination import CursorPagination
@@ -97,15 +97,16 @@ class SeizureViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         # The list reads plain rows a page at a time (cases.seizures.representation).
-        listing = self.action == "list"
-        return seizure_list(user=self.request.user, paged=listing, details=not listing)
+        if self.action == "list":
+            return seizure_list(user=self.request.user, paged=True, details=False, source=row_queryset())
+        return seizure_list(user=self.request.user)
 
     def _representation(self, seizure: Seizure, *, code: int = status.HTTP_200_OK) -> Response:
         (row,) = represent_queryset(Seizure.objects.filter(pk=seizure.pk), user=self.request.user)
         return Response(row, status=code)
 
     def list(self, request):
-        page = self.paginate_queryset(seizure_rows(self.filter_queryset(self.get_queryset())))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(represent(page, user=request.user))
 
     def create(self, request):

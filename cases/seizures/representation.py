@@ -95,12 +95,31 @@ def seizure_rows(queryset: QuerySet[Seizure], *, nested: bool | None = None) -> 
     With `nested` (the default on PostgreSQL) each row also carries its child rows as JSON,
     so a page of any size is one query.
     """
+    return queryset.prefetch_related(None).values(*BASE_FIELDS, **_row_expressions(nested))
+
+
+def row_queryset(*, nested: bool | None = None) -> QuerySet:
+    """All seizures as base rows for `represent`, to filter, order and page (the list's start).
+
+    The same rows as `seizure_rows(Seizure.objects.all())`, its columns resolved once: a
+    values() with the child-row subqueries cost ~0.7 ms to set up on every list request.
+    """
+    return _row_template(nested_in_sql() if nested is None else nested).all()
+
+
+@functools.cache
+def _row_template(nested: bool) -> QuerySet:
+    # Never evaluated: each caller gets a clone (`row_queryset`).
+    return Seizure.objects.values(*BASE_FIELDS, **_row_expressions(nested))
+
+
+def _row_expressions(nested: bool | None) -> dict[str, Any]:
     # The transit countries as the database's JSON text, decoded by orjson in `represent`: Django's
     # JSONField decodes each row with the json module, twice the time for a list of ISO codes.
-    rows = queryset.prefetch_related(None).values(*BASE_FIELDS, transit_json=Cast("transit_countries", TextField()))
+    expressions: dict[str, Any] = {"transit_json": Cast("transit_countries", TextField())}
     if nested_in_sql() if nested is None else nested:
-        rows = rows.annotate(**_child_rows_sql())
-    return rows
+        expressions |= _child_rows_sql()
+    return expressions
 
 
 def represent_queryset(queryset: QuerySet[Seizure], *, user) -> list[dict[str, Any]]:

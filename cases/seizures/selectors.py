@@ -214,15 +214,22 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
 
 
 def seizure_list(
-    *, user, filters: dict[str, Any] | None = None, paged: bool = False, details: bool = True
+    *,
+    user,
+    filters: dict[str, Any] | None = None,
+    paged: bool = False,
+    details: bool = True,
+    source: QuerySet[Seizure] | None = None,
 ) -> QuerySet[Seizure]:
     """The seizures the user may see, filtered, newest first, with everything prefetched.
 
     paged=True for a list read a page at a time (see SeizureQuerySet.visible_to_agency);
-    details=False for a caller that reads rows rather than model instances.
+    details=False for a caller that reads rows rather than model instances, and `source` to
+    start from rows already shaped (cases.seizures.representation.row_queryset).
     """
+    source = Seizure.objects.all() if source is None else source
     queryset = apply_filters(
-        Seizure.objects.visible_to(user, paged=paged), filters or {}, agency_id=getattr(user, "agency_id", None)
+        source.visible_to(user, paged=paged), filters or {}, agency_id=getattr(user, "agency_id", None)
     )
     return (with_details(queryset) if details else queryset).order_by("-occurred_at", "-id")
 
