@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, connections, router
+from django.db.models import Model
+from django.db.models.expressions import DatabaseDefault
 
 
 def postgresql() -> bool:
@@ -53,3 +55,47 @@ def fast_timestamptz(sender, connection, **kwargs) -> None:  # noqa: ARG001 — 
         return
     loader = type("TimestamptzLoader", (TimestamptzLoader,), {"timezone": connection.timezone, "__module__": __name__})
     connection.connection.adapters.register_loader(pg_types["timestamptz"].oid, loader)
+
+
+def insert_all(objs: list[Model], *, using: str | None = None) -> list[Model]:
+    """Insert unsaved instances of one model in one multi-row INSERT and set their primary keys.
+
+    What `bulk_create` writes for plain instances (field defaults, `auto_now_add`, the fields'
+    own conversions), without its per-call machinery: for the two to four rows of an alert,
+    bulk_create costs ~1.4 ms a call on PostgreSQL, most of it turning every column into an
+    array for its UNNEST form; this costs ~0.35 ms. RETURNING gives the keys in the order of
+    the rows, as bulk_create relies on too (PostgreSQL, SQLite ≥ 3.35). Instances holding an
+    expression or a database default go through bulk_create unchanged.
+    """
+    if not objs:
+        return objs
+    model = type(objs[0])
+    opts = model._meta
+    db = using or router.db_for_write(model)
+    connection = connections[db]
+    pk = opts.pk
+    fields = [f for f in opts.local_concrete_fields if not f.generated and not (f is pk and f.db_returning)]
+    if pk.db_returning and any(obj.pk is not None for obj in objs):
+        return model._base_manager.using(db).bulk_create(objs)  # keys chosen by the caller
+    rows = []
+    for obj in objs:
+        # As bulk_create: a relation assigned before its object was saved takes its key now.
+        obj._prepare_related_fields_for_save(operation_name="insert_all")
+        row = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+        if any(hasattr(value, "as_sql") or isinstance(value, DatabaseDefault) for value in row):
+            return model._base_manager.using(db).bulk_create(objs)
+        rows.append(row)
+    quote = connection.ops.quote_name
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - our names
+        f"VALUES {', '.join([placeholders] * len(rows))} RETURNING {quote(pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+        keys = [key for (key,) in cursor.fetchall()]
+    for obj, key in zip(objs, keys, strict=True):
+        setattr(obj, pk.attname, pk.to_python(key) if pk.db_returning else getattr(obj, pk.attname))
+        obj._state.adding = False
+        obj._state.db = db
+    return objs
