@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import BooleanField, Case, Count, DateField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from cases.choices import Drug, Sharing
@@ -346,16 +346,9 @@ def _summary(read: _Read, cells: Cells) -> None:
         slices |= Q(occurred_at__gte=start, occurred_at__lt=end)
     seizures = Seizure.objects.filter(_visible_in_summary(read.agency_id)).filter(slices)
     seizures = apply_filters(seizures, _plain_filters(read.filters), agency_id=read.agency_id)
-    # Which slice a seizure is in (an integer, cheap to fetch) tells the month the summary put it in.
-    pieces = Case(
-        *(
-            When(Q(occurred_at__gte=start, occurred_at__lt=end), then=Value(i))
-            for i, (start, end) in enumerate(corrections)
-        ),
-        output_field=IntegerField(),
-    )
+    # The UTC month of a seizure is the summary month that counted it.
     extra: dict[str, Any] = {
-        "piece": pieces,
+        "utc_month": TruncMonth("occurred_at", output_field=DateField(), tzinfo=dt.UTC),
         "in_period": (
             Case(When(read.period_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
             if read.start is not None or read.end is not None
@@ -365,7 +358,7 @@ def _summary(read: _Read, cells: Cells) -> None:
     if "in_region" in read.by:
         extra["d_origin"] = F("origin_country")
     for row in _live(read, seizures, extra):
-        month = _utc_month(corrections[row["piece"]][0])
+        month = row["utc_month"]
         # Out of the cell the summary counted it in, into the cell it belongs to.
         _add(cells, read.at(representative[month], row), row["n"], row["w"], sign=-1)
         if row["in_period"]:
