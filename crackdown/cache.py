@@ -1,7 +1,8 @@
 """Django's Redis cache with one redis-py client per connection pool.
 
 Django builds a new `redis.Redis` for every cache call (0.1 ms each: the client copies its
-table of response callbacks), and the API's throttle makes two calls a request. Django keeps
+table of response callbacks), and every API request calls Redis (its throttle, one script call
+per throttle that applies). Django keeps
 a cache object per thread, and each now keeps its client for the life of the pool: the
 commands still take a connection from the pool each time (redis-py clients are thread-safe
 in any case).

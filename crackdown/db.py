@@ -20,7 +20,12 @@ try:
     from psycopg._tz import get_tzinfo
     from psycopg.postgres import types as pg_types
     from psycopg_binary._psycopg import TimestamptzLoader as CTimestamptzLoader
-except ImportError:  # no PostgreSQL driver, or the pure-Python psycopg: nothing faster to use
+
+    # Private names of psycopg 3.3 (requirements.txt pins it): built once here, so that a
+    # release that changes them falls back to Django's loader instead of failing every read.
+    CTimestamptzLoader(pg_types["timestamptz"].oid, None).load(b"2020-01-01 00:00:00+00")
+    get_tzinfo(None)
+except (ImportError, AttributeError, TypeError):  # no driver, pure-Python psycopg, or other API
     CTimestamptzLoader = None
 else:
 
@@ -58,14 +63,16 @@ def fast_timestamptz(sender, connection, **kwargs) -> None:  # noqa: ARG001 — 
 
 
 def insert_all(objs: list[Model], *, using: str | None = None) -> list[Model]:
-    """Insert unsaved instances of one model in one multi-row INSERT and set their primary keys.
+    """Insert unsaved instances of one plain model (one table) by multi-row INSERTs and set
+    their primary keys.
 
-    What `bulk_create` writes for plain instances (field defaults, `auto_now_add`, the fields'
-    own conversions), without its per-call machinery: for the two to four rows of an alert,
-    bulk_create costs ~1.4 ms a call on PostgreSQL, most of it turning every column into an
-    array for its UNNEST form; this costs ~0.35 ms. RETURNING gives the keys in the order of
-    the rows, as bulk_create relies on too (PostgreSQL, SQLite ≥ 3.35). Instances holding an
-    expression or a database default go through bulk_create unchanged.
+    What `bulk_create` writes for such instances (field defaults, `auto_now_add`, the fields'
+    own conversions, in batches of the backend's size), without its per-call machinery: for
+    the two to four rows of an alert, bulk_create costs ~1.4 ms a call on PostgreSQL, most of it
+    turning every column into an array for its UNNEST form; this costs ~0.35 ms. PostgreSQL
+    returns the keys of `INSERT … VALUES … RETURNING` in the order of the rows, as bulk_create
+    relies on too. Other databases, models with parents or with generated or database-default
+    fields, and instances holding an expression or a chosen auto key go through bulk_create.
     """
     if not objs:
         return objs
@@ -74,9 +81,15 @@ def insert_all(objs: list[Model], *, using: str | None = None) -> list[Model]:
     db = using or router.db_for_write(model)
     connection = connections[db]
     pk = opts.pk
-    fields = [f for f in opts.local_concrete_fields if not f.generated and not (f is pk and f.db_returning)]
-    if pk.db_returning and any(obj.pk is not None for obj in objs):
-        return model._base_manager.using(db).bulk_create(objs)  # keys chosen by the caller
+    fields = [f for f in opts.local_concrete_fields if not (f is pk and f.db_returning)]
+    plain = (
+        connection.vendor == "postgresql"
+        and not opts.parents
+        and not any(f.generated or f.has_db_default() for f in fields)
+        and not (pk.db_returning and any(obj.pk is not None for obj in objs))
+    )
+    if not plain:
+        return model._base_manager.using(db).bulk_create(objs)
     rows = []
     for obj in objs:
         # As bulk_create: a relation assigned before its object was saved takes its key now.
@@ -86,16 +99,21 @@ def insert_all(objs: list[Model], *, using: str | None = None) -> list[Model]:
             return model._base_manager.using(db).bulk_create(objs)
         rows.append(row)
     quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - our names
-        f"VALUES {', '.join([placeholders] * len(rows))} RETURNING {quote(pk.column)}"
-    )
+    batch = max(connection.ops.bulk_batch_size(fields, objs), 1)
+    keys = []
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in row])
-        keys = [key for (key,) in cursor.fetchall()]
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            cursor.execute(
+                f"{head}{', '.join([placeholders] * len(chunk))} RETURNING {quote(pk.column)}",
+                [value for row in chunk for value in row],
+            )
+            keys.extend(key for (key,) in cursor.fetchall())
     for obj, key in zip(objs, keys, strict=True):
-        setattr(obj, pk.attname, pk.to_python(key) if pk.db_returning else getattr(obj, pk.attname))
+        if pk.db_returning:
+            setattr(obj, pk.attname, pk.to_python(key))
         obj._state.adding = False
         obj._state.db = db
     return objs

@@ -72,7 +72,7 @@ class _PagedVisibility(Expression):
         self.agency_id = agency_id
 
     def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
-        return _paged_visibility_sql(self.agency_id, compiler.using)
+        return _paged_visibility_sql(self.agency_id, connection.alias)
 
     def relabeled_clone(self, change_map):  # type: ignore[no-untyped-def]
         if Seizure._meta.db_table in change_map:

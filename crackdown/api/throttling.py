@@ -15,19 +15,18 @@ recorded and its alerts wait in the outbox until the broker is back.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 
-from redis.exceptions import NoScriptError
 from rest_framework import throttling
 
 log = logging.getLogger("crackdown.security")
 
 # KEYS[1]: the window's sorted set; ARGV: now, duration (s), allowed requests, a unique member.
 # Drops the times at or before now - duration (DRF's rule), then admits the request if fewer
-# than the allowed number remain. Returns {admitted, times in the window, oldest time}; the
-# oldest is returned as Redis's string, since Lua numbers come back truncated to integers.
+# than the allowed number remain. Returns {admitted, times in the window, t}: on a refusal t is
+# the oldest time in the window (for Retry-After), as Redis's string since Lua numbers come back
+# truncated to integers; on an admission it is only `now`.
 _SLIDING_WINDOW = """
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
@@ -42,8 +41,13 @@ redis.call('ZADD', key, now, ARGV[4])
 redis.call('EXPIRE', key, duration)
 return {1, count + 1, ARGV[1]}
 """
-# Redis names a script by its SHA-1 (EVALSHA): an identifier, not a security measure.
-_SLIDING_WINDOW_SHA = hashlib.sha1(_SLIDING_WINDOW.encode(), usedforsecurity=False).hexdigest()
+_scripts: list = []  # the script as redis-py registers it (sent by its SHA, loaded again if lost)
+
+
+def _sliding_window(client):  # type: ignore[no-untyped-def]
+    if not _scripts:
+        _scripts.append(client.register_script(_SLIDING_WINDOW))
+    return _scripts[0]
 
 
 class _FailOpen:
@@ -67,14 +71,15 @@ class _RedisWindow(throttling.SimpleRateThrottle):
             return True
         self.now = self.timer()
         now = repr(self.now)
-        args = (self.cache.make_and_validate_key(self.key), now, self.duration, self.num_requests)
-        args += (f"{now}:{secrets.token_hex(4)}",)  # two requests in the same microsecond stay two
+        # Its own key: DRF's list under the same name (a rolling deploy) is another Redis type.
+        key = self.cache.make_and_validate_key(f"{self.key}:window")
         client = redis_client()
-        try:
-            admitted, self._count, oldest = client.evalsha(_SLIDING_WINDOW_SHA, 1, *args)
-        except NoScriptError:  # a new or restarted Redis: load the script once, then by its SHA
-            client.script_load(_SLIDING_WINDOW)
-            admitted, self._count, oldest = client.evalsha(_SLIDING_WINDOW_SHA, 1, *args)
+        admitted, self._count, oldest = _sliding_window(client)(
+            keys=[key],
+            # A unique member: two requests in the same microsecond stay two.
+            args=[now, self.duration, self.num_requests, f"{now}:{secrets.token_hex(4)}"],
+            client=client,
+        )
         self._oldest = float(oldest)
         return bool(admitted)
 

@@ -89,7 +89,7 @@ def test_clients_have_separate_windows():
 def test_the_window_expires_from_redis_with_its_duration():
     throttle("5/min", key="throttle_ttl").allow_request(None, None)
     client = cache.redis_client()
-    key = cache.make_and_validate_key("throttle_ttl")
+    key = cache.make_and_validate_key("throttle_ttl:window")
     assert client.type(key) == b"zset"
     assert 0 < client.ttl(key) <= 60
 
