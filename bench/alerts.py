@@ -125,7 +125,7 @@ def _submit(owner, officer, countries: list[str], commit_times: dict[str, float]
     from django.utils import timezone
 
     from cases.alerts.models import Delivery
-    from cases.alerts.services import alert_seizure_submitted
+    from cases.seizures.notices import notify_seizure_submitted
     from cases.seizures.models import Seizure, SeizureItem
 
     with transaction.atomic():
@@ -151,7 +151,7 @@ def _submit(owner, officer, countries: list[str], commit_times: dict[str, float]
         # Registered before the alert's own on-commit callbacks, so it runs first: the commit time.
         ids: list[str] = []
         transaction.on_commit(lambda: commit_times.update(dict.fromkeys(ids, time.time())))
-        alert = alert_seizure_submitted(seizure=seizure, by=officer)
+        alert = notify_seizure_submitted(seizure=seizure, by=officer)
         ids.extend(str(pk) for pk in Delivery.objects.filter(alert=alert).values_list("pk", flat=True))
     return len(ids)
 

@@ -39,10 +39,11 @@ def navigation(request):
         except NoReverseMatch:
             continue
         items.append(
-            {"label": label, "url": url, "active": request.path.startswith(url) and url != "/" or request.path == url}
+            {
+                "label": label,
+                "name": name,
+                "url": url,
+                "active": request.path.startswith(url) and url != "/" or request.path == url,
+            }
         )
-        if name == "alerts:inbox":
-            from cases.alerts.context_processors import unacknowledged_for
-
-            items[-1]["badge"] = unacknowledged_for(request)
     return {"nav_items": items}

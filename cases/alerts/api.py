@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.alerts import selectors, services
+from cases.alerts import permissions, selectors, services
 from cases.alerts.serializers import AcknowledgeSerializer, AlertCreateSerializer, AlertSerializer
 from cases.choices import AlertKind
 from crackdown.errors import Forbidden
@@ -66,7 +66,7 @@ class AlertListCreate(generics.ListCreateAPIView):
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         # Refuse by role before reading the payload: an agency admin learns nothing from a 400.
-        if not selectors.can_send_alerts(request.user):
+        if not permissions.can_send_alerts(request.user):
             raise Forbidden("Only officers and coordinators send alerts.")
         payload = AlertCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -22,7 +22,8 @@ from django.utils import timezone
 from cases.alerts import webhooks
 from cases.alerts.emails import goes_to_digest, send_alert_email, wants_email
 from cases.alerts.models import Delivery
-from cases.alerts.services import alert_preference_for
+from cases.alerts.selectors import alert_preference_for
+from cases.alerts.serializers import AlertSerializer
 from cases.choices import DeliveryStatus
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,6 @@ def claim(delivery_id: str, now: dt.datetime) -> bool:
 
 
 def webhook_body(delivery: Delivery) -> bytes:
-    from cases.alerts.serializers import AlertSerializer
-
     alert = delivery.alert
     payload = {
         "delivery": str(delivery.pk),

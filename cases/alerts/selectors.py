@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from cases.alerts.models import Alert, Delivery
-from members.models import Role
+from cases.alerts.models import Alert, AlertPreference, Delivery
+from members.models import Agency
 
 BOXES = ("inbox", "sent")
 
@@ -80,16 +80,6 @@ def own_delivery(user, alert: Alert) -> Delivery | None:
     return next((d for d in alert.deliveries.all() if d.agency_id == agency_id), None) if agency_id else None
 
 
-def can_see_delivery_errors(user, alert: Alert) -> bool:
-    """Delivery errors are for the sender agency and the recipient agency's admins."""
-    agency_id = getattr(user, "agency_id", None)
-    if not agency_id:
-        return False
-    if alert.sender_agency_id == agency_id:
-        return True
-    return user.role == Role.AGENCY_ADMIN and own_delivery(user, alert) is not None
-
-
 def unacknowledged_count(user) -> int:
     """The badge: deliveries to the user's agency not yet acknowledged (one query)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.agency_id:
@@ -97,11 +87,9 @@ def unacknowledged_count(user) -> int:
     return Delivery.objects.filter(agency_id=user.agency_id, acknowledged_at__isnull=True).count()
 
 
-def can_send_alerts(user) -> bool:
-    """Officers and coordinators send manual alerts; agency admins and platform admins do not."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.agency_id
-        and user.role in (Role.OFFICER, Role.COORDINATOR)
-    )
+def alert_preference_for(agency: Agency) -> AlertPreference:
+    """The agency's preference, or the default (every alert by e-mail) when it never set one."""
+    try:
+        return agency.alert_preference
+    except AlertPreference.DoesNotExist:
+        return AlertPreference(agency=agency)

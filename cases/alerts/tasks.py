@@ -14,8 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.alerts import delivery as engine
+from cases.alerts.emails import DIGEST_EVERY, send_digest
 from cases.alerts.models import Alert, AlertPreference, Delivery
-from cases.alerts.services import BROKER_ERRORS, alert_escalate, queue_delivery
+from cases.alerts.outbox import BROKER_ERRORS, queue_delivery
+from cases.alerts.services import alert_escalate
 from cases.choices import DeliveryStatus, Priority
 
 logger = logging.getLogger(__name__)
@@ -89,8 +91,6 @@ def escalate_overdue() -> int:
 @shared_task(name="alerts.send_digests", ignore_result=True)
 def send_digests() -> int:
     """Send the daily digest to each agency that asked for one and had none for a day."""
-    from cases.alerts.emails import DIGEST_EVERY, send_digest
-
     now = timezone.now()
     sent = 0
     preferences = AlertPreference.objects.filter(routine_as_digest=True, email_enabled=True).select_related("agency")

@@ -16,12 +16,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.alerts import selectors, services
+from cases.alerts import permissions, selectors, services
 from cases.alerts.forms import AcknowledgeForm, AlertFilterForm, AlertForm, AlertPreferenceForm
 from cases.alerts.models import Alert
 from cases.seizures.models import Seizure
 from crackdown.errors import Conflict, Forbidden
-from members.models import Role
 
 PAGE_SIZE = 50
 
@@ -70,7 +69,8 @@ def _inbox(request: HttpRequest, *, box: str | None) -> HttpResponse:
             "form": form,
             "rows": rows,
             "box": filters.get("box") or "",
-            "can_send": selectors.can_send_alerts(request.user),
+            "can_send": permissions.can_send_alerts(request.user),
+            "can_set_preferences": permissions.can_set_preferences(request.user),
             "filter_query": urlencode(query),
             "next_query": urlencode({**query, "before": next_before}) if next_before else "",
         },
@@ -101,7 +101,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "alert": alert,
             "own": own,
             "deliveries": selectors.deliveries_shown_to(request.user, alert),
-            "show_errors": selectors.can_see_delivery_errors(request.user, alert),
+            "show_errors": permissions.can_see_delivery_errors(request.user, alert),
             "seizure_visible": seizure_visible,
             "ack_form": AcknowledgeForm() if own and own.acknowledged_at is None else None,
         },
@@ -127,7 +127,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_send_alerts(request.user):
+    if not permissions.can_send_alerts(request.user):
         raise PermissionDenied
     form = AlertForm(request.POST or None, user=request.user, initial={"seizure": request.GET.get("seizure")})
     if request.method == "POST" and form.is_valid():
@@ -149,10 +149,10 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.agency_id and user.role == Role.AGENCY_ADMIN):
+    if not permissions.can_set_preferences(user):
         raise PermissionDenied
     agency = user.agency
-    current = services.alert_preference_for(agency)
+    current = selectors.alert_preference_for(agency)
     initial = {
         "email_enabled": current.email_enabled,
         "email_kinds": current.email_kinds,

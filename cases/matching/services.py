@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.matching.models import AccessRequest, Match
+from cases.matching.notices import notify_access_request, notify_matches
 from cases.seizures.models import SHARED_STATUSES, Seizure, SeizureIdentifier, SeizureRevision
 from crackdown.errors import Conflict, Forbidden
 from members.models import Agency
@@ -26,6 +27,11 @@ CASE_ROLES = ("officer", "coordinator")
 
 def _pair(x: int, y: int) -> tuple[int, int]:
     return (x, y) if x < y else (y, x)
+
+
+def match_on_submit(*, seizure: Seizure, by: object = None) -> list[Match]:
+    """The submit hook: match a seizure that was a draft until now (no stored match to read)."""
+    return match_seizure(seizure=seizure, just_submitted=True)
 
 
 @transaction.atomic
@@ -42,10 +48,8 @@ def match_seizure(*, seizure: Seizure, just_submitted: bool = False) -> list[Mat
     - each (pair, kind, normalized) is stored once (the unique constraint absorbs repeats and
       concurrent inserts); matches whose identifier the seizure no longer carries are removed;
     - both agencies are alerted once per pair of seizures that had no match before, all the
-      new pairs' alerts written together (cases.alerts.services.alert_matches).
+      new pairs' alerts written together (cases.matching.notices.notify_matches).
     """
-    from cases.alerts.services import alert_matches
-
     if seizure.status not in SHARED_STATUSES:
         return []
     keys = {
@@ -120,7 +124,7 @@ def match_seizure(*, seizure: Seizure, just_submitted: bool = False) -> list[Mat
         to_alert.append(match)
     # Only the Match goes to the alert: it must describe each side to each agency
     # without anything of a seizure that agency cannot see.
-    alert_matches(matches=to_alert)
+    notify_matches(matches=to_alert)
     return new_matches
 
 
@@ -180,8 +184,6 @@ def access_request_create(*, match: Match, by) -> AccessRequest:
     asking again returns the existing request without a second alert; the owner is alerted
     once, in the same transaction.
     """
-    from cases.alerts.services import alert_access_request
-
     if not by.agency_id or by.role not in CASE_ROLES:
         raise Forbidden("Only officers and coordinators may request access.")
     seizure = _other_seizure(match, by.agency_id)
@@ -193,7 +195,7 @@ def access_request_create(*, match: Match, by) -> AccessRequest:
         defaults={"match": match, "requested_by": by},
     )
     if created:
-        alert_access_request(access_request=access_request)
+        notify_access_request(access_request=access_request)
     return access_request
 
 

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.alerts import services as alert_services
 from cases.choices import AssignmentStatus, Drug, OperationStatus, ParticipantRole, ParticipantStatus, TransportMode
 from cases.operations import selectors
 from cases.operations.models import Assignment, JointOperation, OperationEvent, OperationMessage, Participation
+from cases.operations.notices import notify_assignment, notify_operation_invite
 from cases.seizures.models import Seizure, SeizureRevision
 from crackdown import sequences
 from crackdown.errors import Conflict, Forbidden
@@ -189,7 +189,7 @@ def operation_invite(
         )
         for agency in agencies:
             _event(locked, by, "invited", agency=agency.code, role=role)
-        alert_services.alert_operation_invite(operation=locked, agencies=agencies, by=by)
+        notify_operation_invite(operation=locked, agencies=agencies, by=by)
     return created
 
 
@@ -286,7 +286,7 @@ def assignment_create(
             agency=agency.code,
             assignee=getattr(assignee, "full_name", None),
         )
-        alert_services.alert_assignment(assignment=assignment, by=by)
+        notify_assignment(assignment=assignment, by=by)
     return assignment
 
 

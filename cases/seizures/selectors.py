@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision, SeizureTransit
-from cases.seizures.services import can_write
+from cases.seizures.permissions import can_write
 from cases.seizures.validators import identifier_candidates
 from crackdown.db import postgresql
 

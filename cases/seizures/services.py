@@ -31,6 +31,7 @@ from cases.choices import (
     TransportMode,
     Unit,
 )
+from cases.seizures import hooks
 from cases.seizures import validators as v
 from cases.seizures.models import (
     Seizure,
@@ -41,6 +42,8 @@ from cases.seizures.models import (
     SeizureRevision,
     SeizureTransit,
 )
+from cases.seizures.notices import notify_seizure_submitted
+from cases.seizures.permissions import can_report, can_verify, can_write
 from cases.seizures.stats import stats_apply
 from crackdown.errors import Conflict, Forbidden
 from crackdown.sequences import next_value
@@ -118,20 +121,6 @@ def nest_errors(message_dict: dict[str, list[str]], data: dict | None = None) ->
 
 
 # --- permission --------------------------------------------------------------------------
-
-
-def can_write(user, seizure: Seizure) -> bool:
-    """Officers and coordinators of the owning agency write its seizures; nobody else does."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.can_report_seizures
-        and user.agency_id is not None
-        and user.agency_id == seizure.agency_id
-    )
-
-
-def can_verify(user, seizure: Seizure) -> bool:
-    return can_write(user, seizure) and user.is_coordinator
 
 
 def _require_writer(seizure: Seizure, by) -> None:
@@ -494,7 +483,7 @@ def seizure_create(*, by, data: dict) -> Seizure:
     behind; the reference `<AGENCY>-<YEAR>-<NNNNNN>` is unique even under concurrent creates;
     weights are normalised to kg; a "created" revision is recorded.
     """
-    if not getattr(by, "is_authenticated", False) or not by.can_report_seizures or not by.agency_id:
+    if not can_report(by):
         raise Forbidden(_("Only officers and coordinators of a member agency record seizures."))
     agency = by.agency
     clean = _clean(data, agency=agency, current=None)
@@ -561,9 +550,7 @@ def seizure_update(*, seizure: Seizure, by, data: dict, amendment_reason: str = 
         action = SeizureRevision.Action.AMENDED if is_amendment else SeizureRevision.Action.UPDATED
         _revision(seizure, by, action, changes=changes, reason=amendment_reason)
     if "identifiers" in changes and seizure.status != SeizureStatus.DRAFT:
-        from cases.matching.services import match_seizure
-
-        match_seizure(seizure=seizure)
+        hooks.identifiers_changed(seizure=seizure)
     return seizure
 
 
@@ -585,11 +572,8 @@ def seizure_submit(*, seizure: Seizure, by) -> Seizure:
     seizure.save(update_fields=["status", "submitted_at", "updated_at"])
     stats_apply(seizure, +1)
     _revision(seizure, by, SeizureRevision.Action.SUBMITTED, changes={"status": ["draft", "submitted"]})
-    from cases.alerts.services import alert_seizure_submitted
-    from cases.matching.services import match_seizure
-
-    alert_seizure_submitted(seizure=seizure, by=by)
-    match_seizure(seizure=seizure, just_submitted=True)
+    notify_seizure_submitted(seizure=seizure, by=by)
+    hooks.seizure_submitted(seizure=seizure, by=by)
     return seizure
 
 

@@ -2,14 +2,13 @@
 
 Access is decided by the selectors (get_seizure_for: 404 for the invisible, 403 for the
 read-only) and the services (Forbidden → 403, Conflict → 409); which buttons a reader sees
-is decided in one place, seizure_actions().
+is decided in one place, cases.seizures.permissions.seizure_actions().
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -23,14 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_countries import countries
 
-from cases.choices import SeizureStatus
 from cases.seizures.export import export_response
 from cases.seizures.forms import SeizureEditor, SeizureFilterForm
 from cases.seizures.models import Seizure, SeizureRevision
+from cases.seizures.permissions import can_report, seizure_actions
 from cases.seizures.selectors import get_seizure_for, operation_shown_to, seizure_history, seizure_list
 from cases.seizures.services import (
-    can_verify,
-    can_write,
     seizure_create,
     seizure_delete,
     seizure_record_access,
@@ -43,35 +40,6 @@ from crackdown.paging import parse_after
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-
-
-# --- who may do what --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeizureActions:
-    edit: bool = False
-    amend: bool = False
-    submit: bool = False
-    verify: bool = False
-    delete: bool = False
-
-
-def can_create(user) -> bool:
-    return bool(getattr(user, "can_report_seizures", False) and user.agency_id)
-
-
-def seizure_actions(user, seizure: Seizure) -> SeizureActions:
-    """The buttons the reader gets on a seizure; the services enforce the same rules on POST."""
-    writer = can_write(user, seizure)
-    status = seizure.status
-    return SeizureActions(
-        edit=writer and status in (SeizureStatus.DRAFT, SeizureStatus.SUBMITTED),
-        amend=writer and status == SeizureStatus.VERIFIED,
-        submit=writer and status == SeizureStatus.DRAFT,
-        verify=can_verify(user, seizure) and status == SeizureStatus.SUBMITTED,
-        delete=writer and status == SeizureStatus.DRAFT,
-    )
 
 
 def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -140,7 +108,7 @@ def seizure_list_view(request: HttpRequest) -> HttpResponse:
         "seizures": rows,
         "after": after,
         "next_query": next_query,
-        "can_create": can_create(request.user),
+        "can_create": can_report(request.user),
     }
     return render(request, "seizures/list.html", context)
 
@@ -216,7 +184,7 @@ def _render_form(request: HttpRequest, editor: SeizureEditor, *, seizure=None, a
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def seizure_create_view(request: HttpRequest) -> HttpResponse:
-    if not can_create(request.user):
+    if not can_report(request.user):
         raise PermissionDenied
     if request.method != "POST":
         return _render_form(request, SeizureEditor(user=request.user))

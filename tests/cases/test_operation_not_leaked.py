@@ -40,12 +40,12 @@ def test_owner_sees_the_operation_on_its_seizure_page(kcs, kim, client_as):
 
 
 def test_seizure_notice_names_no_operation_unless_shared_through_it(kcs, kim, django_capture_on_commit_callbacks):
-    from cases.alerts.services import alert_seizure_submitted
+    from cases.seizures.notices import notify_seizure_submitted
 
     operation = _secret_operation(kcs)
     seizure = SeizureFactory(agency=kcs, sharing="members", operation=operation, origin_country="TH")
     with django_capture_on_commit_callbacks():
-        alert = alert_seizure_submitted(seizure=seizure, by=kim)
+        alert = notify_seizure_submitted(seizure=seizure, by=kim)
     assert alert is not None
     assert alert.operation_id is None
 
@@ -111,13 +111,13 @@ def test_seizure_notice_names_the_operation_only_when_every_recipient_is_in_it(
 ):
     """From the Philippines the notice goes to BOC (named, outside the operation): no operation.
     From Thailand it goes to TCD, which accepted it: the notice names the operation."""
-    from cases.alerts.services import alert_seizure_submitted
+    from cases.seizures.notices import notify_seizure_submitted
 
     operation, seizure = _shared_through_operation(kcs, tcd, boc)
     seizure.origin_country = origin
     seizure.save(update_fields=["origin_country"])
     with django_capture_on_commit_callbacks():
-        alert = alert_seizure_submitted(seizure=seizure, by=kim)
+        alert = notify_seizure_submitted(seizure=seizure, by=kim)
     assert alert is not None and {d.agency.code for d in alert.deliveries.all()} == ({"TCD"} if named else {"BOC"})
     assert alert.operation_id == (operation.pk if named else None)
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from playwright.sync_api import expect
 
 from cases.alerts.models import Delivery
-from cases.alerts.services import alert_seizure_submitted
+from cases.seizures.notices import notify_seizure_submitted
 from cases.choices import DeliveryStatus
 from members.models import Role
 from tests.factories import SeizureFactory, UserFactory, agency
@@ -35,7 +35,7 @@ def test_partner_officer_sees_the_badge_opens_the_alert_and_acknowledges_it(live
         agency=agency("KCS"), origin_country="MM", transit_countries=["TH"], destination_country="KR"
     )
     with transaction.atomic():
-        alert = alert_seizure_submitted(seizure=seizure, by=kim)
+        alert = notify_seizure_submitted(seizure=seizure, by=kim)
 
     sign_in(page, "somchai@tcd.test")
     badge = page.get_by_test_id("nav-badge")

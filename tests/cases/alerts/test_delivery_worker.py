@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from cases.alerts.delivery import MAX_ATTEMPTS
 from cases.alerts.models import Delivery
-from cases.alerts.services import alert_create, alert_seizure_submitted
+from cases.alerts.services import alert_create
+from cases.seizures.notices import notify_seizure_submitted
 from cases.alerts.tasks import sweep_deliveries
 from cases.alerts.webhooks import verify
 from cases.choices import DeliveryStatus
@@ -52,7 +53,7 @@ def test_submitted_seizure_reaches_exactly_the_agencies_on_its_route(celery_work
         agency=agency("KCS"), origin_country="LA", transit_countries=["TH"], destination_country="KR"
     )
     with transaction.atomic():
-        alert = alert_seizure_submitted(seizure=seizure, by=kim)
+        alert = notify_seizure_submitted(seizure=seizure, by=kim)
 
     wait_for(lambda: len(receiver.requests) >= 2, message="two webhooks")
     wait_for(lambda: not Delivery.objects.filter(alert=alert, status=DeliveryStatus.PENDING).exists())
@@ -160,7 +161,7 @@ def test_broker_down_at_commit_loses_nothing(transactional_db, api_as, kim, rece
     needs_broker()
     use_webhook(agency("TCD"), receiver)
     payload = {"recipients": ["TCD"], "kind": "lookout", "priority": "flash", "title": "Vessel IMO 9074729"}
-    with dead_broker(), caplog.at_level("WARNING", logger="cases.alerts.services"):
+    with dead_broker(), caplog.at_level("WARNING", logger="cases.alerts.outbox"):
         response = api_as(kim).post("/api/v1/alerts/", payload, format="json")
     assert response.status_code == 201, response.content
     assert "not queued (broker unavailable" in caplog.text
@@ -182,7 +183,7 @@ def test_broker_down_at_commit_of_an_event_to_several_agencies_loses_none(transa
     codes = ("TCD", "LCD", "BOC")
     for code in codes:
         use_webhook(agency(code), receiver)
-    with dead_broker(), caplog.at_level("WARNING", logger="cases.alerts.services"):
+    with dead_broker(), caplog.at_level("WARNING", logger="cases.alerts.outbox"):
         alert = lookout(kim, recipients=codes)
     assert "3 alert deliveries not queued (broker unavailable" in caplog.text
     deliveries = list(Delivery.objects.filter(alert=alert))

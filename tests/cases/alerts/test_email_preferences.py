@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from cases.alerts.delivery import attempt
 from cases.alerts.models import AlertPreference, Delivery
-from cases.alerts.services import alert_create, alert_seizure_submitted
+from cases.alerts.services import alert_create
+from cases.seizures.notices import notify_seizure_submitted
 from cases.alerts.tasks import send_digests
 from cases.choices import DeliveryStatus
 from tests.factories import SeizureFactory
@@ -70,7 +71,7 @@ def test_seizure_notices_by_email_only_for_the_chosen_drugs_and_modes(kim, thai_
     )
     heroin_by_sea = SeizureFactory(origin_country="TH", items=[("heroin", Decimal("5"), "kg")])
     for seizure in (meth, heroin_by_air, heroin_by_sea):
-        alert_seizure_submitted(seizure=seizure, by=kim)
+        notify_seizure_submitted(seizure=seizure, by=kim)
     deliver_all()
     assert len(mail.outbox) == 1
     assert heroin_by_sea.reference in mail.outbox[0].subject

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cases.alerts.models import Delivery
-from cases.alerts.services import alert_access_request, alert_match
+from cases.matching.notices import notify_access_request, notify_match
 from cases.choices import AlertKind
 from cases.matching.models import AccessRequest, Match
 from tests.factories import SeizureFactory, agency
@@ -18,7 +18,7 @@ def test_a_match_tells_each_agency_about_its_own_seizure_only(kim):
     thai = SeizureFactory(agency=agency("TCD"), sharing="agency")
     a, b = sorted([korean, thai], key=lambda s: s.pk)
     match = Match.objects.create(kind="container", normalized="MSCU1234565", seizure_a=a, seizure_b=b)
-    alerts = alert_match(match=match)
+    alerts = notify_match(match=match)
     assert len(alerts) == 2
     by_agency = {alert.deliveries.get().agency.code: alert for alert in alerts}
     assert by_agency["KCS"].seizure == korean
@@ -37,6 +37,6 @@ def test_an_access_request_tells_the_owner(kim, somchai):
     request = AccessRequest.objects.create(
         match=match, seizure=korean, requesting_agency=agency("TCD"), requested_by=somchai
     )
-    alert = alert_access_request(access_request=request)
+    alert = notify_access_request(access_request=request)
     assert list(Delivery.objects.filter(alert=alert).values_list("agency__code", flat=True)) == ["KCS"]
     assert alert.sender_agency.code == "TCD"

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.alerts.models import Delivery
-from cases.alerts.services import alert_seizure_submitted
+from cases.seizures.notices import notify_seizure_submitted
 from cases.choices import AlertKind
 from tests.factories import SeizureFactory, agency
 
@@ -23,7 +23,7 @@ def test_agencies_on_the_route_other_than_the_owner_are_told(kim):
     seizure = SeizureFactory(
         agency=agency("KCS"), origin_country="MM", transit_countries=["LA", "TH"], destination_country="KR"
     )
-    alert = alert_seizure_submitted(seizure=seizure, by=kim)
+    alert = notify_seizure_submitted(seizure=seizure, by=kim)
     assert alert.kind == AlertKind.SEIZURE_NOTICE
     assert alert.sender_agency.code == "KCS"
     assert recipients(alert) == ["LCD", "MCD", "TCD"]
@@ -33,7 +33,7 @@ def test_agencies_on_the_route_other_than_the_owner_are_told(kim):
 @pytest.mark.django_db
 def test_agency_off_the_route_is_not_told(kim, maria):
     seizure = SeizureFactory(agency=agency("KCS"), origin_country="TH", destination_country="KR")
-    alert = alert_seizure_submitted(seizure=seizure, by=kim)
+    alert = notify_seizure_submitted(seizure=seizure, by=kim)
     assert "BOC" not in recipients(alert)
 
 
@@ -43,14 +43,14 @@ def test_inactive_agency_is_not_told(kim):
     lao.is_active = False
     lao.save()
     seizure = SeizureFactory(agency=agency("KCS"), origin_country="LA", transit_countries=["TH"])
-    alert = alert_seizure_submitted(seizure=seizure, by=kim)
+    alert = notify_seizure_submitted(seizure=seizure, by=kim)
     assert recipients(alert) == ["TCD"]
 
 
 @pytest.mark.django_db
 def test_agency_that_may_not_see_the_seizure_is_not_told(kim):
     private = SeizureFactory(agency=agency("KCS"), origin_country="TH", sharing="agency")
-    assert alert_seizure_submitted(seizure=private, by=kim) is None
+    assert notify_seizure_submitted(seizure=private, by=kim) is None
     assert not Delivery.objects.exists()
 
 
@@ -58,27 +58,27 @@ def test_agency_that_may_not_see_the_seizure_is_not_told(kim):
 def test_agency_named_in_shared_with_is_told_even_when_sharing_is_private(kim):
     seizure = SeizureFactory(agency=agency("KCS"), origin_country="TH", transit_countries=["VN"], sharing="agency")
     seizure.shared_with.add(agency("TCD"))
-    alert = alert_seizure_submitted(seizure=seizure, by=kim)
+    alert = notify_seizure_submitted(seizure=seizure, by=kim)
     assert recipients(alert) == ["TCD"]
 
 
 @pytest.mark.django_db
 def test_draft_seizure_tells_nobody(kim):
     draft = SeizureFactory(agency=agency("KCS"), status="draft", origin_country="TH")
-    assert alert_seizure_submitted(seizure=draft, by=kim) is None
+    assert notify_seizure_submitted(seizure=draft, by=kim) is None
 
 
 @pytest.mark.django_db
 def test_amending_the_seizure_does_not_tell_the_same_agency_twice(kim):
     seizure = SeizureFactory(agency=agency("KCS"), origin_country="TH", destination_country="KR")
-    first = alert_seizure_submitted(seizure=seizure, by=kim)
+    first = notify_seizure_submitted(seizure=seizure, by=kim)
     assert recipients(first) == ["TCD"]
     # The amendment adds Viet Nam to the route: only Viet Nam is told now.
     seizure.transit_countries = ["VN"]
     seizure.save()
-    second = alert_seizure_submitted(seizure=seizure, by=kim)
+    second = notify_seizure_submitted(seizure=seizure, by=kim)
     assert recipients(second) == ["GDVC"]
-    assert alert_seizure_submitted(seizure=seizure, by=kim) is None
+    assert notify_seizure_submitted(seizure=seizure, by=kim) is None
     assert Delivery.objects.filter(agency__code="TCD").count() == 1
 
 
@@ -90,11 +90,11 @@ def test_the_alert_rolls_back_with_the_callers_transaction(kim):
         pass
 
     with pytest.raises(Boom), transaction.atomic():
-        alert_seizure_submitted(seizure=seizure, by=kim)
+        notify_seizure_submitted(seizure=seizure, by=kim)
         raise Boom
     assert not Delivery.objects.exists()
     # Nothing was remembered either: a later submit still tells Thailand.
-    assert recipients(alert_seizure_submitted(seizure=seizure, by=kim)) == ["TCD"]
+    assert recipients(notify_seizure_submitted(seizure=seizure, by=kim)) == ["TCD"]
 
 
 @pytest.mark.django_db

@@ -123,7 +123,7 @@ def test_lookup_is_one_query_whatever_the_number_of_identifiers(record, kim, som
 def test_new_pairs_are_alerted_together_and_every_delivery_is_queued_after_commit(
     record, kim, somchai, maria, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from cases.alerts import services as alert_services
+    from cases.alerts import outbox
     from tests.factories import SeizureFactory, agency
 
     record(somchai, [("container", "CSQU3054383")])
@@ -134,7 +134,7 @@ def test_new_pairs_are_alerted_together_and_every_delivery_is_queued_after_commi
         seizure=korean, kind="bill_of_lading", value="MAEU123456789", normalized="MAEU123456789", position=1
     )
     queued = []
-    monkeypatch.setattr(alert_services, "_queue_deliveries", queued.extend)
+    monkeypatch.setattr(outbox, "queue_deliveries", queued.extend)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         new = match_seizure(seizure=korean)
