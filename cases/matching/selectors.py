@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 
+from cases.choices import IdentifierKind
 from cases.matching.models import AccessRequest, Match
 from cases.seizures.models import Seizure
 
@@ -56,8 +57,6 @@ class MatchRow:
 
     @property
     def kind_label(self) -> str:
-        from cases.choices import IdentifierKind
-
         try:
             return str(IdentifierKind(self.kind).label)
         except ValueError:

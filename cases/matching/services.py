@@ -17,12 +17,10 @@ from django.utils import timezone
 
 from cases.matching.models import AccessRequest, Match
 from cases.matching.notices import notify_access_request, notify_matches
+from cases.matching.permissions import can_act_on_matches, can_grant_access
 from cases.seizures.models import SHARED_STATUSES, Seizure, SeizureIdentifier, SeizureRevision
 from crackdown.errors import Conflict, Forbidden
 from members.models import Agency
-
-# Roles that work with seizure records (agency admins manage people, not cases).
-CASE_ROLES = ("officer", "coordinator")
 
 
 def _pair(x: int, y: int) -> tuple[int, int]:
@@ -184,7 +182,7 @@ def access_request_create(*, match: Match, by) -> AccessRequest:
     asking again returns the existing request without a second alert; the owner is alerted
     once, in the same transaction.
     """
-    if not by.agency_id or by.role not in CASE_ROLES:
+    if not can_act_on_matches(by):
         raise Forbidden("Only officers and coordinators may request access.")
     seizure = _other_seizure(match, by.agency_id)
     if Seizure.objects.visible_to(by).filter(pk=seizure.pk).exists():
@@ -209,7 +207,7 @@ def access_request_grant(*, access_request: AccessRequest, by) -> AccessRequest:
     """
     access_request = AccessRequest.objects.select_for_update().select_related("seizure").get(pk=access_request.pk)
     seizure = Seizure.objects.select_for_update().get(pk=access_request.seizure_id)
-    if by.agency_id != seizure.agency_id or by.role not in CASE_ROLES:
+    if not can_grant_access(by, seizure.agency_id):
         raise Forbidden("Only officers and coordinators of the owning agency may share this seizure.")
     if access_request.granted_at is not None:
         raise Conflict("This request was already granted.")

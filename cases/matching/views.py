@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.matching.permissions import can_act_on_matches
 from cases.matching.selectors import (
     access_request_list_for_owner,
     get_access_request_for,
@@ -36,7 +37,7 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "next_before": rows[-1].id if len(page) > PAGE_SIZE else None,
         "requests": list(access_request_list_for_owner(user=request.user)[:100]),
-        "can_act": request.user.role in ("officer", "coordinator"),
+        "can_act": can_act_on_matches(request.user),
     }
     return render(request, "matching/list.html", context)
 

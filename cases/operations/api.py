@@ -1,7 +1,7 @@
 """/api/v1/operations/… and /api/v1/assignments/…: parse, call one service, render.
 
 Access: `selectors.get_operation_for` answers 404 for what the caller's agency was never
-invited to; the services and `selectors.require_board` answer 403 for what its role or
+invited to; the services and `permissions.require_board` answer 403 for what its role or
 answer does not allow; wrong states answer 409 (crackdown.api.exceptions).
 """
 
@@ -11,12 +11,13 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, renderers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.operations import permissions, selectors, services
 from cases.operations import report as report_module
-from cases.operations import selectors, services
 from cases.operations.models import Assignment, OperationMessage
 from cases.operations.serializers import (
     AssignmentSerializer,
@@ -32,7 +33,6 @@ from cases.seizures.models import Seizure
 from crackdown.api.pagination import CursorPagination
 from crackdown.api.renderers import JSONRenderer
 from crackdown.errors import Forbidden
-from members.models import Role
 
 TAGS = ["operations"]
 
@@ -53,7 +53,7 @@ class OperationListCreate(generics.ListCreateAPIView):
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         # Refuse by role before looking at the payload: an officer learns nothing from a 400.
-        if request.user.role != Role.COORDINATOR or not request.user.agency_id:
+        if not permissions.can_create_operation(request.user):
             raise Forbidden("Only a coordinator creates a joint operation.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -75,7 +75,7 @@ class OperationDetail(generics.RetrieveUpdateAPIView):
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         operation = self.get_object()
-        selectors.require_lead_coordinator(request.user, operation)
+        permissions.require_lead_coordinator(request.user, operation)
         serializer = self.get_serializer(operation, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.operation_update(operation=operation, by=request.user, **serializer.validated_data)
@@ -93,7 +93,7 @@ class _OperationAction(APIView):
 class OperationInvite(_OperationAction):
     def post(self, request: Request, pk: int) -> Response:
         operation = selectors.get_operation_for(request.user, pk)
-        selectors.require_lead_coordinator(request.user, operation)
+        permissions.require_lead_coordinator(request.user, operation)
         serializer = InviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.operation_invite(operation=operation, by=request.user, **serializer.validated_data)
@@ -136,7 +136,7 @@ class OperationAssignments(generics.ListCreateAPIView):
 
     def get_operation(self):
         operation = selectors.get_operation_for(self.request.user, self.kwargs["pk"])
-        selectors.require_board(self.request.user, operation)
+        permissions.require_board(self.request.user, operation)
         return operation
 
     def get_queryset(self):
@@ -146,7 +146,7 @@ class OperationAssignments(generics.ListCreateAPIView):
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         operation = self.get_operation()
-        selectors.require_lead_coordinator(request.user, operation)
+        permissions.require_lead_coordinator(request.user, operation)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assignment = services.assignment_create(operation=operation, by=request.user, **serializer.validated_data)
@@ -189,7 +189,7 @@ class OperationMessages(generics.ListCreateAPIView):
 
     def get_operation(self):
         operation = selectors.get_operation_for(self.request.user, self.kwargs["pk"])
-        selectors.require_board(self.request.user, operation)
+        permissions.require_board(self.request.user, operation)
         return operation
 
     def get_queryset(self):
@@ -209,7 +209,7 @@ class OperationMessages(generics.ListCreateAPIView):
 class OperationReport(APIView):
     def get(self, request: Request, pk: int) -> Response:
         operation = selectors.get_operation_for(request.user, pk)
-        selectors.require_board(request.user, operation)
+        permissions.require_board(request.user, operation)
         report = report_module.operation_report(operation=operation, user=request.user)
         return Response(ReportSerializer(report).data)
 
@@ -238,7 +238,7 @@ class OperationReportCSV(APIView):
 
     def get(self, request: Request, pk: int) -> HttpResponse:
         operation = selectors.get_operation_for(request.user, pk)
-        selectors.require_board(request.user, operation)
+        permissions.require_board(request.user, operation)
         report = report_module.operation_report(operation=operation, user=request.user)
         response = HttpResponse(report_module.report_csv(report), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{operation.code}-report.csv"'
@@ -251,8 +251,6 @@ def _own_seizure(request: Request) -> Seizure:
     try:
         return Seizure.objects.visible_to(request.user).get(pk=serializer.validated_data["seizure"])
     except Seizure.DoesNotExist:
-        from rest_framework.exceptions import ValidationError
-
         raise ValidationError({"seizure": ["No such seizure."]})
 
 
@@ -265,7 +263,7 @@ def _own_seizure(request: Request) -> Seizure:
 class OperationLinkSeizure(_OperationAction):
     def post(self, request: Request, pk: int) -> Response:
         operation = selectors.get_operation_for(request.user, pk)
-        selectors.require_board(request.user, operation)
+        permissions.require_board(request.user, operation)
         services.operation_link_seizure(operation=operation, seizure=_own_seizure(request), by=request.user)
         return self._done(request, pk)
 
@@ -279,6 +277,6 @@ class OperationLinkSeizure(_OperationAction):
 class OperationUnlinkSeizure(_OperationAction):
     def post(self, request: Request, pk: int) -> Response:
         operation = selectors.get_operation_for(request.user, pk)
-        selectors.require_board(request.user, operation)
+        permissions.require_board(request.user, operation)
         services.operation_unlink_seizure(operation=operation, seizure=_own_seizure(request), by=request.user)
         return self._done(request, pk)

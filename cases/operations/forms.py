@@ -7,10 +7,10 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AssignmentStatus, Drug, ParticipantRole, TransportMode
-from cases.operations import selectors
+from cases.operations import permissions, selectors
 from cases.operations.models import Assignment, JointOperation
 from cases.seizures.models import Seizure
-from members.models import Agency, Role, User
+from members.models import Agency, User
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
@@ -82,7 +82,7 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, operation: JointOperation, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = [p.agency_id for p in operation.participations.all() if selectors.can_be_assigned(p)]
+        ids = [p.agency_id for p in operation.participations.all() if permissions.can_be_assigned(p)]
         self.fields["agency"].queryset = Agency.objects.filter(pk__in=ids).order_by("code")
         self.fields["assignee"].queryset = selectors.assignable_users(operation)
         self.fields["assignee"].label_from_instance = lambda u: f"{u.agency.code} · {u.full_name}"
@@ -104,7 +104,7 @@ class AssignmentUpdateForm(forms.Form):
             (s.value, s.label) for s in AssignmentStatus if s != AssignmentStatus.CANCELLED
         ]
         self.fields["assignee"].queryset = User.objects.filter(
-            agency_id=assignment.agency_id, is_active=True, role__in=[Role.OFFICER, Role.COORDINATOR]
+            agency_id=assignment.agency_id, is_active=True, role__in=permissions.CASE_ROLES
         ).order_by("full_name")
         prefix = f"a{assignment.pk}"
         for name, field in self.fields.items():

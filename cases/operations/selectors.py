@@ -13,10 +13,10 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from cases.choices import AssignmentStatus, ParticipantRole, ParticipantStatus
+from cases.choices import AssignmentStatus
 from cases.operations.models import Assignment, JointOperation, OperationEvent, OperationMessage, Participation
-from crackdown.errors import Forbidden
-from members.models import Role, User
+from cases.operations.permissions import CASE_ROLES, can_be_assigned, require_board
+from members.models import User
 
 OPEN_ASSIGNMENT_STATUSES = (AssignmentStatus.OPEN, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.IN_PROGRESS)
 
@@ -38,54 +38,6 @@ def get_operation_for(user, pk) -> JointOperation:
         return operations_visible_to(user).get(pk=pk)
     except (JointOperation.DoesNotExist, ValueError, TypeError):
         raise Http404
-
-
-def participation_of(operation: JointOperation, user) -> Participation | None:
-    """The user's agency's participation (uses the prefetched participants when loaded)."""
-    agency_id = getattr(user, "agency_id", None)
-    if not agency_id:
-        return None
-    for participation in operation.participations.all():
-        if participation.agency_id == agency_id:
-            return participation
-    return None
-
-
-def can_see_board(user, operation: JointOperation) -> bool:
-    participation = participation_of(operation, user)
-    return participation is not None and participation.status == ParticipantStatus.ACCEPTED
-
-
-def require_board(user, operation: JointOperation) -> None:
-    if not can_see_board(user, operation):
-        raise Forbidden("Only agencies that accepted the operation see its board.")
-
-
-def is_lead_coordinator(user, operation: JointOperation) -> bool:
-    return bool(
-        getattr(user, "is_active", False)
-        and user.role == Role.COORDINATOR
-        and user.agency_id == operation.lead_agency_id
-    )
-
-
-def require_lead_coordinator(user, operation: JointOperation) -> None:
-    if not is_lead_coordinator(user, operation):
-        raise Forbidden("Only the lead agency's coordinators steer the operation.")
-
-
-def can_respond(user, operation: JointOperation) -> bool:
-    participation = participation_of(operation, user)
-    return (
-        participation is not None
-        and participation.status == ParticipantStatus.INVITED
-        and user.role == Role.COORDINATOR
-    )
-
-
-def can_be_assigned(participation: Participation) -> bool:
-    """Work goes to agencies that accepted, never to observers."""
-    return participation.status == ParticipantStatus.ACCEPTED and participation.role != ParticipantRole.OBSERVER
 
 
 def assignments_visible_to(user) -> QuerySet[Assignment]:
@@ -123,7 +75,7 @@ def assignable_users(operation: JointOperation) -> QuerySet[User]:
     """Officers and coordinators of the agencies that may receive work in this operation."""
     agency_ids = [p.agency_id for p in operation.participations.all() if can_be_assigned(p)]
     return (
-        User.objects.filter(agency_id__in=agency_ids, is_active=True, role__in=[Role.OFFICER, Role.COORDINATOR])
+        User.objects.filter(agency_id__in=agency_ids, is_active=True, role__in=CASE_ROLES)
         .select_related("agency")
         .order_by("agency__code", "full_name")
     )

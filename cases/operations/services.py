@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import AssignmentStatus, Drug, OperationStatus, ParticipantRole, ParticipantStatus, TransportMode
-from cases.operations import selectors
+from cases.operations import permissions
 from cases.operations.models import Assignment, JointOperation, OperationEvent, OperationMessage, Participation
 from cases.operations.notices import notify_assignment, notify_operation_invite
 from cases.seizures.models import Seizure, SeizureRevision
 from crackdown import sequences
 from crackdown.errors import Conflict, Forbidden
-from members.models import Agency, Role, User
+from members.models import Agency, User
 
 FINISHED = (OperationStatus.CLOSED, OperationStatus.CANCELLED)
 
@@ -101,7 +101,7 @@ def operation_create(
 ) -> JointOperation:
     """Create a planned operation led by the coordinator's agency, with a fresh unique code
     (JO-<year>-<nnn>) and the lead's accepted participation."""
-    if not by.is_active or by.role != Role.COORDINATOR or not by.agency_id:
+    if not permissions.can_create_operation(by):
         raise Forbidden(_("Only a coordinator creates a joint operation."))
     operation = JointOperation(
         name=name,
@@ -140,7 +140,7 @@ def operation_update(*, operation: JointOperation, by: User, **changes: Any) -> 
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({field: [_("This field cannot be changed.")] for field in sorted(unknown)})
-    selectors.require_lead_coordinator(by, operation)
+    permissions.require_lead_coordinator(by, operation)
     with transaction.atomic():
         locked = _lock(operation)
         _require_not_finished(locked)
@@ -166,7 +166,7 @@ def operation_invite(
     *, operation: JointOperation, agencies: Iterable[Agency], role: str = ParticipantRole.PARTICIPANT, by: User
 ) -> list[Participation]:
     """Invite active agencies that are not yet part of the operation, and alert each of them."""
-    selectors.require_lead_coordinator(by, operation)
+    permissions.require_lead_coordinator(by, operation)
     if role not in (ParticipantRole.PARTICIPANT, ParticipantRole.OBSERVER):
         raise ValidationError({"role": [_("Invite as participant or observer.")]})
     agencies = list({a.pk: a for a in agencies}.values())
@@ -195,10 +195,10 @@ def operation_invite(
 
 def operation_respond(*, operation: JointOperation, accept: bool, by: User) -> Participation:
     """An invited agency's coordinator accepts or declines, once."""
-    participation = selectors.participation_of(operation, by)
+    participation = permissions.participation_of(operation, by)
     if participation is None:
         raise Forbidden(_("Your agency was not invited."))
-    if by.role != Role.COORDINATOR:
+    if not permissions.can_answer_invitations(by):
         raise Forbidden(_("Only a coordinator answers an invitation."))
     with transaction.atomic():
         locked = _lock(operation)
@@ -215,7 +215,7 @@ def operation_respond(*, operation: JointOperation, accept: bool, by: User) -> P
 
 
 def _move(operation: JointOperation, move: str, by: User) -> JointOperation:
-    selectors.require_lead_coordinator(by, operation)
+    permissions.require_lead_coordinator(by, operation)
     with transaction.atomic():
         locked = _lock(operation)
         if locked.status not in OPERATION_MOVES[move]:
@@ -256,12 +256,12 @@ def assignment_create(
 ) -> Assignment:
     """The lead assigns work to an agency that accepted (never an observer), optionally to one of
     its officers, and the agency is alerted in the same transaction."""
-    selectors.require_lead_coordinator(by, operation)
+    permissions.require_lead_coordinator(by, operation)
     with transaction.atomic():
         locked = _lock(operation)
         _require_not_finished(locked)
         participation = next((p for p in locked.participations.all() if p.agency_id == agency.pk), None)
-        if participation is None or not selectors.can_be_assigned(participation):
+        if participation is None or not permissions.can_be_assigned(participation):
             raise ValidationError(
                 {"agency": [_("Work goes only to agencies that accepted the operation, and never to observers.")]}
             )
@@ -291,9 +291,7 @@ def assignment_create(
 
 
 def _check_assignee(assignee: User | None, agency: Agency) -> None:
-    if assignee is not None and (
-        assignee.agency_id != agency.pk or not assignee.is_active or assignee.role == Role.AGENCY_ADMIN
-    ):
+    if assignee is not None and (assignee.agency_id != agency.pk or not permissions.can_be_assignee(assignee)):
         raise ValidationError({"assignee": [_("The assignee must be an officer or coordinator of the agency.")]})
 
 
@@ -309,7 +307,7 @@ def assignment_update(
     the lead's coordinators may only cancel it."""
     operation = assignment.operation
     is_assigned_agency = by.agency_id == assignment.agency_id
-    is_lead = selectors.is_lead_coordinator(by, operation)
+    is_lead = permissions.is_lead_coordinator(by, operation)
     if status is not None and status not in AssignmentStatus.values:
         raise ValidationError({"status": [_("Unknown status.")]})
     if not is_assigned_agency:
@@ -365,7 +363,7 @@ def assignment_update(
 
 def message_post(*, operation: JointOperation, body: str, by: User) -> OperationMessage:
     """Post to the operation's thread: any user of an agency that accepted (lead and observers too)."""
-    selectors.require_board(by, operation)
+    permissions.require_board(by, operation)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": [_("Write a message.")]})
@@ -380,7 +378,7 @@ def message_post(*, operation: JointOperation, body: str, by: User) -> Operation
 def _require_linker(seizure: Seizure, by: User) -> None:
     if by.agency_id != seizure.agency_id:
         raise Forbidden(_("Only the owning agency links its seizure."))
-    if not by.is_active or by.role not in (Role.OFFICER, Role.COORDINATOR):
+    if not permissions.can_link_seizures(by):
         raise Forbidden(_("Only officers and coordinators link seizures."))
 
 
@@ -388,7 +386,7 @@ def operation_link_seizure(*, operation: JointOperation, seizure: Seizure, by: U
     """The owning agency links its own seizure to an operation its agency has accepted; recorded
     on the seizure's history and on the operation's timeline."""
     _require_linker(seizure, by)
-    selectors.require_board(by, operation)
+    permissions.require_board(by, operation)
     with transaction.atomic():
         locked_operation = _lock(operation)
         _require_not_finished(locked_operation)
@@ -411,7 +409,7 @@ def operation_link_seizure(*, operation: JointOperation, seizure: Seizure, by: U
 def operation_unlink_seizure(*, operation: JointOperation, seizure: Seizure, by: User) -> Seizure:
     """The owning agency takes its seizure out of the operation."""
     _require_linker(seizure, by)
-    selectors.require_board(by, operation)
+    permissions.require_board(by, operation)
     with transaction.atomic():
         locked_operation = _lock(operation)
         _require_not_finished(locked_operation)

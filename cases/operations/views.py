@@ -21,12 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.choices import AssignmentStatus, Drug, ParticipantRole, ParticipantStatus, TransportMode
-from cases.operations import forms, selectors, services
+from cases.operations import forms, permissions, selectors, services
 from cases.operations import report as report_module
 from cases.operations.models import JointOperation
 from cases.seizures.models import Seizure
 from crackdown.errors import Conflict, Forbidden
-from members.models import Role
 
 FINISHED_ASSIGNMENT = (AssignmentStatus.DONE, AssignmentStatus.CANCELLED)
 
@@ -72,11 +71,11 @@ def _board(pk: int, anchor: str = "") -> HttpResponseRedirect:
 @require_GET
 def operation_list(request: HttpRequest) -> HttpResponse:
     operations = list(selectors.operations_visible_to(request.user).order_by("-starts_on", "-id")[:200])
-    rows = [(op, selectors.participation_of(op, request.user)) for op in operations]
+    rows = [(op, permissions.participation_of(op, request.user)) for op in operations]
     return render(
         request,
         "operations/list.html",
-        {"rows": rows, "can_create": request.user.role == Role.COORDINATOR and bool(request.user.agency_id)},
+        {"rows": rows, "can_create": permissions.can_create_operation(request.user)},
     )
 
 
@@ -84,7 +83,7 @@ def operation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def operation_create(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.COORDINATOR or not request.user.agency_id:
+    if not permissions.can_create_operation(request.user):
         raise PermissionDenied
     form = forms.OperationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -111,7 +110,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 @domain_errors
 def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
-    selectors.require_lead_coordinator(request.user, operation)
+    permissions.require_lead_coordinator(request.user, operation)
     if operation.status in services.FINISHED:
         raise Conflict(_("A closed or cancelled operation cannot be changed."))
     form = forms.OperationForm.for_operation(operation, data=request.POST or None)
@@ -131,9 +130,9 @@ def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def operation_board(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     operation = selectors.get_operation_for(user, pk)
-    participation = selectors.participation_of(operation, user)
-    is_lead = selectors.is_lead_coordinator(user, operation)
-    board = selectors.can_see_board(user, operation)
+    participation = permissions.participation_of(operation, user)
+    is_lead = permissions.is_lead_coordinator(user, operation)
+    board = permissions.can_see_board(user, operation)
     steerable = is_lead and operation.status not in services.FINISHED
     context: dict = {
         "operation": operation,
@@ -141,7 +140,7 @@ def operation_board(request: HttpRequest, pk: int) -> HttpResponse:
         "participations": list(operation.participations.all()),
         "is_lead": is_lead,
         "board": board,
-        "can_respond": selectors.can_respond(user, operation) and operation.status not in services.FINISHED,
+        "can_respond": permissions.can_respond(user, operation) and operation.status not in services.FINISHED,
         "moves": _moves_for(operation) if is_lead else [],
         "steerable": steerable,
         "target_drugs": _labels(Drug, operation.target_drugs),
@@ -228,7 +227,7 @@ def _board_context(request: HttpRequest, operation: JointOperation, steerable: b
         .select_related("agency")
         .order_by("-occurred_at", "-id")
     )
-    can_link = live and user.role in (Role.OFFICER, Role.COORDINATOR)
+    can_link = live and permissions.can_link_seizures(user)
     return {
         "assignments": assignments,
         "seizures": seizures,
@@ -258,7 +257,7 @@ def _timeline(operation, user) -> list:
 @domain_errors
 def operation_invite(request: HttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
-    selectors.require_lead_coordinator(request.user, operation)
+    permissions.require_lead_coordinator(request.user, operation)
     form = forms.InviteForm(request.POST, operation=operation)
     if form.is_valid():
         services.operation_invite(
@@ -308,8 +307,8 @@ def operation_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
 @domain_errors
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
-    selectors.require_board(request.user, operation)
-    selectors.require_lead_coordinator(request.user, operation)
+    permissions.require_board(request.user, operation)
+    permissions.require_lead_coordinator(request.user, operation)
     form = forms.AssignmentForm(request.POST, operation=operation)
     if form.is_valid():
         services.assignment_create(operation=operation, by=request.user, **form.cleaned_data)
@@ -352,7 +351,7 @@ def assignment_update(request: HttpRequest, pk: int, assignment_pk: int) -> Http
 def operation_messages(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the thread partial (polled by htmx). POST: post, then the partial (htmx) or the board."""
     operation = selectors.get_operation_for(request.user, pk)
-    selectors.require_board(request.user, operation)
+    permissions.require_board(request.user, operation)
     if request.method == "POST":
         form = forms.MessageForm(request.POST)
         if form.is_valid():
@@ -378,7 +377,7 @@ def _own_seizure(request: HttpRequest) -> Seizure:
 
 def _change_link(request: HttpRequest, pk: int, *, service, message: str) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
-    selectors.require_board(request.user, operation)
+    permissions.require_board(request.user, operation)
     seizure = service(operation=operation, seizure=_own_seizure(request), by=request.user)
     messages.success(request, message % {"ref": seizure.reference})
     return _board(pk, "seizures")
@@ -407,7 +406,7 @@ def seizure_unlink(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def operation_report(request: HttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
-    selectors.require_board(request.user, operation)
+    permissions.require_board(request.user, operation)
     report = report_module.operation_report(operation=operation, user=request.user)
     return render(
         request,
@@ -426,7 +425,7 @@ def operation_report(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def operation_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
-    selectors.require_board(request.user, operation)
+    permissions.require_board(request.user, operation)
     report = report_module.operation_report(operation=operation, user=request.user)
     response = HttpResponse(report_module.report_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{operation.code}-report.csv"'

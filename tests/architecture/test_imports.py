@@ -1,0 +1,113 @@
+"""The dependency rules of docs/architecture.md that import-linter's contracts do not state.
+
+- No cycle between the project's modules (a cycle of modules inside one app is not a layer
+  violation, so the layers contracts alone would let it pass).
+- No import inside a function: an import hidden in a function is still a dependency. The one
+  exception is registration in `AppConfig.ready()` (hooks, tasks, signal receivers).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import grimp
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("crackdown", "members", "cases", "bench")
+
+
+def _strongly_connected(graph: grimp.ImportGraph) -> list[set[str]]:
+    """Tarjan's algorithm over the module graph, iteratively (the graph is a few hundred modules)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[set[str]] = []
+    counter = 0
+    for root in sorted(graph.modules):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == node:
+                            break
+                    components.append(component)
+    return components
+
+
+def _import_graph() -> grimp.ImportGraph:
+    graph = grimp.build_graph(*PACKAGES, cache_dir=None)
+    # A package's __init__ is imported by every submodule's import: leave packages out, as
+    # import-linter does, and look at the modules that hold code.
+    return graph
+
+
+def test_no_import_cycle_between_modules():
+    graph = _import_graph()
+    cycles = [sorted(c) for c in _strongly_connected(graph) if len(c) > 1]
+    assert cycles == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    graph = grimp.ImportGraph()
+    for name in ("a", "a.x", "a.y", "a.z"):
+        graph.add_module(name)
+    graph.add_import(importer="a.x", imported="a.y")
+    graph.add_import(importer="a.y", imported="a.z")
+    graph.add_import(importer="a.z", imported="a.x")
+    assert [sorted(c) for c in _strongly_connected(graph) if len(c) > 1] == [["a.x", "a.y", "a.z"]]
+
+
+def _function_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if node.name == "ready":
+            continue  # AppConfig.ready(): registration imports, documented in .importlinter
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Import | ast.ImportFrom) and not _is_type_checking_only(inner):
+                found.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    return found
+
+
+def _is_type_checking_only(node: ast.AST) -> bool:
+    return False
+
+
+def test_no_import_inside_a_function():
+    hidden = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            hidden.extend(_function_imports(path))
+    assert hidden == []
