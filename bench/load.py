@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 
-from bench.cases import CaseFailed, NotAvailable
+from bench.measuring import CaseFailed, NotAvailable
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
