@@ -87,7 +87,7 @@ def case_list(b: Bench) -> list[CaseResult]:
             after = None
             if before is not None:
                 after = (datetime.fromisoformat(before["occurred_at"]), before["id"])
-            sql = bl.list_sql(filtered=bool(params), after=after is not None)
+            sql = bl.list_sql(filters=params, after=after is not None)
             base = b.base.time(
                 sql,
                 bl.list_params(agency_id=b.agency_id, filters=params or None, after=after),
