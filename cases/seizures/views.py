@@ -103,7 +103,7 @@ def _filtered(request: HttpRequest, *, paged: bool = False) -> tuple[SeizureFilt
 @require_http_methods(["GET"])
 def seizure_list_view(request: HttpRequest) -> HttpResponse:
     filter_form, queryset, filter_query = _filtered(request, paged=True)
-    # The indexed (-occurred_at, -id) order of the list.
+    # seizure_list(paged=True) walks the indexed (-occurred_at, -id) order: the keyset follows it.
     page = keyset_page(queryset, request.GET, by="occurred_at", filter_query=filter_query)
     for seizure in page.rows:
         seizure.drug_names = sorted({item.get_drug_display() for item in seizure.items.all()})
