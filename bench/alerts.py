@@ -125,8 +125,8 @@ def _submit(owner, officer, countries: list[str], commit_times: dict[str, float]
     from django.utils import timezone
 
     from cases.alerts.models import Delivery
-    from cases.seizures.notices import notify_seizure_submitted
     from cases.seizures.models import Seizure, SeizureItem
+    from cases.seizures.notices import notify_seizure_submitted
 
     with transaction.atomic():
         seizure = Seizure.objects.create(

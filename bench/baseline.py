@@ -8,6 +8,7 @@ ratio framework/baseline says what the framework costs on top of the database.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as time_of_day
@@ -68,15 +69,18 @@ LEFT JOIN members_user u ON u.id = s.reported_by_id
 """
 
 
-def list_sql(*, filtered: bool, after: bool) -> str:
-    """The list page: visible seizures, newest first, 50 at a time, keyset after a row if asked."""
-    where = [VISIBLE_PAGED]
-    if filtered:
-        where += [
-            "EXISTS (SELECT 1 FROM seizures_seizureitem fi WHERE fi.seizure_id = s.id AND fi.drug = %(drug)s)",
-            "s.transport_mode = %(transport_mode)s",
-            "s.occurred_at >= %(occurred_after)s",
-        ]
+# The list's filters by their query parameter; each reads its value from the parameter of that name.
+FILTERS = {
+    "drug": "EXISTS (SELECT 1 FROM seizures_seizureitem fi WHERE fi.seizure_id = s.id AND fi.drug = %(drug)s)",
+    "transport_mode": "s.transport_mode = %(transport_mode)s",
+    "occurred_after": "s.occurred_at >= %(occurred_after)s",
+}
+
+
+def list_sql(*, filters: Iterable[str] = (), after: bool = False) -> str:
+    """The list page: visible seizures, newest first, `limit` at a time, filtered by the named
+    FILTERS, keyset after a row if asked."""
+    where = [VISIBLE_PAGED, *(FILTERS[name] for name in sorted(filters))]
     if after:
         where.append("(s.occurred_at, s.id) < (%(after_at)s, %(after_id)s)")
     return (

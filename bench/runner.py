@@ -21,7 +21,8 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from bench import baseline as bl
-from bench.cases import CASES, Bench, CaseFailed, CaseResult, NotAvailable
+from bench.cases import CASES
+from bench.measuring import Bench, CaseFailed, CaseResult, NotAvailable
 
 OFFICER_EMAIL = "officer@kcs.example"
 VACUUM_TABLES = [

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -31,12 +31,8 @@ from rest_framework.views import APIView
 from cases.seizures.models import SeizureAccess
 from crackdown.api.pagination import CursorPagination
 from crackdown.errors import Forbidden
-from crackdown.paging import parse_after
+from crackdown.paging import keyset_page
 from members.models import Agency, Role, User
-
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
-
 
 # --- selectors ------------------------------------------------------------------------------
 
@@ -94,13 +90,6 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone())
 
 
-def after_keyset(queryset: QuerySet[SeizureAccess], after: tuple[dt.datetime, int] | None) -> QuerySet:
-    if after is None:
-        return queryset
-    at, pk = after
-    return queryset.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
-
-
 # --- filters --------------------------------------------------------------------------------
 
 
@@ -136,13 +125,6 @@ def _filters(request: HttpRequest, params: QueryDict) -> tuple[AuditFilterForm, 
     return form, filters, query.urlencode()
 
 
-def _page_size(raw: str | None) -> int:
-    try:
-        return max(1, min(MAX_PAGE_SIZE, int(raw or PAGE_SIZE)))
-    except ValueError:
-        return PAGE_SIZE
-
-
 # --- pages ----------------------------------------------------------------------------------
 
 
@@ -158,25 +140,13 @@ def _audit_or_403(request: HttpRequest, filters: dict[str, Any]) -> QuerySet[Sei
 def audit(request: HttpRequest) -> HttpResponse:
     form, filters, filter_query = _filters(request, request.GET)
     queryset = _audit_or_403(request, filters)
-    page_size = _page_size(request.GET.get("page_size"))
-    after = parse_after(request.GET.get("after"))
-    # Keyset pagination on (-at, -id): no OFFSET, no COUNT.
-    rows = list(after_keyset(queryset, after)[: page_size + 1])
-    has_more = len(rows) > page_size
-    rows = rows[:page_size]
-    next_query = ""
-    if has_more:
-        query = QueryDict(filter_query, mutable=True)
-        if "page_size" in request.GET:
-            query["page_size"] = str(page_size)
-        query["after"] = f"{rows[-1].at.astimezone(dt.UTC).isoformat()},{rows[-1].pk}"
-        next_query = query.urlencode()
+    page = keyset_page(queryset, request.GET, by="at", filter_query=filter_query)
     context = {
         "filter_form": form,
         "filter_query": filter_query,
-        "rows": rows,
-        "after": after,
-        "next_query": next_query,
+        "rows": page.rows,
+        "after": page.after,
+        "next_query": page.next_query,
     }
     return render(request, "members/audit.html", context)
 

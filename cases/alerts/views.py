@@ -18,25 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.alerts import permissions, selectors, services
 from cases.alerts.forms import AcknowledgeForm, AlertFilterForm, AlertForm, AlertPreferenceForm
-from cases.alerts.models import Alert
 from cases.seizures.models import Seizure
 from crackdown.errors import Conflict, Forbidden
-
-PAGE_SIZE = 50
-
-
-def _page(queryset, before: str | None) -> tuple[list[Alert], int | None]:
-    """Keyset page on (-created_at, -id): no OFFSET, no COUNT."""
-    if before and before.isdigit():
-        anchor = queryset.model.objects.filter(pk=int(before)).values("created_at", "pk").first()
-        if anchor:
-            queryset = queryset.filter(created_at__lte=anchor["created_at"]).exclude(
-                created_at=anchor["created_at"], pk__gte=anchor["pk"]
-            )
-    rows = list(queryset[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return rows, (rows[-1].pk if more else None)
+from crackdown.paging import keyset_page
 
 
 def _inbox(request: HttpRequest, *, box: str | None) -> HttpResponse:
@@ -45,6 +29,7 @@ def _inbox(request: HttpRequest, *, box: str | None) -> HttpResponse:
         data["box"] = box
     form = AlertFilterForm(data)
     filters = form.cleaned_data if form.is_valid() else {}
+    filter_query = urlencode({k: v for k, v in request.GET.items() if k not in ("after", "page_size") and v})
     queryset = selectors.alerts_for(
         request.user,
         box=filters.get("box") or None,
@@ -52,16 +37,16 @@ def _inbox(request: HttpRequest, *, box: str | None) -> HttpResponse:
         kind=filters.get("kind") or None,
         priority=filters.get("priority") or None,
     )
-    alerts, next_before = _page(queryset, request.GET.get("before"))
+    # alerts_for orders by (-created_at, -id).
+    page = keyset_page(queryset, request.GET, by="created_at", filter_query=filter_query)
     rows = [
         {
             "alert": alert,
             "own": selectors.own_delivery(request.user, alert),
             "sent": alert.sender_agency_id == request.user.agency_id,
         }
-        for alert in alerts
+        for alert in page.rows
     ]
-    query = {k: v for k, v in request.GET.items() if k != "before" and v}
     return render(
         request,
         "alerts/inbox.html",
@@ -71,8 +56,9 @@ def _inbox(request: HttpRequest, *, box: str | None) -> HttpResponse:
             "box": filters.get("box") or "",
             "can_send": permissions.can_send_alerts(request.user),
             "can_set_preferences": permissions.can_set_preferences(request.user),
-            "filter_query": urlencode(query),
-            "next_query": urlencode({**query, "before": next_before}) if next_before else "",
+            "filter_query": filter_query,
+            "after": page.after,
+            "next_query": page.next_query,
         },
     )
 

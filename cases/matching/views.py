@@ -20,22 +20,17 @@ from cases.matching.selectors import (
 )
 from cases.matching.services import access_request_create, access_request_grant
 from crackdown.errors import Conflict, Forbidden
-
-PAGE_SIZE = 50
+from crackdown.paging import keyset_page
 
 
 @login_required
 def match_list_view(request: HttpRequest) -> HttpResponse:
-    matches = match_list(user=request.user).order_by("-id")
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        # Keyset paging on the id: no OFFSET, no COUNT.
-        matches = matches.filter(id__lt=int(before))
-    page = list(matches[: PAGE_SIZE + 1])
-    rows = [match_row(match, user=request.user) for match in page[:PAGE_SIZE]]
+    # Keyset on the id alone: a match is found once and never moves.
+    page = keyset_page(match_list(user=request.user).order_by("-id"), request.GET, by=None)
     context = {
-        "rows": rows,
-        "next_before": rows[-1].id if len(page) > PAGE_SIZE else None,
+        "rows": [match_row(match, user=request.user) for match in page.rows],
+        "after": page.after,
+        "next_query": page.next_query,
         "requests": list(access_request_list_for_owner(user=request.user)[:100]),
         "can_act": can_act_on_matches(request.user),
     }

@@ -7,7 +7,6 @@ is decided in one place, cases.seizures.permissions.seizure_actions().
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,10 +35,7 @@ from cases.seizures.services import (
     seizure_verify,
 )
 from crackdown.errors import Conflict, Forbidden
-from crackdown.paging import parse_after
-
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 200
+from crackdown.paging import keyset_page
 
 
 def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -60,13 +56,6 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 # --- list, load more, export ------------------------------------------------------------
 
 
-def _page_size(request: HttpRequest) -> int:
-    try:
-        return max(1, min(MAX_PAGE_SIZE, int(request.GET.get("page_size", PAGE_SIZE))))
-    except ValueError:
-        return PAGE_SIZE
-
-
 def _filtered(request: HttpRequest, *, paged: bool = False) -> tuple[SeizureFilterForm, QuerySet[Seizure], str]:
     form = SeizureFilterForm(request.GET, user=request.user)
     form.is_valid()  # a wrong field is shown with its message; the valid ones still filter
@@ -83,31 +72,16 @@ def _filtered(request: HttpRequest, *, paged: bool = False) -> tuple[SeizureFilt
 @require_http_methods(["GET"])
 def seizure_list_view(request: HttpRequest) -> HttpResponse:
     filter_form, queryset, filter_query = _filtered(request, paged=True)
-    page_size = _page_size(request)
-    after = parse_after(request.GET.get("after"))
-    if after is not None:
-        at, pk = after
-        # Keyset pagination on the indexed (-occurred_at, -id) order: no OFFSET, no COUNT.
-        queryset = queryset.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, pk__lt=pk))
-    rows = list(queryset[: page_size + 1])
-    has_more = len(rows) > page_size
-    rows = rows[:page_size]
-    for seizure in rows:
+    # seizure_list(paged=True) walks the indexed (-occurred_at, -id) order: the keyset follows it.
+    page = keyset_page(queryset, request.GET, by="occurred_at", filter_query=filter_query)
+    for seizure in page.rows:
         seizure.drug_names = sorted({item.get_drug_display() for item in seizure.items.all()})
-    next_query = ""
-    if has_more:
-        last = rows[-1]
-        query = QueryDict(filter_query, mutable=True)
-        if "page_size" in request.GET:
-            query["page_size"] = str(page_size)
-        query["after"] = f"{last.occurred_at.astimezone(dt.UTC).isoformat()},{last.pk}"
-        next_query = query.urlencode()
     context = {
         "filter_form": filter_form,
         "filter_query": filter_query,
-        "seizures": rows,
-        "after": after,
-        "next_query": next_query,
+        "seizures": page.rows,
+        "after": page.after,
+        "next_query": page.next_query,
         "can_create": can_report(request.user),
     }
     return render(request, "seizures/list.html", context)

@@ -8,8 +8,8 @@ from django.db import transaction
 from playwright.sync_api import expect
 
 from cases.alerts.models import Delivery
-from cases.seizures.notices import notify_seizure_submitted
 from cases.choices import DeliveryStatus
+from cases.seizures.notices import notify_seizure_submitted
 from members.models import Role
 from tests.factories import SeizureFactory, UserFactory, agency
 

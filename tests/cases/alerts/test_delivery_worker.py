@@ -16,10 +16,10 @@ from django.utils import timezone
 from cases.alerts.delivery import MAX_ATTEMPTS
 from cases.alerts.models import Delivery
 from cases.alerts.services import alert_create
-from cases.seizures.notices import notify_seizure_submitted
 from cases.alerts.tasks import sweep_deliveries
 from cases.alerts.webhooks import verify
 from cases.choices import DeliveryStatus
+from cases.seizures.notices import notify_seizure_submitted
 from crackdown.celery import app as celery_app
 from tests.cases.alerts.conftest import (
     WEBHOOK_SECRET,

@@ -12,9 +12,9 @@ from django.utils import timezone
 from cases.alerts.delivery import attempt
 from cases.alerts.models import AlertPreference, Delivery
 from cases.alerts.services import alert_create
-from cases.seizures.notices import notify_seizure_submitted
 from cases.alerts.tasks import send_digests
 from cases.choices import DeliveryStatus
+from cases.seizures.notices import notify_seizure_submitted
 from tests.factories import SeizureFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cases.alerts.models import Delivery
-from cases.matching.notices import notify_access_request, notify_match
 from cases.choices import AlertKind
 from cases.matching.models import AccessRequest, Match
+from cases.matching.notices import notify_access_request, notify_match
 from tests.factories import SeizureFactory, agency
 
 pytestmark = pytest.mark.django_db

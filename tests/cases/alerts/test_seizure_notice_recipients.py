@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.alerts.models import Delivery
-from cases.seizures.notices import notify_seizure_submitted
 from cases.choices import AlertKind
+from cases.seizures.notices import notify_seizure_submitted
 from tests.factories import SeizureFactory, agency
 
 
