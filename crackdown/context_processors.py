@@ -19,7 +19,7 @@ NAVIGATION = [
     (_("Alerts"), "alerts:inbox", AGENCY_ROLES),
     (_("Matches"), "matching:list", AGENCY_ROLES),
     (_("My agency"), "members:agency", AGENCY_ROLES),
-    (_("Access audit"), "members:audit", ("agency_admin",)),
+    (_("Access audit"), "audit:page", ("agency_admin",)),
     (_("Agencies"), "members:platform_agencies", ("platform",)),
     (_("Django admin"), "admin:index", ("platform",)),
 ]

@@ -7,6 +7,7 @@ from crackdown import views
 urlpatterns = [
     path("", include("cases.stats.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/agency/audit/", include("cases.audit.urls")),
     path("accounts/", include("members.urls")),
     path("seizures/", include("cases.seizures.urls")),
     path("operations/", include("cases.operations.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import api, audit
+from members import api
 
 urlpatterns = [
     path("auth/login/", api.LoginView.as_view(), name="api-login"),
@@ -11,5 +11,4 @@ urlpatterns = [
     path("agencies/<str:code>/settings/", api.AgencySettingsView.as_view(), name="api-agency-settings"),
     path("users/", api.UserListView.as_view(), name="api-users"),
     path("users/<int:pk>/", api.UserDetailView.as_view(), name="api-user"),
-    path("audit/accesses/", audit.AccessAuditView.as_view(), name="api-audit-accesses"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import audit, otp, views
+from members import otp, views
 
 app_name = "members"
 
@@ -12,8 +12,6 @@ urlpatterns = [
     path("otp/setup/", otp.otp_setup, name="otp_setup"),
     path("otp/verify/", otp.otp_verify, name="otp_verify"),
     path("agency/", views.agency, name="agency"),
-    path("agency/audit/", audit.audit, name="audit"),
-    path("agency/audit/export.csv", audit.audit_export, name="audit_export"),
     path("agency/settings/", views.agency_settings, name="agency_settings"),
     path("agency/users/add/", views.user_add, name="user_add"),
     path("agency/users/<int:pk>/", views.user_edit, name="user_edit"),

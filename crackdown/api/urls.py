@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("cases.alerts.api_urls")),
     path("", include("cases.matching.api_urls")),
     path("", include("cases.stats.api_urls")),
+    path("", include("cases.audit.api_urls")),
 ]

@@ -1,0 +1,36 @@
+"""The access audit's filters, shared by the page, the CSV export and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.seizures.models import SeizureAccess
+from members.models import Agency, User
+
+
+class AuditFilterForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), to_field_name="code", required=False
+    )
+    action = forms.ChoiceField(label=_("Action"), choices=[("", "—"), *SeizureAccess.Action.choices], required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.exclude(pk=user.agency_id).order_by("code")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+
+def plain_errors(form: forms.Form) -> dict[str, list[str]]:
+    return {field: [str(m) for m in messages] for field, messages in form.errors.items()}
