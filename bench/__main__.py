@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+import django
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
@@ -26,9 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     # The bench sends thousands of requests as one user: measure the throttle's cost, not its limit.
     os.environ.setdefault("THROTTLE_USER", "1000000/min")
     os.environ.setdefault("THROTTLE_ANON", "1000000/min")
-    import django
-
     django.setup()
+    # Only now: the runner and the cases import the project's models, which need the app registry.
     from bench.runner import run
 
     return run(args)

@@ -20,9 +20,9 @@ from bench.writes import case_create_submit, case_matching
 
 
 def case_alerts(b: Bench) -> list[CaseResult]:
-    alerts = require_module("bench.alerts")
+    fanout = require_module("bench.fanout")
     n = 20 if b.quick else 200
-    figures = alerts.run(n)
+    figures = fanout.run(n)
     lost = figures.get("lost")
     result = CaseResult(
         name=f"alert fan-out ({n} seizures)",

@@ -6,11 +6,13 @@ import os
 import time
 import tracemalloc
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from bench.measuring import EXPORT_URL, Bench, CaseFailed, CaseResult, expect, require_url
+from cases.seizures.models import Seizure
 
 # --- CSV export -----------------------------------------------------------------------------
 
@@ -61,10 +63,6 @@ def _export_url(b: Bench, rows: int) -> str:
     Exporting everything would read (and audit) every visible seizure; a period is what people
     export, and it makes "100,000 rows" exact at any data size.
     """
-    from urllib.parse import urlencode
-
-    from cases.seizures.models import Seizure
-
     visible = Seizure.objects.visible_to(b.officer).order_by("-occurred_at", "-id")
     edge = visible.values_list("occurred_at", flat=True)[rows + rows // 50 : rows + rows // 50 + 1]
     edge = list(edge)

@@ -10,8 +10,10 @@ NotAvailable, which the runner prints as "not available".
 from __future__ import annotations
 
 import importlib
+import re
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -213,9 +215,6 @@ def explain(sql: str) -> str:
 
 def summarize(sqls: list[str]) -> dict[str, int]:
     """Queries by verb and table, to see at a glance where a write spends its round trips."""
-    import re
-    from collections import Counter
-
     tally: Counter[str] = Counter()
     for sql in sqls:
         verb = sql.split(None, 1)[0].upper() if sql.strip() else "?"

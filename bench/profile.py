@@ -11,6 +11,9 @@ import argparse
 import os
 import sys
 
+import django
+from pyinstrument import Profiler
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
@@ -19,12 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crackdown.settings")
     os.environ.setdefault("THROTTLE_USER", "1000000/min")
-    import django
-
     django.setup()
+    # Only now: knox's models and the runner (which imports the project's models) need the app registry.
     from knox.models import AuthToken
     from knox.settings import CONSTANTS
-    from pyinstrument import Profiler
 
     from bench.runner import reader_clients
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.db import connection, reset_queries
+from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 
 from bench import baseline as bl
@@ -22,16 +24,13 @@ from bench.measuring import (
     require_url,
     result_from,
 )
+from cases.seizures.models import Seizure
 
 # --- list -----------------------------------------------------------------------------------
 
 
 def _filters(b: Bench) -> dict[str, str]:
     if "filters" not in b.shared:
-        from django.db.models import Max
-
-        from cases.seizures.models import Seizure
-
         newest = Seizure.objects.aggregate(m=Max("occurred_at"))["m"] or datetime.now(UTC)
         after = (newest - timedelta(days=3 * 365)).date().isoformat()
         b.shared["filters"] = {"drug": "methamphetamine", "transport_mode": "sea_container", "occurred_after": after}
@@ -39,8 +38,6 @@ def _filters(b: Bench) -> dict[str, str]:
 
 
 def _query(params: dict[str, str]) -> str:
-    from urllib.parse import urlencode
-
     return "?" + urlencode(params) if params else ""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 from datetime import UTC, datetime, timedelta
 
+from django.db.models import Count
+
 from bench import baseline as bl
 from bench.measuring import (
     DASHBOARD_URL,
@@ -21,6 +23,8 @@ from bench.measuring import (
     require_url,
     result_from,
 )
+from cases.operations.models import JointOperation, Participation
+from cases.seizures.models import Seizure
 
 # --- dashboard and statistics ---------------------------------------------------------------
 
@@ -82,11 +86,6 @@ def case_origin_share(b: Bench) -> list[CaseResult]:
 
 def _report_operation(b: Bench) -> int:
     """The visible operation with the most seizures, or one made for the bench with 2,000 linked."""
-    from django.db.models import Count
-
-    from cases.operations.models import JointOperation, Participation
-    from cases.seizures.models import Seizure
-
     best = (
         JointOperation.objects.visible_to(b.officer)
         .annotate(n=Count("seizures"))

@@ -14,15 +14,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Max, Min
+from django.db.utils import OperationalError
 from django.test import Client
 from django.test.utils import override_settings
+from knox.models import AuthToken
 
 from bench import baseline as bl
 from bench.cases import CASES
 from bench.measuring import Bench, CaseFailed, CaseResult, NotAvailable
+from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem
+from members import demo
+from members.models import User
 
 OFFICER_EMAIL = "officer@kcs.example"
 VACUUM_TABLES = [
@@ -41,16 +48,12 @@ def say(message: str) -> None:
 
 def ensure_database_exists() -> None:
     """A fresh clone has no bench database yet: create it (PostgreSQL's CREATE DATABASE)."""
-    from django.db.utils import OperationalError
-
     try:
         connection.ensure_connection()
         return
     except OperationalError as exc:
         if "does not exist" not in str(exc):
             raise
-    import psycopg
-
     name = settings.DATABASES["default"]["NAME"]
     conninfo = bl.conninfo(dbname="postgres")
     with psycopg.connect(conninfo, autocommit=True) as conn:
@@ -63,15 +66,11 @@ def prepare_database() -> None:
     ensure_database_exists()
     say("migrating the database")
     call_command("migrate", verbosity=0, interactive=False)
-    from members import demo
-
     created = demo.seed_users()
     say(f"demo users ready ({created} created)")
 
 
 def ensure_seizures(count: int, *, skip: bool) -> dict[str, Any]:
-    from cases.seizures.models import Seizure
-
     have = Seizure.objects.count()
     info: dict[str, Any] = {"before": have, "generated": 0, "generate_seconds": 0.0}
     if skip or have >= count:
@@ -110,10 +109,6 @@ def vacuum_analyze() -> float:
 
 
 def data_shape(officer) -> dict[str, Any]:
-    from django.db.models import Max, Min
-
-    from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem
-
     span = Seizure.objects.aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
@@ -180,10 +175,6 @@ def machine() -> dict[str, Any]:
 def reader_clients() -> tuple[Any, str, Client, Client]:
     """The bench's reader, a knox token of theirs, and a test client for the API (the token)
     and one for the pages (signed in)."""
-    from knox.models import AuthToken
-
-    from members.models import User
-
     officer = User.objects.select_related("agency").get(email__iexact=OFFICER_EMAIL)
     _, token = AuthToken.objects.create(user=officer)
     api = Client(HTTP_AUTHORIZATION=f"Token {token}")

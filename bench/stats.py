@@ -16,6 +16,8 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.stats.selectors import dashboard, origin_share, seizure_stats
+
 
 def _time(run: Callable[[], Any], repeats: int, warmup: int = 1) -> dict[str, Any]:
     for _ in range(warmup):
@@ -50,27 +52,19 @@ def dashboard_query_times(user, repeats: int = 5, **filters) -> dict[str, Any]:
     per read when the reader's time zone is not UTC. Pass source="live" for the figures
     aggregated over the seizures themselves (the cost before the summary).
     """
-    from cases.stats.selectors import dashboard
-
     return _time(lambda: dashboard(user=user, **filters), repeats)
 
 
 def origin_share_times(user, repeats: int = 5, country: str = "KR", region: str = "ASEAN") -> dict[str, Any]:
-    from cases.stats.selectors import origin_share
-
     return _time(lambda: origin_share(user=user, country=country, region=region), repeats)
 
 
 def seizure_stats_times(user, repeats: int = 5, group_by: str = "drug", **filters) -> dict[str, Any]:
-    from cases.stats.selectors import seizure_stats
-
     return _time(lambda: seizure_stats(user=user, group_by=group_by, filters=filters), repeats)
 
 
 def explain_dashboard(user, **filters) -> list[dict[str, str]]:
     """EXPLAIN (ANALYZE, BUFFERS) of each dashboard statement; [] on a database other than PostgreSQL."""
-    from cases.stats.selectors import dashboard
-
     if connection.vendor != "postgresql":
         return []
     with CaptureQueriesContext(connection) as captured:

@@ -7,6 +7,9 @@ import string
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.db.models import Max, Min
+from stdnum import iso6346
+
 from bench import baseline as bl
 from bench.measuring import (
     LIST_URL,
@@ -23,13 +26,12 @@ from bench.measuring import (
     result_from,
     summarize,
 )
+from cases.seizures.models import Seizure, SeizureIdentifier
 
 # --- create + submit ------------------------------------------------------------------------
 
 
 def container_number(rng: random.Random) -> str:
-    from stdnum import iso6346
-
     owner = "".join(rng.choice(string.ascii_uppercase) for _ in range(3)) + "U"
     serial = f"{rng.randrange(1_000_000):06d}"
     return owner + serial + iso6346.calc_check_digit(owner + serial)
@@ -86,10 +88,6 @@ CONVEYANCE_KINDS = ("container", "bill_of_lading", "air_waybill", "parcel_tracki
 
 def _foreign_identifiers(b: Bench, n: int) -> list[list[dict[str, str]]]:
     """Identifiers of other agencies' seizures, so that each new seizure really matches."""
-    from django.db.models import Max, Min
-
-    from cases.seizures.models import SeizureIdentifier
-
     bounds = SeizureIdentifier.objects.aggregate(lo=Min("id"), hi=Max("id"))
     if bounds["lo"] is None:
         raise CaseFailed("no identifiers in the database to match against")
@@ -115,8 +113,6 @@ def _foreign_identifiers(b: Bench, n: int) -> list[list[dict[str, str]]]:
 def case_matching(b: Bench) -> list[CaseResult]:
     services = require_module("cases.matching.services")
     require_url(LIST_URL)
-    from cases.seizures.models import Seizure
-
     total = b.warmup + b.repeats
     rng = random.Random(5)
     seizures = []
