@@ -1,4 +1,5 @@
 from rest_framework import pagination
+from rest_framework.request import Request
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -7,9 +8,9 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    ordering = ("-created_at", "-id")
+    ordering: tuple[str, ...] = ("-created_at", "-id")
 
-    def get_page_size(self, request):
+    def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
