@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from members.models import User
 
@@ -29,12 +30,12 @@ class AuthenticatedRequest(Request):
     user: User
 
 
-class AuthenticatedAPIView:
-    """Mixed into a DRF view (first among its bases) so that `self.request` has the signed-in user.
+class AuthenticatedAPIView(APIView):
+    """A base for DRF views (put first among the bases) whose `self.request` has the signed-in user.
 
-    For methods a view adds (`get`, `post`, …) annotate the argument as `AuthenticatedRequest`;
+    Methods a view adds (`get`, `post`, …) annotate their argument as `AuthenticatedRequest`;
     the generic views' own methods (`create`, `update`, …) keep DRF's signature and read
-    `self.request`, which is the same object.
+    `self.request`, the same object.
     """
 
     request: AuthenticatedRequest
