@@ -384,7 +384,7 @@ def operation_messages(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     )
 
 
-def _own_seizure(request: HttpRequest) -> Seizure:
+def _own_seizure(request: AuthenticatedHttpRequest) -> Seizure:
     # The service refuses another agency's seizure (403); an unknown one is a form error.
     try:
         return Seizure.objects.visible_to(request.user).get(pk=int(request.POST.get("seizure") or ""))
@@ -392,7 +392,9 @@ def _own_seizure(request: HttpRequest) -> Seizure:
         raise ValidationError(_("Choose one of your agency's seizures.")) from None
 
 
-def _change_link(request: HttpRequest, pk: int, *, service, message: str) -> HttpResponse:
+def _change_link(
+    request: AuthenticatedHttpRequest, pk: int, *, service: Callable[..., Seizure], message: str
+) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
     selectors.require_board(request.user, operation)
     seizure = service(operation=operation, seizure=_own_seizure(request), by=request.user)
