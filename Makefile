@@ -31,6 +31,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
@@ -57,4 +58,4 @@ profile: install
 		$(PY) -m bench.profile $(PROFILE_PATH)
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles var .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles var .pytest_cache .ruff_cache .mypy_cache

@@ -195,6 +195,8 @@ class Baseline:
     def _fetch(self, sql: str, params: dict[str, Any]) -> tuple[bytes, list[dict[str, Any]]]:
         with self.conn.cursor() as cur:
             cur.execute(sql, params)
+            # A SELECT always describes its columns.
+            assert cur.description is not None
             names = [c.name for c in cur.description]
             rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
         return orjson.dumps({"results": rows}), rows
@@ -202,8 +204,9 @@ class Baseline:
     def time(self, sql: str, params: dict[str, Any], *, warmup: int, repeats: int) -> Timed:
         for _ in range(warmup):
             self._fetch(sql, params)
-        times = []
-        body, rows = b"", []
+        times: list[float] = []
+        body: bytes = b""
+        rows: list[dict[str, Any]] = []
         for _ in range(repeats):
             start = time.perf_counter()
             body, rows = self._fetch(sql, params)
@@ -214,8 +217,9 @@ class Baseline:
         """One run per parameter set (e.g. one detail per id), after `warmup` runs of the first."""
         for _ in range(warmup):
             self._fetch(sql, param_list[0])
-        times = []
-        body, rows = b"", []
+        times: list[float] = []
+        body: bytes = b""
+        rows: list[dict[str, Any]] = []
         for params in param_list:
             start = time.perf_counter()
             body, rows = self._fetch(sql, params)

@@ -175,8 +175,7 @@ def run(n_seizures: int, *, timeout: float | None = None) -> dict[str, Any]:
         agency.webhook_url, agency.webhook_secret, agency.webhook_enabled = receiver.url, SECRET, True
         agency.save(update_fields=["webhook_url", "webhook_secret", "webhook_enabled"])
 
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+    app.control.purge()
     worker = _start_worker()
     commit_times: dict[str, float] = {}
     try:

@@ -133,7 +133,7 @@ def calibrate() -> float:
     times = []
     for _ in range(7):
         start = time.perf_counter()
-        rows = [{"id": i, "key": f"K{i % 97}", "weight": i * 0.5} for i in range(40_000)]
+        rows: list[dict[str, Any]] = [{"id": i, "key": f"K{i % 97}", "weight": i * 0.5} for i in range(40_000)]
         rows.sort(key=lambda r: (r["key"], -r["id"]))
         totals: dict[str, float] = {}
         for r in rows:

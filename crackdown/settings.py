@@ -230,7 +230,7 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 # htmx comes from the npm registry (package-lock.json); served from node_modules as-is.
 _HTMX_DIR = BASE_DIR / "node_modules" / "htmx.org" / "dist"
 if _HTMX_DIR.exists():

@@ -6,6 +6,7 @@ Views parse, call one selector or service, and answer; access lives in selectors
 from __future__ import annotations
 
 from django.contrib.auth import authenticate, logout, user_logged_in, user_logged_out, user_login_failed
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -26,6 +27,7 @@ from crackdown.api.pagination import CursorPagination
 from crackdown.api.throttling import ScopedRateThrottle
 from members import selectors, services
 from members.forms import confirmed_totp_devices
+from members.http import AuthenticatedRequest
 from members.models import Agency, Role, User
 from members.otp import otp_demo_skip, otp_required_for
 from members.views import lockout_response
@@ -91,7 +93,7 @@ class LoginView(APIView):
         },
         auth=[],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: Request) -> HttpResponse:
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         email = serializer.validated_data["email"].strip().lower()
@@ -101,7 +103,7 @@ class LoginView(APIView):
         user = authenticate(request=django_request, username=email, password=password)
         if getattr(django_request, "axes_locked_out", False):
             return lockout_response(django_request)
-        if user is None or not user.is_active or (user.agency_id and not user.agency.is_active):
+        if user is None or not user.is_active or (user.agency is not None and not user.agency.is_active):
             return Response({"detail": INVALID_LOGIN}, status=status.HTTP_400_BAD_REQUEST)
         devices = confirmed_totp_devices(user)
         if not devices and otp_required_for(user) and not otp_demo_skip(user):
@@ -131,7 +133,7 @@ class LogoutView(APIView):
         request=None,
         responses={204: OpenApiResponse(description="Signed out; the token no longer works."), 401: R401},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         if isinstance(request.auth, AuthToken):
             request.auth.delete()
             user_logged_out.send(sender=request.user.__class__, request=request._request, user=request.user)
@@ -167,7 +169,7 @@ class MeView(APIView):
     serializer_class = MeSerializer
 
     @extend_schema(operation_id="me", responses={200: MeSerializer, 401: R401})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         user = User.objects.select_related("agency").get(pk=request.user.pk)
         return Response(MeSerializer(user).data)
 
@@ -206,7 +208,7 @@ class AgencyListView(APIView):
         operation_id="agencies_list",
         responses={200: AgencySerializer(many=True), 401: R401},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.agencies_list(), request, view=self)
         return paginator.get_paginated_response(AgencySerializer(page, many=True).data)
@@ -216,7 +218,7 @@ class AgencyListView(APIView):
         request=AgencyCreateSerializer,
         responses={201: AgencySerializer, 400: R400, 401: R401, 403: R403},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         if not request.user.is_platform_admin:
             return Response({"detail": "Only platform admins add member agencies."}, status=status.HTTP_403_FORBIDDEN)
         serializer = AgencyCreateSerializer(data=request.data)
@@ -233,7 +235,7 @@ class AgencyDetailView(APIView):
         parameters=[CODE_PARAM],
         responses={200: AgencySerializer, 401: R401, 404: R404},
     )
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: AuthenticatedRequest, code: str) -> Response:
         return Response(AgencySerializer(selectors.get_agency(code=code)).data)
 
     @extend_schema(
@@ -242,7 +244,7 @@ class AgencyDetailView(APIView):
         request=AgencyUpdateSerializer,
         responses={200: AgencySerializer, 400: R400, 401: R401, 403: R403, 404: R404},
     )
-    def patch(self, request: Request, code: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, code: str) -> Response:
         agency = selectors.get_agency(code=code)
         if not request.user.is_platform_admin:
             return Response({"detail": "Only platform admins change member agencies."}, status=403)
@@ -266,7 +268,7 @@ class AgencySettingsSerializer(serializers.Serializer):
 class AgencySettingsView(APIView):
     serializer_class = AgencySettingsSerializer
 
-    def _agency(self, request: Request, code: str) -> Agency:
+    def _agency(self, request: AuthenticatedRequest, code: str) -> Agency:
         return selectors.get_agency_for_settings(user=request.user, code=code)
 
     @extend_schema(
@@ -274,7 +276,7 @@ class AgencySettingsView(APIView):
         parameters=[CODE_PARAM],
         responses={200: AgencySettingsSerializer, 401: R401, 403: R403, 404: R404},
     )
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: AuthenticatedRequest, code: str) -> Response:
         # Forbidden (another agency's settings) becomes 403 in crackdown.api.exceptions.
         return Response(AgencySettingsSerializer(self._agency(request, code)).data)
 
@@ -284,7 +286,7 @@ class AgencySettingsView(APIView):
         request=AgencySettingsSerializer,
         responses={200: AgencySettingsSerializer, 400: R400, 401: R401, 403: R403, 404: R404},
     )
-    def patch(self, request: Request, code: str) -> Response:
+    def patch(self, request: AuthenticatedRequest, code: str) -> Response:
         agency = self._agency(request, code)
         serializer = AgencySettingsSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -296,7 +298,7 @@ class AgencySettingsView(APIView):
 
 
 class UserSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = User
@@ -326,7 +328,7 @@ class UserUpdateSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-def _require_user_manager(request: Request) -> Response | None:
+def _require_user_manager(request: AuthenticatedRequest) -> Response | None:
     user = request.user
     if user.role != Role.AGENCY_ADMIN or not user.agency_id:
         return Response({"detail": "Only agency admins manage users."}, status=status.HTTP_403_FORBIDDEN)
@@ -341,7 +343,7 @@ class UserListView(APIView):
         operation_id="users_list",
         responses={200: UserSerializer(many=True), 401: R401, 403: R403},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         if (refused := _require_user_manager(request)) is not None:
             return refused
         paginator = self.pagination_class()
@@ -353,7 +355,7 @@ class UserListView(APIView):
         request=UserCreateSerializer,
         responses={201: UserSerializer, 400: R400, 401: R401, 403: R403},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         if (refused := _require_user_manager(request)) is not None:
             return refused
         serializer = UserCreateSerializer(data=request.data, context={"request": request})
@@ -371,7 +373,7 @@ class UserDetailView(APIView):
         operation_id="users_retrieve",
         responses={200: UserSerializer, 401: R401, 403: R403, 404: R404},
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         return Response(UserSerializer(selectors.get_user_for(user=request.user, pk=pk)).data)
 
     @extend_schema(
@@ -379,7 +381,7 @@ class UserDetailView(APIView):
         request=UserUpdateSerializer,
         responses={200: UserSerializer, 400: R400, 401: R401, 403: R403, 404: R404},
     )
-    def patch(self, request: Request, pk: int) -> Response:
+    def patch(self, request: AuthenticatedRequest, pk: int) -> Response:
         target = selectors.get_user_for(user=request.user, pk=pk)
         serializer = UserUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)

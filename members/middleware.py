@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 import zoneinfo
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
 SESSION_STARTED_KEY = "crackdown_started_at"
@@ -19,10 +21,10 @@ class SessionLifetimeMiddleware:
     The 30-minute idle limit is Django's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             started = request.session.get(SESSION_STARTED_KEY)
@@ -42,10 +44,10 @@ class SessionLifetimeMiddleware:
 class UserTimezoneMiddleware:
     """Show times in the reader's time zone: the user's own, else its agency's, else UTC."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         name = ""
         if user is not None and user.is_authenticated:

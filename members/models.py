@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,7 +93,7 @@ class UserManager(BaseUserManager["User"]):
         extra.update(is_platform_admin=True, agency=None, role="")
         return self.create_user(email, password, **extra)
 
-    def get_by_natural_key(self, username: str) -> User:
+    def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username)
 
 
@@ -137,7 +138,7 @@ class User(AbstractBaseUser):
                 ),
                 name="user_agency_role_consistent",
             ),
-            models.UniqueConstraint(models.functions.Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
         ]
 
     def __str__(self) -> str:

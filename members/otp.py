@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from collections.abc import Callable
 from urllib.parse import quote
 
 import qrcode
@@ -18,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +29,8 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from members.http import AuthenticatedHttpRequest
 
 BACKUP_CODE_COUNT = 10
 DEMO_EMAIL_SUFFIX = ".example"
@@ -46,11 +49,26 @@ def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def is_verified(user: object) -> bool:
+    """Whether this session's sign-in gave a second factor.
+
+    django_otp's OTPMiddleware sets `is_verified` on the request's user only; any other user
+    object (or a request that bypassed the middleware) counts as unverified.
+    """
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
 def otp_satisfied(request: HttpRequest) -> bool:
     user = request.user
     if not otp_required_for(user) or otp_demo_skip(user):
         return True
-    return bool(getattr(user, "is_verified", lambda: False)())
+    return is_verified(user)
+
+
+class GatedRequest(HttpRequest):
+    """A request past OTPRequiredMiddleware; the base template reads `otp_demo_skipped` for its banner."""
+
+    otp_demo_skipped: bool
 
 
 class OTPRequiredMiddleware:
@@ -59,10 +77,10 @@ class OTPRequiredMiddleware:
 
     ALLOWED_PREFIXES = ("/accounts/otp/", "/accounts/logout/", "/accounts/login/", "/static/", "/healthz")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: GatedRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         blocked = (
             user is not None
@@ -116,10 +134,10 @@ def _issue_backup_codes(user) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator: scan the QR code, confirm with a first code, keep the backup codes."""
     user = request.user
-    if has_confirmed_device(user) and not user.is_verified():
+    if has_confirmed_device(user) and not is_verified(user):
         return redirect("members:otp_verify")
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id")
     if not pending.exists():
@@ -149,7 +167,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["otp"].strip())

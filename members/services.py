@@ -54,9 +54,10 @@ def tokens_delete_expired() -> int:
     return deleted
 
 
-def _require_agency_admin(by: User, agency: Agency | None) -> None:
+def _require_agency_admin(by: User, agency: Agency | None) -> Agency:
     if not (by.is_active and by.role == Role.AGENCY_ADMIN and agency is not None and by.agency_id == agency.pk):
         raise Forbidden(_("Only an admin of this agency manages its users."))
+    return agency
 
 
 @transaction.atomic
@@ -66,15 +67,14 @@ def user_create(*, email: str, full_name: str, role: str, password: str, by: Use
     Guarantees: the user belongs to `by`'s agency (never another), is never a platform admin,
     has a valid role and a password that passes the password validators.
     """
-    agency = by.agency
-    _require_agency_admin(by, agency)
+    agency = _require_agency_admin(by, by.agency)
     user = User(
         email=(email or "").strip().lower(),
         full_name=(full_name or "").strip(),
         agency=agency,
         role=role,
         is_platform_admin=False,
-        timezone=agency.timezone if agency else "",
+        timezone=agency.timezone,
     )
     errors: dict[str, list[str]] = {}
     try:

@@ -28,7 +28,8 @@ from members.forms import (
     UserEditForm,
     add_service_errors,
 )
-from members.models import Role, User
+from members.http import AuthenticatedHttpRequest
+from members.models import Agency, Role
 
 
 def lockout_response(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
@@ -78,8 +79,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def security(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def security(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if request.method == "POST":
         if "everywhere" in request.POST:
             services.user_end_access(user=user)
@@ -96,21 +97,21 @@ def security(request: HttpRequest) -> HttpResponse:
 # --- The agency page -----------------------------------------------------------------------
 
 
-def _own_agency(request: HttpRequest):
-    user: User = request.user  # type: ignore[assignment]
-    if user.agency_id is None:
+def _own_agency(request: AuthenticatedHttpRequest) -> Agency:
+    own = request.user.agency
+    if own is None:
         raise Http404
-    return user.agency
+    return own
 
 
-def _require_admin(request: HttpRequest) -> None:
-    if request.user.role != Role.AGENCY_ADMIN:  # type: ignore[union-attr]
+def _require_admin(request: AuthenticatedHttpRequest) -> None:
+    if request.user.role != Role.AGENCY_ADMIN:
         raise PermissionDenied
 
 
 @login_required
-def agency(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def agency(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if user.is_platform_admin:
         return redirect("members:platform_agencies")
     own = _own_agency(request)
@@ -134,7 +135,7 @@ def agency(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_add(request: HttpRequest) -> HttpResponse:
+def user_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     own = _own_agency(request)
     _require_admin(request)
     form = UserCreateForm(request.POST)
@@ -170,7 +171,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         target = selectors.get_user_for(user=request.user, pk=pk)
     except Forbidden:
@@ -199,7 +200,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def agency_settings(request: HttpRequest) -> HttpResponse:
+def agency_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     own = _own_agency(request)
     _require_admin(request)
     form = AgencySettingsForm(request.POST)
@@ -240,14 +241,14 @@ def agency_settings(request: HttpRequest) -> HttpResponse:
 # --- Platform admin: member agencies -----------------------------------------------------
 
 
-def _require_platform_admin(request: HttpRequest) -> None:
-    if not request.user.is_platform_admin:  # type: ignore[union-attr]
+def _require_platform_admin(request: AuthenticatedHttpRequest) -> None:
+    if not request.user.is_platform_admin:
         raise PermissionDenied
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def platform_agencies(request: HttpRequest) -> HttpResponse:
+def platform_agencies(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_platform_admin(request)
     form = AgencyCreateForm(request.POST or None)
     status = 200
@@ -273,7 +274,7 @@ def platform_agencies(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def platform_agency_active(request: HttpRequest, code: str) -> HttpResponse:
+def platform_agency_active(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     _require_platform_admin(request)
     target = selectors.get_agency(code=code)
     activate = request.POST.get("is_active") == "true"

@@ -33,6 +33,7 @@ from cases.seizures.models import Seizure
 from crackdown.api.pagination import CursorPagination
 from crackdown.api.renderers import JSONRenderer
 from crackdown.errors import Forbidden
+from members.http import AuthenticatedAPIView, AuthenticatedRequest
 
 TAGS = ["operations"]
 
@@ -45,7 +46,7 @@ class MessagePagination(CursorPagination):
     get=extend_schema(tags=TAGS, summary="Operations the caller's agency leads or was invited to"),
     post=extend_schema(tags=TAGS, summary="Create an operation led by the caller's agency (coordinators)"),
 )
-class OperationListCreate(generics.ListCreateAPIView):
+class OperationListCreate(AuthenticatedAPIView, generics.ListCreateAPIView):
     serializer_class = OperationSerializer
 
     def get_queryset(self):
@@ -53,12 +54,12 @@ class OperationListCreate(generics.ListCreateAPIView):
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         # Refuse by role before looking at the payload: an officer learns nothing from a 400.
-        if not permissions.can_create_operation(request.user):
+        if not permissions.can_create_operation(self.request.user):
             raise Forbidden("Only a coordinator creates a joint operation.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        operation = services.operation_create(by=request.user, **serializer.validated_data)
-        operation = selectors.get_operation_for(request.user, operation.pk)
+        operation = services.operation_create(by=self.request.user, **serializer.validated_data)
+        operation = selectors.get_operation_for(self.request.user, operation.pk)
         return Response(self.get_serializer(operation).data, status=status.HTTP_201_CREATED)
 
 
@@ -66,7 +67,7 @@ class OperationListCreate(generics.ListCreateAPIView):
     get=extend_schema(tags=TAGS, summary="One operation"),
     patch=extend_schema(tags=TAGS, summary="Change the plan (lead coordinators; 409 once closed or cancelled)"),
 )
-class OperationDetail(generics.RetrieveUpdateAPIView):
+class OperationDetail(AuthenticatedAPIView, generics.RetrieveUpdateAPIView):
     serializer_class = OperationSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -75,23 +76,23 @@ class OperationDetail(generics.RetrieveUpdateAPIView):
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         operation = self.get_object()
-        permissions.require_lead_coordinator(request.user, operation)
+        permissions.require_lead_coordinator(self.request.user, operation)
         serializer = self.get_serializer(operation, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.operation_update(operation=operation, by=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(selectors.get_operation_for(request.user, operation.pk)).data)
+        services.operation_update(operation=operation, by=self.request.user, **serializer.validated_data)
+        return Response(self.get_serializer(selectors.get_operation_for(self.request.user, operation.pk)).data)
 
 
 class _OperationAction(APIView):
     """POST …/{id}/<action>/ → the operation as it is afterwards."""
 
-    def _done(self, request: Request, pk: int) -> Response:
+    def _done(self, request: AuthenticatedRequest, pk: int) -> Response:
         return Response(OperationSerializer(selectors.get_operation_for(request.user, pk)).data)
 
 
 @extend_schema(tags=TAGS, request=InviteSerializer, responses=OperationSerializer, summary="Invite agencies")
 class OperationInvite(_OperationAction):
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         operation = selectors.get_operation_for(request.user, pk)
         permissions.require_lead_coordinator(request.user, operation)
         serializer = InviteSerializer(data=request.data)
@@ -102,7 +103,7 @@ class OperationInvite(_OperationAction):
 
 @extend_schema(tags=TAGS, request=RespondSerializer, responses=OperationSerializer, summary="Accept or decline")
 class OperationRespond(_OperationAction):
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         operation = selectors.get_operation_for(request.user, pk)
         serializer = RespondSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -113,7 +114,7 @@ class OperationRespond(_OperationAction):
 def _lifecycle_view(service, summary: str):
     @extend_schema(tags=TAGS, request=None, responses=OperationSerializer, summary=summary)
     class View(_OperationAction):
-        def post(self, request: Request, pk: int) -> Response:
+        def post(self, request: AuthenticatedRequest, pk: int) -> Response:
             operation = selectors.get_operation_for(request.user, pk)
             service(operation=operation, by=request.user)
             return self._done(request, pk)
@@ -131,7 +132,7 @@ OperationCancel = _lifecycle_view(services.operation_cancel, "planned|active →
     get=extend_schema(tags=TAGS, summary="Assignments of the operation (accepted participants)"),
     post=extend_schema(tags=TAGS, summary="Assign work to an accepted participant (lead coordinators)"),
 )
-class OperationAssignments(generics.ListCreateAPIView):
+class OperationAssignments(AuthenticatedAPIView, generics.ListCreateAPIView):
     serializer_class = AssignmentSerializer
 
     def get_operation(self):
@@ -146,10 +147,10 @@ class OperationAssignments(generics.ListCreateAPIView):
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         operation = self.get_operation()
-        permissions.require_lead_coordinator(request.user, operation)
+        permissions.require_lead_coordinator(self.request.user, operation)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        assignment = services.assignment_create(operation=operation, by=request.user, **serializer.validated_data)
+        assignment = services.assignment_create(operation=operation, by=self.request.user, **serializer.validated_data)
         return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
@@ -161,7 +162,7 @@ class OperationAssignments(generics.ListCreateAPIView):
         summary="The assigned agency moves it on (status, outcome, assignee); the lead may cancel",
     ),
 )
-class AssignmentDetail(generics.RetrieveUpdateAPIView):
+class AssignmentDetail(AuthenticatedAPIView, generics.RetrieveUpdateAPIView):
     serializer_class = AssignmentSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -175,7 +176,7 @@ class AssignmentDetail(generics.RetrieveUpdateAPIView):
         data = dict(serializer.validated_data)
         if "assignee" not in data:
             data["assignee"] = services.UNCHANGED
-        assignment = services.assignment_update(assignment=assignment, by=request.user, **data)
+        assignment = services.assignment_update(assignment=assignment, by=self.request.user, **data)
         return Response(AssignmentSerializer(assignment).data)
 
 
@@ -183,7 +184,7 @@ class AssignmentDetail(generics.RetrieveUpdateAPIView):
     get=extend_schema(tags=TAGS, summary="The operation's message thread, newest first"),
     post=extend_schema(tags=TAGS, summary="Post to the thread (accepted participants and observers)"),
 )
-class OperationMessages(generics.ListCreateAPIView):
+class OperationMessages(AuthenticatedAPIView, generics.ListCreateAPIView):
     serializer_class = MessageSerializer
     pagination_class = MessagePagination
 
@@ -201,13 +202,15 @@ class OperationMessages(generics.ListCreateAPIView):
         operation = self.get_operation()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        message = services.message_post(operation=operation, body=serializer.validated_data["body"], by=request.user)
+        message = services.message_post(
+            operation=operation, body=serializer.validated_data["body"], by=self.request.user
+        )
         return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=TAGS, responses=ReportSerializer, summary="After-action report over the seizures you may see")
 class OperationReport(APIView):
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         operation = selectors.get_operation_for(request.user, pk)
         permissions.require_board(request.user, operation)
         report = report_module.operation_report(operation=operation, user=request.user)
@@ -236,7 +239,7 @@ class OperationReportCSV(APIView):
     # itself is an HttpResponse in CSV whatever was negotiated.
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    def get(self, request: Request, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
         operation = selectors.get_operation_for(request.user, pk)
         permissions.require_board(request.user, operation)
         report = report_module.operation_report(operation=operation, user=request.user)
@@ -245,7 +248,7 @@ class OperationReportCSV(APIView):
         return response
 
 
-def _own_seizure(request: Request) -> Seizure:
+def _own_seizure(request: AuthenticatedRequest) -> Seizure:
     serializer = LinkSeizureSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     try:
@@ -261,7 +264,7 @@ def _own_seizure(request: Request) -> Seizure:
     summary="Link one of your agency's seizures (agencies that accepted)",
 )
 class OperationLinkSeizure(_OperationAction):
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         operation = selectors.get_operation_for(request.user, pk)
         permissions.require_board(request.user, operation)
         services.operation_link_seizure(operation=operation, seizure=_own_seizure(request), by=request.user)
@@ -275,7 +278,7 @@ class OperationLinkSeizure(_OperationAction):
     summary="Take one of your agency's seizures out of the operation",
 )
 class OperationUnlinkSeizure(_OperationAction):
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         operation = selectors.get_operation_for(request.user, pk)
         permissions.require_board(request.user, operation)
         services.operation_unlink_seizure(operation=operation, seizure=_own_seizure(request), by=request.user)

@@ -35,7 +35,7 @@ def seed_operations() -> int:
         viet = _user("GDVC", Role.COORDINATOR)
         singapore = _user("SC", Role.COORDINATOR)
         thai_officer = _user("TCD", Role.OFFICER)
-        if not all((lead, thai, viet, singapore, thai_officer)):
+        if lead is None or thai is None or viet is None or singapore is None or thai_officer is None:
             return 0
         Counter.objects.create(name=DEMO_MARKER, value=1)
         today = timezone.localdate()

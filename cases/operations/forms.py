@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,7 @@ from cases.choices import AssignmentStatus, Drug, ParticipantRole, TransportMode
 from cases.operations import permissions, selectors
 from cases.operations.models import Assignment, JointOperation
 from cases.seizures.models import Seizure
+from crackdown.forms import field_of
 from members.models import Agency, User
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -46,8 +49,9 @@ class OperationForm(forms.Form):
         initial = {f: getattr(operation, f) for f in cls.base_fields}
         return cls(data=data, initial=initial)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The operation cannot end before it starts."))
@@ -66,12 +70,26 @@ class InviteForm(forms.Form):
     def __init__(self, *args, operation: JointOperation, **kwargs):
         super().__init__(*args, **kwargs)
         present = [p.agency_id for p in operation.participations.all()]
-        self.fields["agencies"].queryset = Agency.objects.active().exclude(pk__in=present).order_by("code")
+        field_of(self, "agencies", forms.ModelMultipleChoiceField).queryset = (
+            Agency.objects.active().exclude(pk__in=present).order_by("code")
+        )
+
+
+class AgencyUserChoiceField(forms.ModelChoiceField):
+    """Users of several agencies in one list: each label says the agency."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.agency.code if obj.agency else ''} · {obj.full_name}"
+
+
+class SeizureChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Seizure) -> str:
+        return f"{obj.reference} · {localtime(obj.occurred_at):%Y-%m-%d}"
 
 
 class AssignmentForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
-    assignee = forms.ModelChoiceField(
+    assignee = AgencyUserChoiceField(
         label=_("Assignee (optional)"), queryset=User.objects.none(), required=False, empty_label=_("Whole agency")
     )
     title = forms.CharField(label=_("Task"), max_length=200)
@@ -83,9 +101,8 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, operation: JointOperation, **kwargs):
         super().__init__(*args, **kwargs)
         ids = [p.agency_id for p in operation.participations.all() if permissions.can_be_assigned(p)]
-        self.fields["agency"].queryset = Agency.objects.filter(pk__in=ids).order_by("code")
-        self.fields["assignee"].queryset = selectors.assignable_users(operation)
-        self.fields["assignee"].label_from_instance = lambda u: f"{u.agency.code} · {u.full_name}"
+        field_of(self, "agency", forms.ModelChoiceField).queryset = Agency.objects.filter(pk__in=ids).order_by("code")
+        field_of(self, "assignee", forms.ModelChoiceField).queryset = selectors.assignable_users(operation)
 
 
 class AssignmentUpdateForm(forms.Form):
@@ -100,10 +117,10 @@ class AssignmentUpdateForm(forms.Form):
             "initial", {"status": assignment.status, "outcome": assignment.outcome, "assignee": assignment.assignee_id}
         )
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        field_of(self, "status", forms.ChoiceField).choices = [
             (s.value, s.label) for s in AssignmentStatus if s != AssignmentStatus.CANCELLED
         ]
-        self.fields["assignee"].queryset = User.objects.filter(
+        field_of(self, "assignee", forms.ModelChoiceField).queryset = User.objects.filter(
             agency_id=assignment.agency_id, is_active=True, role__in=permissions.CASE_ROLES
         ).order_by("full_name")
         prefix = f"a{assignment.pk}"
@@ -116,14 +133,13 @@ class MessageForm(forms.Form):
 
 
 class LinkSeizureForm(forms.Form):
-    seizure = forms.ModelChoiceField(label=_("Seizure"), queryset=Seizure.objects.none())
+    seizure = SeizureChoiceField(label=_("Seizure"), queryset=Seizure.objects.none())
 
     def __init__(self, *args, user, operation: JointOperation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["seizure"].queryset = (
+        field_of(self, "seizure", forms.ModelChoiceField).queryset = (
             Seizure.objects.visible_to(user)
             .filter(agency_id=user.agency_id)
             .exclude(operation=operation)
             .order_by("-occurred_at", "-id")
         )
-        self.fields["seizure"].label_from_instance = lambda s: f"{s.reference} · {localtime(s.occurred_at):%Y-%m-%d}"

@@ -210,6 +210,8 @@ def operation_respond(*, operation: JointOperation, accept: bool, by: User) -> P
         participation.responded_at = timezone.now()
         participation.responded_by = by
         participation.save(update_fields=["status", "responded_at", "responded_by"])
+        # participation_of() found the invitation through by's agency, so there is one.
+        assert by.agency is not None
         _event(locked, by, "accepted" if accept else "declined", agency=by.agency.code)
     return participation
 
@@ -369,6 +371,8 @@ def message_post(*, operation: JointOperation, body: str, by: User) -> Operation
         raise ValidationError({"body": [_("Write a message.")]})
     if len(body) > 5000:
         raise ValidationError({"body": [_("Keep a message under 5000 characters.")]})
+    # require_board() admits only users of an agency that accepted.
+    assert by.agency_id is not None
     with transaction.atomic():
         message = OperationMessage.objects.create(operation=operation, author=by, agency_id=by.agency_id, body=body)
         _event(operation, by, "message_posted", message=message.pk)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +25,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.choices import AssignmentStatus, Drug, ParticipantRole, ParticipantStatus, TransportMode
 from cases.operations import forms, permissions, selectors, services
 from cases.operations import report as report_module
-from cases.operations.models import JointOperation
+from cases.operations.models import JointOperation, OperationEvent
 from cases.seizures.models import Seizure
 from crackdown.errors import Conflict, Forbidden
+from members.http import AuthenticatedHttpRequest
+from members.models import User
 
 FINISHED_ASSIGNMENT = (AssignmentStatus.DONE, AssignmentStatus.CANCELLED)
 
@@ -69,7 +73,7 @@ def _board(pk: int, anchor: str = "") -> HttpResponseRedirect:
 
 @login_required
 @require_GET
-def operation_list(request: HttpRequest) -> HttpResponse:
+def operation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     operations = list(selectors.operations_visible_to(request.user).order_by("-starts_on", "-id")[:200])
     rows = [(op, permissions.participation_of(op, request.user)) for op in operations]
     return render(
@@ -82,7 +86,7 @@ def operation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
-def operation_create(request: HttpRequest) -> HttpResponse:
+def operation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_operation(request.user):
         raise PermissionDenied
     form = forms.OperationForm(request.POST or None)
@@ -108,7 +112,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
-def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def operation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
     permissions.require_lead_coordinator(request.user, operation)
     if operation.status in services.FINISHED:
@@ -127,7 +131,7 @@ def operation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def operation_board(request: HttpRequest, pk: int) -> HttpResponse:
+def operation_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = request.user
     operation = selectors.get_operation_for(user, pk)
     participation = permissions.participation_of(operation, user)
@@ -156,7 +160,7 @@ def _labels(choices, values: list[str]) -> list[str]:
     return [str(names.get(v, v)) for v in values]
 
 
-def _seizure_label(event, details: dict) -> str:
+def _seizure_label(event: OperationEvent, details: dict) -> str:
     """The reference only where the reader may see the seizure; else just its agency."""
     if details.get("seizure") in getattr(event, "visible_seizures", ()):
         return details.get("reference") or ""
@@ -164,11 +168,12 @@ def _seizure_label(event, details: dict) -> str:
     return _("of %(agency)s") % {"agency": agency} if agency else _("(not shared with you)")
 
 
-def describe_event(event) -> str:
+def describe_event(event: OperationEvent) -> str:
     """One line of the timeline, from the event's action and details."""
-    d = event.details or {}
+    d: dict[str, Any] = event.details or {}
     status_labels = dict(AssignmentStatus.choices)
-    role_labels = dict(ParticipantRole.choices)
+    # An event's details may lack the role; the lookup then falls back to the raw value.
+    role_labels: dict[str | None, object] = dict(ParticipantRole.choices)
     texts = {
         "created": lambda: _("Operation created"),
         "updated": lambda: _("Plan changed: %(fields)s") % {"fields": ", ".join(d.get("changes", {}))},
@@ -209,19 +214,31 @@ def _moves_for(operation: JointOperation) -> list[tuple[str, str, bool]]:
     ]
 
 
-def _board_context(request: HttpRequest, operation: JointOperation, steerable: bool) -> dict:
+def _show(obj: Model, **values: object) -> None:
+    """Set values that only the template reads on a model instance (never saved).
+
+    They sit on the instance itself because the board's markup groups and reads model fields
+    and these flags from the same object (`regroup assignments by agency`).
+    """
+    vars(obj).update(values)
+
+
+def _board_context(request: AuthenticatedHttpRequest, operation: JointOperation, steerable: bool) -> dict:
     user = request.user
     now = timezone.now()
     assignments = list(selectors.operation_assignments(operation).order_by("agency__code", "status", "due_at", "id"))
     live = operation.status not in services.FINISHED
     for assignment in assignments:
-        assignment.overdue = bool(
-            assignment.due_at and assignment.due_at < now and assignment.status not in FINISHED_ASSIGNMENT
+        mine = assignment.agency_id == user.agency_id and live
+        is_open = assignment.status not in FINISHED_ASSIGNMENT
+        _show(
+            assignment,
+            overdue=bool(assignment.due_at and assignment.due_at < now and is_open),
+            mine=mine,
+            open=is_open,
         )
-        assignment.mine = assignment.agency_id == user.agency_id and live
-        assignment.open = assignment.status not in FINISHED_ASSIGNMENT
-        if assignment.mine and assignment.open:
-            assignment.form = forms.AssignmentUpdateForm(assignment=assignment)
+        if mine and is_open:
+            _show(assignment, form=forms.AssignmentUpdateForm(assignment=assignment))
     seizures = list(
         report_module.linked_seizures_visible_to(user, operation)
         .select_related("agency")
@@ -242,20 +259,20 @@ def _board_context(request: HttpRequest, operation: JointOperation, steerable: b
     }
 
 
-def _timeline(operation, user) -> list:
+def _timeline(operation: JointOperation, user: User) -> list[OperationEvent]:
     events = list(selectors.operation_timeline(operation))
     linked = {e.details.get("seizure") for e in events if (e.details or {}).get("seizure")}
     visible = set(Seizure.objects.visible_to(user).filter(pk__in=linked).values_list("pk", flat=True))
     for event in events:
-        event.visible_seizures = visible
-        event.text = describe_event(event)
+        _show(event, visible_seizures=visible)
+        _show(event, text=describe_event(event))
     return events
 
 
 @login_required
 @require_POST
 @domain_errors
-def operation_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def operation_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
     permissions.require_lead_coordinator(request.user, operation)
     form = forms.InviteForm(request.POST, operation=operation)
@@ -272,7 +289,7 @@ def operation_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def operation_respond(request: HttpRequest, pk: int) -> HttpResponse:
+def operation_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
     answer = request.POST.get("accept")
     if answer not in ("1", "0"):
@@ -295,7 +312,7 @@ LIFECYCLE = {
 @login_required
 @require_POST
 @domain_errors
-def operation_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+def operation_move(request: AuthenticatedHttpRequest, pk: int, move: str) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
     operation = LIFECYCLE[move](operation=operation, by=request.user)
     messages.success(request, _("The operation is now %(status)s.") % {"status": operation.get_status_display()})
@@ -305,7 +322,7 @@ def operation_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
     permissions.require_board(request.user, operation)
     permissions.require_lead_coordinator(request.user, operation)
@@ -321,7 +338,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def assignment_update(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+def assignment_update(request: AuthenticatedHttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     assignment = selectors.get_assignment_for(request.user, assignment_pk)
     if assignment.operation_id != pk:
         # No such assignment at this address.
@@ -348,7 +365,7 @@ def assignment_update(request: HttpRequest, pk: int, assignment_pk: int) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
-def operation_messages(request: HttpRequest, pk: int) -> HttpResponse:
+def operation_messages(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: the thread partial (polled by htmx). POST: post, then the partial (htmx) or the board."""
     operation = selectors.get_operation_for(request.user, pk)
     permissions.require_board(request.user, operation)
@@ -367,7 +384,7 @@ def operation_messages(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _own_seizure(request: HttpRequest) -> Seizure:
+def _own_seizure(request: AuthenticatedHttpRequest) -> Seizure:
     # The service refuses another agency's seizure (403); an unknown one is a form error.
     try:
         return Seizure.objects.visible_to(request.user).get(pk=int(request.POST.get("seizure") or ""))
@@ -375,7 +392,9 @@ def _own_seizure(request: HttpRequest) -> Seizure:
         raise ValidationError(_("Choose one of your agency's seizures.")) from None
 
 
-def _change_link(request: HttpRequest, pk: int, *, service, message: str) -> HttpResponse:
+def _change_link(
+    request: AuthenticatedHttpRequest, pk: int, *, service: Callable[..., Seizure], message: str
+) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
     permissions.require_board(request.user, operation)
     seizure = service(operation=operation, seizure=_own_seizure(request), by=request.user)
@@ -386,7 +405,7 @@ def _change_link(request: HttpRequest, pk: int, *, service, message: str) -> Htt
 @login_required
 @require_POST
 @domain_errors
-def seizure_link(request: HttpRequest, pk: int) -> HttpResponse:
+def seizure_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _change_link(
         request, pk, service=services.operation_link_seizure, message=_("%(ref)s linked to the operation.")
     )
@@ -395,7 +414,7 @@ def seizure_link(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def seizure_unlink(request: HttpRequest, pk: int) -> HttpResponse:
+def seizure_unlink(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _change_link(
         request, pk, service=services.operation_unlink_seizure, message=_("%(ref)s taken out of the operation.")
     )
@@ -404,7 +423,7 @@ def seizure_unlink(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
-def operation_report(request: HttpRequest, pk: int) -> HttpResponse:
+def operation_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
     permissions.require_board(request.user, operation)
     report = report_module.operation_report(operation=operation, user=request.user)
@@ -423,7 +442,7 @@ def operation_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
-def operation_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def operation_report_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     operation = selectors.get_operation_for(request.user, pk)
     permissions.require_board(request.user, operation)
     report = report_module.operation_report(operation=operation, user=request.user)

@@ -11,13 +11,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.choices import DetectionMethod, Drug, SeizureStatus, TransportMode
 from cases.stats.forms import GROUP_BY, OriginShareForm, SeizureStatsForm
 from cases.stats.selectors import origin_share, seizure_stats
+from members.http import AuthenticatedRequest
 
 
 def _errors(form) -> ValidationError:
@@ -81,7 +81,7 @@ class SeizureStatsView(APIView):
             400: inline_serializer("StatsError", {"group_by": serializers.ListField()}),
         },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         form = SeizureStatsForm(request.query_params)
         if not form.is_valid():
             raise _errors(form)
@@ -104,7 +104,7 @@ class OriginShareView(APIView):
         ],
         responses={200: OriginShareSerializer},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         form = OriginShareForm(request.query_params)
         if not form.is_valid():
             raise _errors(form)

@@ -18,8 +18,8 @@ GROUP_BY = ("drug", "agency", "country", "origin_country", "destination_country"
 COUNTRY_FIELDS = ("country", "origin_country", "destination_country", "transit_country")
 
 
-def _country(value: str) -> str:
-    return validate_country(value)
+def _country(value: str) -> None:
+    validate_country(value)
 
 
 class SeizureFilterForm(forms.Form):
@@ -41,7 +41,8 @@ class SeizureFilterForm(forms.Form):
     q = forms.CharField(max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for field in COUNTRY_FIELDS:
             if data.get(field):
                 data[field] = data[field].upper()
@@ -95,7 +96,8 @@ class DashboardFilterForm(forms.Form):
     drug = forms.ChoiceField(label=_("Drug"), choices=[("", _("All drugs")), *Drug.choices], required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise ValidationError({"date_to": _("The end is before the start.")})

@@ -201,16 +201,18 @@ def dashboard(
         # 5. Routes: origin → transits → destination.
         route_cells = read(("origin_country", "transit", "destination_country"), filters=filters)
 
-    this = [0, ZERO]
-    last = [0, ZERO]
+    # Keyed by "is this month": True for this month, False for the last.
+    counts = {True: 0, False: 0}
+    weights = {True: ZERO, False: ZERO}
     for (month,), (count, weight) in head.items():
-        target = this if month >= this_start else last
-        target[0] += count
-        target[1] += weight or ZERO
+        current = month >= this_start
+        counts[current] += count
+        weights[current] += weight or ZERO
 
     monthly = _fold(cells, 0)
     end = date_to or today
-    months, cursor = [], month_start(period_start)
+    months: list[dict[str, Any]] = []
+    cursor = month_start(period_start)
     while cursor <= end and len(months) < 240:
         count, weight = monthly.get(cursor, (0, ZERO))
         months.append({"key": cursor.strftime("%Y-%m"), "seizures": count, "weight_kg": q3(weight)})
@@ -237,8 +239,8 @@ def dashboard(
         routes.append(route)
 
     return Dashboard(
-        this_month={"seizures": this[0], "weight_kg": q3(this[1])},
-        last_month={"seizures": last[0], "weight_kg": q3(last[1])},
+        this_month={"seizures": counts[True], "weight_kg": q3(weights[True])},
+        last_month={"seizures": counts[False], "weight_kg": q3(weights[False])},
         period_start=period_start,
         period_end=date_to,
         totals={

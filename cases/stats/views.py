@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from cases.choices import Drug, TransportMode
 from cases.stats.forms import DashboardFilterForm
 from cases.stats.selectors import dashboard
 from cases.stats.svg import column_chart, hbar_chart
+from members.http import AuthenticatedHttpRequest
 
 
 def _label(choices, key) -> str:
@@ -21,7 +22,7 @@ def _label(choices, key) -> str:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.agency_id:
         # Platform admins belong to no agency and see no seizures: nothing to chart.
         return render(request, "stats/home.html", {"no_agency": True})

@@ -17,8 +17,15 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import TYPE_CHECKING
 
 from rest_framework import throttling
+
+if TYPE_CHECKING:
+    from redis import Redis
+    from redis.commands.core import Script
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 log = logging.getLogger("crackdown.security")
 
@@ -41,19 +48,19 @@ redis.call('ZADD', key, now, ARGV[4])
 redis.call('EXPIRE', key, duration)
 return {1, count + 1, ARGV[1]}
 """
-_scripts: list = []  # the script as redis-py registers it (sent by its SHA, loaded again if lost)
+_scripts: list[Script] = []  # the script as redis-py registers it (sent by its SHA, loaded again if lost)
 
 
-def _sliding_window(client):  # type: ignore[no-untyped-def]
+def _sliding_window(client: Redis) -> Script:
     if not _scripts:
         _scripts.append(client.register_script(_SLIDING_WINDOW))
     return _scripts[0]
 
 
-class _FailOpen:
-    def allow_request(self, request, view):  # type: ignore[no-untyped-def]
+class _FailOpen(throttling.BaseThrottle):
+    def allow_request(self, request: Request, view: APIView) -> bool:
         try:
-            return super().allow_request(request, view)  # type: ignore[misc]
+            return super().allow_request(request, view)
         except Exception as exc:  # noqa: BLE001 — any cache backend error
             log.warning("throttle cache unavailable, request not throttled: %s", type(exc).__name__)
             return True
@@ -62,7 +69,13 @@ class _FailOpen:
 class _RedisWindow(throttling.SimpleRateThrottle):
     """DRF's sliding window as a Redis sorted set, when the cache is Redis (see the module)."""
 
-    def allow_request(self, request, view):  # type: ignore[no-untyped-def]
+    # Set by SimpleRateThrottle.__init__ from the rate; undeclared in its stubs.
+    num_requests: int
+    duration: int
+    _count: int
+    _oldest: float
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
         redis_client = getattr(self.cache, "redis_client", None)
         if redis_client is None or self.rate is None:
             return super().allow_request(request, view)
@@ -83,7 +96,7 @@ class _RedisWindow(throttling.SimpleRateThrottle):
         self._oldest = float(oldest)
         return bool(admitted)
 
-    def wait(self):  # type: ignore[no-untyped-def]
+    def wait(self) -> float | None:
         if not hasattr(self, "_count"):
             return super().wait()
         # DRF's advice: the rest of the oldest request's window, spread over what is left.
