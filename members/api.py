@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 
 from crackdown.api.pagination import CursorPagination
 from crackdown.api.throttling import ScopedRateThrottle
-from members import selectors, services
+from members import permissions, selectors, services
 from members.forms import confirmed_totp_devices
 from members.http import AuthenticatedRequest
 from members.models import Agency, Role, User
@@ -219,7 +219,7 @@ class AgencyListView(APIView):
         responses={201: AgencySerializer, 400: R400, 401: R401, 403: R403},
     )
     def post(self, request: AuthenticatedRequest) -> Response:
-        if not request.user.is_platform_admin:
+        if not permissions.is_platform_admin(request.user):
             return Response({"detail": "Only platform admins add member agencies."}, status=status.HTTP_403_FORBIDDEN)
         serializer = AgencyCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -246,7 +246,7 @@ class AgencyDetailView(APIView):
     )
     def patch(self, request: AuthenticatedRequest, code: str) -> Response:
         agency = selectors.get_agency(code=code)
-        if not request.user.is_platform_admin:
+        if not permissions.is_platform_admin(request.user):
             return Response({"detail": "Only platform admins change member agencies."}, status=403)
         serializer = AgencyUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -330,7 +330,7 @@ class UserUpdateSerializer(serializers.Serializer):
 
 def _require_user_manager(request: AuthenticatedRequest) -> Response | None:
     user = request.user
-    if user.role != Role.AGENCY_ADMIN or not user.agency_id:
+    if not permissions.is_agency_admin(user):
         return Response({"detail": "Only agency admins manage users."}, status=status.HTTP_403_FORBIDDEN)
     return None
 

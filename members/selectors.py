@@ -12,7 +12,8 @@ from django.http import Http404
 from knox.models import AuthToken
 
 from crackdown.errors import Forbidden
-from members.models import Agency, Role, User
+from members.models import Agency, User
+from members.permissions import can_manage_agency, is_agency_admin
 
 _CODE = re.compile(r"[A-Z][A-Z0-9]{1,9}")
 
@@ -32,15 +33,6 @@ def get_agency(*, code: str) -> Agency:
         raise Http404
 
 
-def can_manage_agency(user: User, agency: Agency) -> bool:
-    """True for the agency's own admins and for platform admins."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_platform_admin:
-        return True
-    return user.role == Role.AGENCY_ADMIN and user.agency_id == agency.pk
-
-
 def get_agency_for_settings(*, user: User, code: str) -> Agency:
     """The agency whose settings `user` may read and change: 404 if absent, 403 if not allowed."""
     agency = get_agency(code=code)
@@ -54,7 +46,7 @@ def users_visible_to(user: User) -> QuerySet[User]:
 
     Platform admins manage people through the Django admin, not through these pages and API.
     """
-    if not user.is_authenticated or not user.is_active or user.role != Role.AGENCY_ADMIN or not user.agency_id:
+    if not is_agency_admin(user):
         return User.objects.none()
     return User.objects.filter(agency_id=user.agency_id).select_related("agency").order_by("email")
 

@@ -18,7 +18,7 @@ from knox.models import AuthToken
 
 from crackdown.errors import Forbidden
 from members.models import Agency, Role, User
-from members.selectors import can_manage_agency
+from members.permissions import can_manage_agency, is_admin_of, is_platform_admin
 
 log = logging.getLogger("crackdown.security")
 
@@ -55,7 +55,7 @@ def tokens_delete_expired() -> int:
 
 
 def _require_agency_admin(by: User, agency: Agency | None) -> Agency:
-    if not (by.is_active and by.role == Role.AGENCY_ADMIN and agency is not None and by.agency_id == agency.pk):
+    if agency is None or not is_admin_of(by, agency):
         raise Forbidden(_("Only an admin of this agency manages its users."))
     return agency
 
@@ -138,7 +138,7 @@ def user_update(
 
 
 def _require_platform_admin(by: User) -> None:
-    if not (by.is_active and by.is_platform_admin):
+    if not is_platform_admin(by):
         raise Forbidden(_("Only platform admins manage member agencies."))
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crackdown.errors import Forbidden
-from members import selectors, services
+from members import permissions, selectors, services
 from members.forms import (
     AgencyCreateForm,
     AgencySettingsForm,
@@ -29,7 +29,7 @@ from members.forms import (
     add_service_errors,
 )
 from members.http import AuthenticatedHttpRequest
-from members.models import Agency, Role
+from members.models import Agency
 
 
 def lockout_response(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
@@ -105,7 +105,7 @@ def _own_agency(request: AuthenticatedHttpRequest) -> Agency:
 
 
 def _require_admin(request: AuthenticatedHttpRequest) -> None:
-    if request.user.role != Role.AGENCY_ADMIN:
+    if not permissions.is_agency_admin(request.user):
         raise PermissionDenied
 
 
@@ -115,7 +115,7 @@ def agency(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user.is_platform_admin:
         return redirect("members:platform_agencies")
     own = _own_agency(request)
-    is_admin = user.role == Role.AGENCY_ADMIN
+    is_admin = permissions.is_agency_admin(user)
     context = {
         "agency": own,
         "members": selectors.agency_members(own),
@@ -242,7 +242,7 @@ def agency_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _require_platform_admin(request: AuthenticatedHttpRequest) -> None:
-    if not request.user.is_platform_admin:
+    if not permissions.is_platform_admin(request.user):
         raise PermissionDenied
 
 

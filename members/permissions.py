@@ -1,0 +1,32 @@
+"""Who may manage agencies and people: the one place views, the API, services and templates ask."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from members.models import Agency, Role
+
+
+def is_agency_admin(user: Any) -> bool:
+    """An active admin of an agency (manages its people, settings and national-system link)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role == Role.AGENCY_ADMIN
+        and user.agency_id
+    )
+
+
+def is_admin_of(user: Any, agency: Agency | None) -> bool:
+    """An active admin of this very agency."""
+    return agency is not None and is_agency_admin(user) and user.agency_id == agency.pk
+
+
+def is_platform_admin(user: Any) -> bool:
+    """Platform admins manage the member agencies (and nothing inside an agency)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_platform_admin)
+
+
+def can_manage_agency(user: Any, agency: Agency) -> bool:
+    """The agency's own admins and platform admins read and change its settings."""
+    return is_platform_admin(user) or is_admin_of(user, agency)
