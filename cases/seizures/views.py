@@ -27,7 +27,7 @@ from cases.choices import SeizureStatus
 from cases.seizures.export import export_response
 from cases.seizures.forms import SeizureEditor, SeizureFilterForm
 from cases.seizures.models import Seizure, SeizureRevision
-from cases.seizures.selectors import get_seizure_for, operation_shown_to, seizure_history, seizure_list
+from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
 from cases.seizures.services import (
     can_verify,
     can_write,
@@ -38,6 +38,7 @@ from cases.seizures.services import (
     seizure_update,
     seizure_verify,
 )
+from cases.seizures.visibility import operation_shown_to
 from crackdown.errors import Conflict, Forbidden
 from crackdown.paging import parse_after
 
