@@ -1,12 +1,6 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 
 
 class CrackdownConfig(AppConfig):
     name = "crackdown"
     verbose_name = "Crackdown"
-
-    def ready(self) -> None:
-        from crackdown.db import fast_timestamptz
-
-        connection_created.connect(fast_timestamptz, dispatch_uid="crackdown.fast_timestamptz")

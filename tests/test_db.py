@@ -1,4 +1,4 @@
-"""The PostgreSQL connection reads timestamptz values with psycopg's C parser, unchanged."""
+"""The PostgreSQL connection reads timestamptz values back as written, in UTC."""
 
 from __future__ import annotations
 
@@ -16,19 +16,6 @@ pytestmark = pytest.mark.django_db
 def _postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's loader")
-
-
-@pytest.mark.usefixtures("_postgresql")
-def test_connections_read_timestamptz_with_the_c_parser():
-    from psycopg.postgres import types
-    from psycopg.pq import Format
-
-    from crackdown.db import TimestamptzLoader
-
-    connection.ensure_connection()
-    loader = connection.connection.adapters.get_loader(types["timestamptz"].oid, Format.TEXT)
-    assert issubclass(loader, TimestamptzLoader)
-    assert loader.timezone is connection.timezone  # so Django's cursors keep it
 
 
 @pytest.mark.usefixtures("_postgresql")

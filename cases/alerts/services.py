@@ -32,7 +32,6 @@ from cases.choices import (
     Priority,
     TransportMode,
 )
-from crackdown.db import insert_all
 from crackdown.errors import Conflict, Forbidden
 from members.models import Agency, Role
 
@@ -123,8 +122,8 @@ def _create_alerts(drafts: Iterable[tuple[Alert, Iterable[Agency]]]) -> list[Ale
         return []
     now = timezone.now()
     with transaction.atomic(savepoint=False):
-        alerts = insert_all([alert for alert, _recipients in pending])
-        deliveries = insert_all(
+        alerts = Alert.objects.bulk_create([alert for alert, _recipients in pending])
+        deliveries = Delivery.objects.bulk_create(
             [
                 Delivery(alert=alert, agency=agency, next_attempt_at=now)
                 for alert, recipients in pending

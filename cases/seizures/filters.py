@@ -6,9 +6,6 @@ the CSV export and the statistics.
 
 from __future__ import annotations
 
-import copy
-import functools
-
 import django_filters
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
@@ -26,41 +23,6 @@ class _Noop:
     @staticmethod
     def method(queryset, name, value):
         return queryset
-
-
-class _Declarations(dict):
-    """The declared filters, copied shallowly for each request.
-
-    django-filter deep-copies every filter for every request, lazy texts and choices
-    included (0.5 ms a request, measured at 1,000,000 seizures): a request here only sets
-    each copy's parent and model, so a shallow copy of each filter is enough.
-    """
-
-    def __deepcopy__(self, memo):
-        return {name: _copy_filter(declared) for name, declared in self.items()}
-
-
-def _copy_filter(declared: django_filters.Filter) -> django_filters.Filter:
-    # Its own `extra` too: a filter may set arguments of its form field there per request
-    # (django-filter's queryset filters do), which must not reach another request's copy.
-    clone = copy.copy(declared)
-    clone.extra = dict(declared.extra)
-    return clone
-
-
-class _SharedFields(dict):
-    """The form's fields, shared by its instances: nothing sets a field per request, so the
-    deep copy Django makes for each form (0.8 ms a request, choices and widgets) is skipped."""
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
-@functools.cache
-def _form_class(filterset_class: type[django_filters.FilterSet]) -> type:
-    form_class = django_filters.FilterSet.get_form_class(filterset_class())
-    form_class.base_fields = _SharedFields(form_class.base_fields)
-    return form_class
 
 
 class SeizureFilter(django_filters.FilterSet):
@@ -89,10 +51,6 @@ class SeizureFilter(django_filters.FilterSet):
         model = Seizure
         fields: list[str] = []
 
-    def get_form_class(self):
-        # The filters only validate and never depend on the request: one form class serves all.
-        return _form_class(type(self))
-
     def filter_queryset(self, queryset):
         values = dict(self.form.cleaned_data)
         # A bare date as upper bound means "up to the end of that day".
@@ -104,6 +62,3 @@ class SeizureFilter(django_filters.FilterSet):
         return apply_filters(
             queryset, values, agency_id=getattr(getattr(self.request, "user", None), "agency_id", None)
         )
-
-
-SeizureFilter.base_filters = _Declarations(SeizureFilter.base_filters)
