@@ -46,7 +46,7 @@ _BEYOND_MEMBERS = tuple(level for level in Sharing.values if level != Sharing.ME
 # --- the parts of the rule -------------------------------------------------------------------
 
 
-def _own(agency_id: int) -> Q:
+def _own(agency_id: int | None) -> Q:
     return Q(agency_id=agency_id)
 
 
@@ -189,7 +189,7 @@ def operation_link_shown(agency_id: int | None, operation_id: int) -> Q:
     """Seizures linked to `operation_id` whose link the agency may know (operation_shown_to):
     its own, or any when it accepted the operation."""
     accepted = Participation.objects.accepted_by(agency_id).filter(operation_id=operation_id)
-    return (_own(agency_id) | Exists(accepted)) & Q(operation_id=operation_id)  # type: ignore[arg-type]
+    return (_own(agency_id) | Exists(accepted)) & Q(operation_id=operation_id)
 
 
 def operation_shown_to(user: Any, seizure: Any) -> bool:
