@@ -7,6 +7,6 @@ class CrackdownConfig(AppConfig):
     verbose_name = "Crackdown"
 
     def ready(self) -> None:
-        from crackdown.db import fast_timestamptz
+        from crackdown.db import use_psycopg_timestamptz
 
-        connection_created.connect(fast_timestamptz, dispatch_uid="crackdown.fast_timestamptz")
+        connection_created.connect(use_psycopg_timestamptz, dispatch_uid="crackdown.use_psycopg_timestamptz")

@@ -1,4 +1,4 @@
-"""The PostgreSQL connection reads timestamptz values with psycopg's C parser, unchanged."""
+"""The PostgreSQL connection reads timestamptz values with psycopg's default (C) loader, unchanged."""
 
 from __future__ import annotations
 
@@ -19,16 +19,23 @@ def _postgresql():
 
 
 @pytest.mark.usefixtures("_postgresql")
-def test_connections_read_timestamptz_with_the_c_parser():
+def test_connections_read_timestamptz_with_psycopgs_default_loader():
+    import psycopg
     from psycopg.postgres import types
     from psycopg.pq import Format
 
     from crackdown.db import TimestamptzLoader
 
     connection.ensure_connection()
-    loader = connection.connection.adapters.get_loader(types["timestamptz"].oid, Format.TEXT)
+    oid = types["timestamptz"].oid
+    loader = connection.connection.adapters.get_loader(oid, Format.TEXT)
     assert issubclass(loader, TimestamptzLoader)
     assert loader.timezone is connection.timezone  # so Django's cursors keep it
+    with connection.cursor() as cursor:
+        # Django's cursors keep it too: no loader of Django's registered again.
+        assert issubclass(cursor.cursor.adapters.get_loader(oid, Format.TEXT), TimestamptzLoader)
+    # The speed-up: psycopg's default loader is its C version (psycopg[binary] is required).
+    assert psycopg.adapters.get_loader(oid, Format.TEXT).__module__ == "psycopg_binary._psycopg"
 
 
 @pytest.mark.usefixtures("_postgresql")

@@ -30,7 +30,6 @@ from kombu.exceptions import KombuError
 from cases.alerts.models import Alert, Delivery
 from cases.choices import Priority
 from crackdown.celery import app
-from crackdown.db import insert_all
 
 if TYPE_CHECKING:
     from members.models import Agency, User
@@ -146,8 +145,8 @@ def publish_many(drafts: Iterable[tuple[Alert, Iterable[Agency]]]) -> list[Alert
         return []
     now = timezone.now()
     with transaction.atomic(savepoint=False):
-        alerts = insert_all([alert for alert, _recipients in pending])
-        deliveries = insert_all(
+        alerts = Alert.objects.bulk_create([alert for alert, _recipients in pending])
+        deliveries = Delivery.objects.bulk_create(
             [
                 Delivery(alert=alert, agency=agency, next_attempt_at=now)
                 for alert, recipients in pending

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import NotSupportedError, models
-from django.db.models import BooleanField, Exists, Expression, OuterRef, Q
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -19,8 +18,10 @@ from cases.choices import (
     TransportMode,
     Unit,
 )
+from cases.seizures import visibility
 
-SHARED_STATUSES = (SeizureStatus.SUBMITTED, SeizureStatus.VERIFIED)
+# Importable from here as before; the rule owns it.
+from cases.seizures.visibility import SHARED_STATUSES as SHARED_STATUSES
 
 # Mass of one unit in kilograms; units without a mass (tablets, volumes) weigh nothing here.
 UNIT_TO_KG: dict[str, Decimal | None] = {
@@ -32,72 +33,12 @@ UNIT_TO_KG: dict[str, Decimal | None] = {
 }
 
 
-@functools.lru_cache(maxsize=128)
-def _visibility(agency_id: int, paged: bool) -> Q:
-    """The condition of SeizureQuerySet.visible_to_agency, built once per agency and form.
-
-    It holds no data, only the rule (its subqueries run with the query that uses it), and a
-    filter reads a Q without changing it: building it took ~0.5 ms of a 10 ms list request.
-    """
-    from cases.operations.models import Participation
-
-    accepted_operations = Participation.objects.accepted_by(agency_id).values("operation_id")
-    if paged:
-        this_seizure = {"seizure_id__gte": OuterRef("pk"), "seizure_id__lte": OuterRef("pk")}
-    else:
-        this_seizure = {"seizure_id": OuterRef("pk")}
-    named = Seizure.shared_with.through.objects.filter(**this_seizure, agency_id=agency_id)
-    shared = Q(status__in=SHARED_STATUSES) & (
-        Q(sharing=Sharing.MEMBERS) | Q(sharing=Sharing.OPERATION, operation_id__in=accepted_operations) | Exists(named)
-    )
-    return Q(agency_id=agency_id) | shared
-
-
-class _PagedVisibility(Expression):
-    """The paged form of the visibility condition, as SQL compiled once per agency and database.
-
-    The condition holds subqueries, and turning it into SQL again on every list request
-    (resolving and compiling them) cost ~1.1 ms of a 13 ms page. It holds no data, so its
-    SQL and parameters are kept; the subqueries still run with each query. The SQL names the
-    seizure table as the top level of a query does: a list page is read as it is, never as a
-    subquery (the other form, `paged=False`, is for those), and using this one inside another
-    query is refused rather than compiled wrong.
-    """
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, agency_id: int) -> None:
-        super().__init__()
-        self.agency_id = agency_id
-
-    def as_sql(self, compiler, connection):  # type: ignore[no-untyped-def]
-        return _paged_visibility_sql(self.agency_id, connection.alias)
-
-    def relabeled_clone(self, change_map):  # type: ignore[no-untyped-def]
-        if Seizure._meta.db_table in change_map:
-            raise NotSupportedError("visible_to(paged=True) reads a page; inside another query use paged=False.")
-        return self
-
-
-@functools.lru_cache(maxsize=256)
-def _paged_visibility_sql(agency_id: int, using: str) -> tuple[str, tuple]:
-    query = Seizure.objects.filter(_visibility(agency_id, True)).query
-    sql, params = query.get_compiler(using).compile(query.where)
-    return sql, tuple(params)
-
-
 class SeizureQuerySet(models.QuerySet):
     def visible_to(self, user, *, paged: bool = False) -> SeizureQuerySet:
-        """The one rule of who sees which seizure (DESIGN.md, "Roles and visibility").
+        """The one rule of who sees which seizure (cases.seizures.visibility).
 
-        The owning agency sees all of its seizures, drafts included. Another agency sees a
-        submitted or verified seizure only when it is shared with all members, or shared with
-        a joint operation the agency has accepted, or when the agency is named in shared_with.
-        Anonymous users and platform admins (who belong to no agency) see none.
-
-        paged=True gives the same seizures, written for a page read in index order (see
-        visible_to_agency).
+        Anonymous users and platform admins (who belong to no agency) see none. paged=True
+        gives the same seizures, written for a page of a list read in index order with a LIMIT.
         """
         if not getattr(user, "is_authenticated", False) or not user.is_active or not user.agency_id:
             return self.none()
@@ -107,16 +48,11 @@ class SeizureQuerySet(models.QuerySet):
         """What any user of the agency may see: the rule of visible_to, for one agency.
 
         For code that acts for an agency rather than a signed-in user (choosing the recipients
-        of an alert); visible_to(user) delegates here so the rule lives in one place.
-
-        paged=True is for a page of a list walked in index order with a LIMIT. PostgreSQL
-        plans "named in shared_with" as a hash of every seizure shared with the agency, built
-        before the first row (16,000 rows, ~5–10 ms at 1,000,000 seizures), because it does
-        not see that the LIMIT stops the walk after a few dozen rows. Written as a range the
-        check cannot be hashed and is probed in the (seizure, agency) index for the few rows
-        read (docs/performance.md). Aggregates and exports, which read every row, keep the hash.
+        of an alert); visible_to(user) delegates here. Aggregates and exports, which read every
+        row, take paged=False.
         """
-        return self.filter(_PagedVisibility(agency_id) if paged else _visibility(agency_id, paged))
+        condition = visibility.paged_condition if paged else visibility.condition
+        return self.filter(condition(self.model, agency_id))
 
     def with_drug(self, drug: str) -> SeizureQuerySet:
         return self.filter(Exists(SeizureItem.objects.filter(seizure_id=OuterRef("pk"), drug=drug)))

@@ -13,7 +13,7 @@ from cases.alerts.outbox import publish, site_language
 from cases.choices import AlertKind, Drug, ParticipantStatus, TransportMode
 from cases.operations.models import JointOperation, Participation
 from cases.seizures.models import Seizure
-from cases.seizures.selectors import operation_shown_to_agency
+from cases.seizures.visibility import operation_shown_to_agency
 from members.models import Agency, User
 
 

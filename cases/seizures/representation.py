@@ -24,7 +24,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizurePerson
-from cases.seizures.selectors import AcceptedOperations, operation_shown_to_agency
+from cases.seizures.visibility import AcceptedOperations, operation_shown_to_agency
 from crackdown.db import postgresql
 from members.models import Agency
 

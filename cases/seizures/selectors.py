@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +16,9 @@ from django.utils.translation import gettext as _
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision, SeizureTransit
 from cases.seizures.permissions import can_write
 from cases.seizures.validators import identifier_candidates
+
+# Importable from here as before (cases.seizures.representation, cases.alerts); the rule owns them.
+from cases.seizures.visibility import operation_link_shown
 from crackdown.db import postgresql
 
 # Largest primary key the database can hold: a bigger number is simply absent (never a 500).
@@ -123,12 +125,8 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any], *, agenc
         except (TypeError, ValueError, OverflowError):
             operation = 0
         if 0 < operation <= MAX_ID:
-            # Only where the reader may know the link (operation_shown_to): its own seizures,
-            # or any when its agency accepted the operation.
-            from cases.operations.models import Participation
-
-            accepted = Participation.objects.accepted_by(agency_id).filter(operation_id=operation)
-            queryset = queryset.filter(Q(agency_id=agency_id) | Exists(accepted), operation_id=operation)
+            # Only where the reader may know the link (operation_shown_to).
+            queryset = queryset.filter(operation_link_shown(agency_id, operation))
         else:
             queryset = queryset.none()
     after = _as_datetime(f.get("occurred_after"))
@@ -264,45 +262,3 @@ def seizure_history(seizure: Seizure, *, user) -> list[dict[str, Any]]:
             }
         )
     return entries
-
-
-def operation_shown_to(user, seizure: Seizure) -> bool:
-    """Whether the reader may learn which joint operation the seizure belongs to.
-
-    The owner always may (it linked it); another agency only when it accepted that operation
-    (it then sees the seizure in the operation's board and report too). An agency outside the
-    operation, whatever lets it see the seizure (shared with all members, named in
-    shared_with), learns nothing of the operation.
-    """
-    reader = getattr(user, "agency_id", None)
-    return operation_shown_to_agency(
-        reader, agency_id=seizure.agency_id, operation_id=seizure.operation_id, accepted=AcceptedOperations(reader)
-    )
-
-
-def operation_shown_to_agency(
-    reader_agency_id: int | None, *, agency_id: int, operation_id: int | None, accepted: Container[int]
-) -> bool:
-    """operation_shown_to for plain rows: `accepted` holds the reader agency's accepted operations."""
-    if operation_id is None:
-        return False
-    return agency_id == reader_agency_id or operation_id in accepted
-
-
-class AcceptedOperations:
-    """The joint operations an agency accepted, read on first use (one query at most)."""
-
-    def __init__(self, agency_id: int | None) -> None:
-        self.agency_id = agency_id
-        self._ids: frozenset[int] | None = None
-
-    def __contains__(self, operation_id: object) -> bool:
-        if self._ids is None:
-            from cases.operations.models import Participation
-
-            self._ids = frozenset(
-                Participation.objects.accepted_by(self.agency_id).values_list("operation_id", flat=True)
-                if self.agency_id
-                else ()
-            )
-        return operation_id in self._ids

@@ -15,11 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Model, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from cases.choices import Sharing
-from cases.seizures.models import SHARED_STATUSES, PublicModeStat, PublicRouteStat, Seizure, SeizureItem, SeizureStat
+from cases.seizures import visibility
+from cases.seizures.models import PublicModeStat, PublicRouteStat, Seizure, SeizureItem, SeizureStat
 from crackdown.db import postgresql
 
 KEY_FIELDS = (
@@ -42,7 +42,7 @@ Deltas = dict[Key, list]  # key -> [seizures, weight_kg]
 
 
 def _public(key: Key) -> bool:
-    return key[3] in SHARED_STATUSES and key[4] == Sharing.MEMBERS
+    return visibility.is_public(status=key[3], sharing=key[4])
 
 
 # Each summary table: its key fields and how a SeizureStat key projects onto it (None: not counted).
@@ -232,13 +232,15 @@ def rebuild_statements(stat_table: str, seizure_table: str, item_table: str) -> 
     ]
 
 
-def rollup_statement(table: str, key_fields: tuple[str, ...], stat_table: str) -> str:
-    """PostgreSQL: a public rollup from SeizureStat, in the database."""
+def rollup_statement(table: str, key_fields: tuple[str, ...], stat_model: type[Model]) -> tuple[str, list]:
+    """PostgreSQL: a public rollup from SeizureStat, in the database (SQL and parameters)."""
     keys = ", ".join(key_fields)
-    shared = ", ".join(f"'{status}'" for status in SHARED_STATUSES)
+    query = stat_model._default_manager.filter(visibility.public()).query
+    public, params = query.get_compiler(connection.alias).compile(query.where)
     return (
         f"INSERT INTO {table} ({keys}, seizures, weight_kg) SELECT {keys}, sum(seizures), sum(weight_kg) "  # noqa: S608
-        f"FROM {stat_table} WHERE status IN ({shared}) AND sharing = '{Sharing.MEMBERS}' GROUP BY {keys}"
+        f"FROM {stat_model._meta.db_table} WHERE {public} GROUP BY {keys}",
+        list(params),
     )
 
 
@@ -338,7 +340,7 @@ def stats_rebuild(
             for sql in rebuild_statements(stat_table, seizure_model._meta.db_table, item_model._meta.db_table):
                 cursor.execute(sql)
             for model, fields, _project in TABLES[1:]:
-                cursor.execute(rollup_statement(models[model]._meta.db_table, fields, stat_table))
+                cursor.execute(*rollup_statement(models[model]._meta.db_table, fields, stat_model))
         return stat_model.objects.count()
     tables = all_tables(computed_rows(seizure_model))
     for model, fields, _project in TABLES:

@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
-from stdnum import iso6346
+from stdnum import imo, iso6346
+from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
 
 from cases.choices import IdentifierKind, Unit
@@ -74,7 +75,6 @@ COMPANY_PREFIXES = frozenset({"PT", "CV"})
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
 _FLIGHT = re.compile(r"^(?:(?P<icao>[A-Z]{3})|(?P<iata>[A-Z0-9]{2}))(?P<number>\d{1,4})(?P<suffix>[A-Z]?)$")
 _AWB = re.compile(r"^(\d{3})(\d{8})$")
-_IMO = re.compile(r"^(?:IMO)?(\d{7})$")
 
 # Length bounds of the "upper alphanumeric" kinds, to refuse obvious garbage.
 _ALNUM_LENGTHS: dict[str, tuple[int, int]] = {
@@ -94,8 +94,6 @@ def _container(value: str) -> str:
     try:
         return iso6346.validate(number)
     except StdnumError as exc:
-        from stdnum.exceptions import InvalidChecksum
-
         if isinstance(exc, InvalidChecksum):
             raise ValidationError(
                 _("The container number's check digit is wrong (ISO 6346): expected %(digit)s.")
@@ -107,14 +105,12 @@ def _container(value: str) -> str:
 
 
 def _vessel_imo(value: str) -> str:
-    match = _IMO.match(upper_alnum(value))
-    if not match:
-        raise ValidationError(_("Enter an IMO number of 7 digits, e.g. IMO 9074729."))
-    digits = match.group(1)
-    check = sum(int(d) * (7 - i) for i, d in enumerate(digits[:6])) % 10
-    if check != int(digits[6]):
-        raise ValidationError(_("The IMO number's check digit is wrong."))
-    return digits
+    try:
+        return imo.validate(upper_alnum(value))
+    except InvalidChecksum:
+        raise ValidationError(_("The IMO number's check digit is wrong.")) from None
+    except StdnumError:
+        raise ValidationError(_("Enter an IMO number of 7 digits, e.g. IMO 9074729.")) from None
 
 
 def _air_waybill(value: str) -> str:

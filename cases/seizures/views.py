@@ -25,7 +25,7 @@ from cases.seizures.export import export_response
 from cases.seizures.forms import SeizureEditor, SeizureFilterForm
 from cases.seizures.models import Seizure, SeizureRevision
 from cases.seizures.permissions import can_report, seizure_actions
-from cases.seizures.selectors import get_seizure_for, operation_shown_to, seizure_history, seizure_list
+from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
 from cases.seizures.services import (
     seizure_create,
     seizure_delete,
@@ -34,6 +34,7 @@ from cases.seizures.services import (
     seizure_update,
     seizure_verify,
 )
+from cases.seizures.visibility import operation_shown_to
 from crackdown.errors import Conflict, Forbidden
 from crackdown.paging import keyset_page
 

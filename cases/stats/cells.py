@@ -37,8 +37,9 @@ from django.db.models import BooleanField, Case, Count, DateField, F, Q, QuerySe
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
-from cases.choices import Drug, Sharing
-from cases.seizures.models import SHARED_STATUSES, PublicModeStat, PublicRouteStat, Seizure, SeizureStat
+from cases.choices import Drug
+from cases.seizures import visibility
+from cases.seizures.models import PublicModeStat, PublicRouteStat, Seizure, SeizureStat
 from cases.seizures.selectors import _as_datetime, apply_filters
 
 ZERO = Decimal("0")
@@ -213,40 +214,6 @@ def _add(cells: Cells, key: tuple | None, count: int, weight, sign: int = 1) -> 
     cell[1] += sign * (weight or ZERO)
 
 
-def _visible_in_summary(agency_id: int) -> Q:
-    """Own seizures, and others' shared with all members: the part the summary serves."""
-    return Q(agency_id=agency_id) | Q(status__in=SHARED_STATUSES, sharing=Sharing.MEMBERS)
-
-
-def _visible_beyond_summary(agency_id: int, *, with_items: bool = False) -> Q:
-    """Others' shared seizures seen through an accepted operation or shared_with (the few).
-
-    The sharing levels are named (not "not members"), as the partial index
-    seizure_beyond_members (migration 0005) is written, so that PostgreSQL reads the period
-    from that index alone; a negation would leave it a scan of every seizure. The same rule is
-    written in two forms, for two plans (measured at 1,000,000 seizures, docs/performance.md):
-
-    - on its own, each row of the index is tested against two hashed subqueries (the
-      seizures naming the agency, its accepted operations): 19 ms a read, against 29 ms for
-      the form below;
-    - `with_items` (a read joined to the items, per drug), the two sets are a UNION joined by
-      primary key, whose small estimate keeps the join to the items an index lookup per
-      seizure (34–47 ms). With the first form PostgreSQL expects half the period's rows and,
-      without parallel workers, hashes all 1,300,000 items instead (365 ms).
-    """
-    from cases.operations.models import Participation
-
-    named = Seizure.shared_with.through.objects.filter(agency_id=agency_id).values("seizure_id")
-    accepted = Participation.objects.accepted_by(agency_id).values("operation_id")
-    if with_items:
-        by_operation = Seizure.objects.filter(sharing=Sharing.OPERATION, operation_id__in=accepted).values("pk")
-        seen = Q(pk__in=named.union(by_operation.order_by()))
-    else:
-        seen = Q(pk__in=named) | Q(sharing=Sharing.OPERATION, operation_id__in=accepted)
-    beyond_members = [level for level in Sharing.values if level != Sharing.MEMBERS]
-    return ~Q(agency_id=agency_id) & Q(status__in=SHARED_STATUSES) & Q(sharing__in=beyond_members) & seen
-
-
 def _live(read: _Read, seizures: QuerySet[Seizure], extra: dict[str, Any] | None = None) -> Iterable[dict]:
     """Aggregate seizures live into rows of the read's dimensions (plus `extra` expressions)."""
     dimensions = {**read.sql_dimensions(), **(extra or {})}
@@ -269,9 +236,9 @@ def _sources(read: _Read) -> list[QuerySet]:
     needed |= {dimension for name, dimension in FILTER_DIMENSIONS.items() if read.filters.get(name)}
     for model, dimensions in ROLLUPS:
         if needed <= dimensions:
-            own_unshared = Q(agency_id=read.agency_id) & ~Q(status__in=SHARED_STATUSES, sharing=Sharing.MEMBERS)
-            return [_narrowed(read, model.objects.all()), _narrowed(read, SeizureStat.objects.filter(own_unshared))]
-    return [_narrowed(read, SeizureStat.objects.filter(_visible_in_summary(read.agency_id)))]
+            own_unshared = SeizureStat.objects.filter(visibility.own_unshared(read.agency_id))
+            return [_narrowed(read, model.objects.all()), _narrowed(read, own_unshared)]
+    return [_narrowed(read, SeizureStat.objects.filter(visibility.in_summary(read.agency_id)))]
 
 
 def _narrowed(read: _Read, stats: QuerySet) -> QuerySet:
@@ -344,7 +311,7 @@ def _summary(read: _Read, cells: Cells) -> None:
     slices = Q()
     for start, end in corrections:
         slices |= Q(occurred_at__gte=start, occurred_at__lt=end)
-    seizures = Seizure.objects.filter(_visible_in_summary(read.agency_id)).filter(slices)
+    seizures = Seizure.objects.filter(visibility.in_summary(read.agency_id)).filter(slices)
     seizures = apply_filters(seizures, _plain_filters(read.filters), agency_id=read.agency_id)
     # The UTC month of a seizure is the summary month that counted it.
     extra: dict[str, Any] = {
@@ -421,7 +388,7 @@ def stat_cells(
         raise ValueError("the summary cannot answer these filters")
     _summary(read, cells)
     beyond = Seizure.objects.filter(
-        _visible_beyond_summary(read.agency_id, with_items=read.per_drug or bool(read.drug))
+        visibility.beyond_summary(Seizure, read.agency_id, with_items=read.per_drug or bool(read.drug))
     ).filter(read.period_q())
     for row in _live(read, apply_filters(beyond, _plain_filters(filters), agency_id=read.agency_id)):
         _add(cells, read.row_cell(row), row["n"], row["w"])

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import binascii
+from hmac import compare_digest
+from typing import Any
+
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox import auth
+from knox.crypto import hash_token
+from knox.models import get_token_model
+from knox.settings import CONSTANTS, knox_settings
+from rest_framework import exceptions
 
 
 class TokenAuthentication(auth.TokenAuthentication):
@@ -15,14 +24,28 @@ class TokenAuthentication(auth.TokenAuthentication):
     of them every time. Here only the presented token is checked (an expired one is refused
     and deleted, as knox does, without knox's token_expired signal, which nothing here
     listens to); the other expired tokens are deleted by the periodic task
-    `members.delete_expired_tokens`.
+    `members.delete_expired_tokens`. Everything else is knox's: the digest, the renewal
+    (`renew_token`) and the user check (`validate_user`).
     """
 
-    def _cleanup_token(self, auth_token) -> bool:
-        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
-            auth_token.delete()
-            return True
-        return False
+    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
+        invalid = _("Invalid token.")
+        text = token.decode("utf-8")
+        for auth_token in (
+            get_token_model().objects.filter(token_key=text[: CONSTANTS.TOKEN_KEY_LENGTH]).select_related("user")
+        ):
+            if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+                auth_token.delete()
+                continue
+            try:
+                digest = hash_token(text)
+            except (TypeError, binascii.Error):
+                raise exceptions.AuthenticationFailed(invalid) from None
+            if compare_digest(digest, auth_token.digest):
+                if knox_settings.AUTO_REFRESH and auth_token.expiry:
+                    self.renew_token(auth_token)
+                return self.validate_user(auth_token)
+        raise exceptions.AuthenticationFailed(invalid)
 
 
 class TokenScheme(KnoxTokenScheme):

@@ -15,10 +15,15 @@ recorded and its alerts wait in the outbox until the broker is back.
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.redis import RedisCache
+from redis import Redis
 from rest_framework import throttling
 
 if TYPE_CHECKING:
@@ -51,6 +56,28 @@ return {1, count + 1, ARGV[1]}
 _scripts: list[Script] = []  # the script as redis-py registers it (sent by its SHA, loaded again if lost)
 
 
+def redis_client() -> Redis | None:
+    """A redis-py client of the default cache's Redis (its writer, the first location), or
+    None when the default cache is not Redis.
+
+    Django's cache builds a client for every call and has no public way to hand one out; the
+    throttle keeps one per configured Redis instead (redis-py clients are thread-safe and take
+    a connection from their pool for each command).
+    """
+    if not isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache):
+        return None
+    config = settings.CACHES[DEFAULT_CACHE_ALIAS]
+    location = config["LOCATION"]
+    if isinstance(location, str):
+        location = location.replace(";", ",").split(",")
+    return _client(location[0].strip(), tuple(sorted((config.get("OPTIONS") or {}).items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _client(url: str, options: tuple[tuple[str, object], ...]) -> Redis:
+    return Redis.from_url(url, **dict(options))
+
+
 def _sliding_window(client: Redis) -> Script:
     if not _scripts:
         _scripts.append(client.register_script(_SLIDING_WINDOW))
@@ -76,8 +103,8 @@ class _RedisWindow(throttling.SimpleRateThrottle):
     _oldest: float
 
     def allow_request(self, request: Request, view: APIView) -> bool:
-        redis_client = getattr(self.cache, "redis_client", None)
-        if redis_client is None or self.rate is None:
+        client = redis_client()
+        if client is None or self.rate is None:
             return super().allow_request(request, view)
         self.key = self.get_cache_key(request, view)
         if self.key is None:
@@ -86,7 +113,6 @@ class _RedisWindow(throttling.SimpleRateThrottle):
         now = repr(self.now)
         # Its own key: DRF's list under the same name (a rolling deploy) is another Redis type.
         key = self.cache.make_and_validate_key(f"{self.key}:window")
-        client = redis_client()
         admitted, self._count, oldest = _sliding_window(client)(
             keys=[key],
             # A unique member: two requests in the same microsecond stay two.

@@ -88,7 +88,7 @@ def test_clients_have_separate_windows():
 
 def test_the_window_expires_from_redis_with_its_duration():
     throttle("5/min", key="throttle_ttl").allow_request(None, None)
-    client = cache.redis_client()
+    client = throttling.redis_client()
     key = cache.make_and_validate_key("throttle_ttl:window")
     assert client.type(key) == b"zset"
     assert 0 < client.ttl(key) <= 60
@@ -107,6 +107,6 @@ def test_the_api_answers_429_with_retry_after(kim, api_as):
 
 
 def test_a_redis_that_lost_its_scripts_still_throttles():
-    cache.redis_client().script_flush()
+    throttling.redis_client().script_flush()
     assert throttle("1/min", key="throttle_flushed").allow_request(None, None) is True
     assert throttle("1/min", key="throttle_flushed").allow_request(None, None) is False

@@ -197,7 +197,7 @@ def test_dashboard_from_the_summary_equals_the_live_dashboard(arranged, request,
 
 def test_both_forms_of_what_is_seen_beyond_the_summary_are_the_rule_of_visible_to(arranged, request):
     from cases.seizures.models import Seizure
-    from cases.stats.cells import _visible_beyond_summary, _visible_in_summary
+    from cases.seizures.visibility import beyond_summary, in_summary
 
     def ids(queryset) -> set[int]:
         return set(queryset.values_list("pk", flat=True))
@@ -205,9 +205,9 @@ def test_both_forms_of_what_is_seen_beyond_the_summary_are_the_rule_of_visible_t
     seen = {}
     for persona in (*PERSONAS, "park", "niran"):
         agency_id = request.getfixturevalue(persona).agency_id
-        expected = ids(Seizure.objects.visible_to_agency(agency_id).exclude(_visible_in_summary(agency_id)))
+        expected = ids(Seizure.objects.visible_to_agency(agency_id).exclude(in_summary(agency_id)))
         for with_items in (False, True):
-            beyond = Seizure.objects.filter(_visible_beyond_summary(agency_id, with_items=with_items))
+            beyond = Seizure.objects.filter(beyond_summary(Seizure, agency_id, with_items=with_items))
             assert ids(beyond) == expected, (persona, with_items)
         seen[persona] = len(expected)
     # Not vacuous: each agency sees some (by name, and KCS and BOC through their operations).
