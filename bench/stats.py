@@ -46,7 +46,7 @@ def _time(run: Callable[[], Any], repeats: int, warmup: int = 1) -> dict[str, An
 def dashboard_query_times(user, repeats: int = 5, **filters) -> dict[str, Any]:
     """The home dashboard's figures, without template rendering.
 
-    Read from the seizure summary (cases.stats.cells): four small aggregates over the public
+    Read from the seizure summary (cases.stats.totals): four small aggregates over the public
     rollups, four over the agency's own unshared summary rows, four live reads of what it sees
     through shared_with or operations, one for the agencies' names; plus one boundary correction
     per read when the reader's time zone is not UTC. Pass source="live" for the figures

@@ -1,6 +1,6 @@
-"""Statistics over visible seizures: every figure is a cell of `stat_cells` (cases.stats.cells).
+"""Statistics over visible seizures: every figure is a cell of `seizure_totals` (cases.stats.totals).
 
-`stat_cells` reads the seizure summary where it can and the seizures where it must, exact and
+`seizure_totals` reads the seizure summary where it can and the seizures where it must, exact and
 never stale, and aggregates in the database either way; the functions here only reshape its
 cells (at most a few thousand aggregated rows, never seizure rows) into the pages' and the
 API's figures. Under a drug filter, weights are the weights of that drug's items (a seizure
@@ -21,8 +21,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.stats.cells import Cells, stat_cells
 from cases.stats.regions import region_members
+from cases.stats.totals import Totals, seizure_totals
 from crackdown.db import postgresql
 from members.models import Agency
 
@@ -53,8 +53,8 @@ def _analytics_session() -> Iterator[None]:
         yield
 
 
-def _rows(cells: Cells, *, heaviest_first: bool = True) -> list[dict[str, Any]]:
-    """Cells of one dimension as API rows, heaviest first (or by key)."""
+def _rows(cells: Totals, *, heaviest_first: bool = True) -> list[dict[str, Any]]:
+    """Totals of one dimension as API rows, heaviest first (or by key)."""
     rows = [{"key": key[0], "seizures": n, "weight_kg": q3(w)} for key, (n, w) in cells.items()]
     if heaviest_first:
         return sorted(rows, key=lambda r: (-r["weight_kg"], -r["seizures"], r["key"] or ""))
@@ -74,7 +74,7 @@ def seizure_stats(
     groupings are heaviest first. An empty country is the key null.
     """
     with _analytics_session():
-        cells = stat_cells(user=user, by=(group_by,), filters=filters, per_drug=group_by == "drug", source=source)
+        cells = seizure_totals(user=user, by=(group_by,), filters=filters, per_drug=group_by == "drug", source=source)
     if group_by in ("month", "year"):
         rows = _rows(cells, heaviest_first=False)
         if group_by == "month":
@@ -98,7 +98,7 @@ def origin_share(*, user, country: str, region: str, source: str = "auto") -> li
     decimals (null when nothing of known weight was seized that year).
     """
     with _analytics_session():
-        cells = stat_cells(
+        cells = seizure_totals(
             user=user,
             by=("year", "in_region"),
             filters={"country": country},
@@ -146,7 +146,7 @@ MONTHS = 24
 TOP_ROUTES = 10
 
 
-def _fold(cells: Cells, position: int) -> dict[Any, list]:
+def _fold(cells: Totals, position: int) -> dict[Any, list]:
     """Add up cells over every dimension but one (cells are aggregates, never seizure rows)."""
     folded: dict[Any, list] = {}
     for key, (count, weight) in cells.items():
@@ -169,7 +169,7 @@ def dashboard(
     drug: str = "",
     source: str = "auto",
 ) -> Dashboard:
-    """The home page's figures: four reads of `stat_cells` and the agencies' names.
+    """The home page's figures: four reads of `seizure_totals` and the agencies' names.
 
     The headline compares this calendar month with the last (drug filter applied, period
     not); every breakdown covers the period, by default the last 24 months. Month, transport
@@ -181,8 +181,8 @@ def dashboard(
     period_start = date_from or month_start(today, MONTHS - 1)
     filters: dict[str, Any] = {"drug": drug, "occurred_after": period_start, "occurred_before": date_to}
 
-    def read(by: tuple[str, ...], **kwargs) -> Cells:
-        return stat_cells(user=user, by=by, source=source, **kwargs)
+    def read(by: tuple[str, ...], **kwargs) -> Totals:
+        return seizure_totals(user=user, by=by, source=source, **kwargs)
 
     with _analytics_session():
         # 1. Headline: this month and last, in the reader's months.

@@ -33,7 +33,7 @@ from cases.seizures import visibility
 from cases.seizures.models import PublicModeStat, Seizure
 from cases.seizures.selectors import get_seizure_for, seizure_list
 from cases.seizures.stats import stats_rebuild
-from cases.stats.cells import stat_cells
+from cases.stats.totals import seizure_totals
 from members.models import Role
 from tests.factories import UserFactory, agency
 
@@ -176,7 +176,7 @@ def test_every_form_of_the_rule_sees_what_visible_to_sees(readers, world):
             # The dashboard: from the public rollup (by agency), from SeizureStat (by status), live.
             for by in (("agency_id",), ("status",)):
                 for source in ("summary", "live"):
-                    assert _counted(stat_cells(user=user, by=by, source=source)) == len(seen), (code, by, source)
+                    assert _counted(seizure_totals(user=user, by=by, source=source)) == len(seen), (code, by, source)
 
             # The detail lookup: 404 for the invisible.
             for seizure in rows:

@@ -17,8 +17,8 @@ from cases.operations.services import operation_link_seizure
 from cases.seizures.models import SeizureStat
 from cases.seizures.services import seizure_create, seizure_delete, seizure_submit, seizure_update, seizure_verify
 from cases.seizures.stats import computed_tables, stats_apply, stats_rebuild, stored_tables
-from cases.stats.cells import stat_cells
 from cases.stats.selectors import dashboard, origin_share, seizure_stats
+from cases.stats.totals import seizure_totals
 from tests.cases.seizures.conftest import make_operation
 
 pytestmark = pytest.mark.django_db
@@ -216,7 +216,7 @@ def test_both_forms_of_what_is_seen_beyond_the_summary_are_the_rule_of_visible_t
 
 def test_partners_see_more_through_shared_with_and_operations_than_outsiders(arranged, kim, maria):
     def december_2025(user) -> int:
-        cells = stat_cells(user=user, by=("month",), filters={"country": "KR", "agency": "TCD"})
+        cells = seizure_totals(user=user, by=("month",), filters={"country": "KR", "agency": "TCD"})
         return sum(n for (month,), (n, _w) in cells.items() if month == dt.date(2025, 12, 1))
 
     with timezone.override(dt.UTC):
@@ -263,4 +263,4 @@ def test_filters_the_summary_cannot_answer_are_answered_live(arranged, kim):
     rows = seizure_stats(user=kim, group_by="drug", filters={"transit_country": "TH"})
     assert rows == seizure_stats(user=kim, group_by="drug", filters={"transit_country": "TH"}, source="live")
     with pytest.raises(ValueError):
-        stat_cells(user=kim, by=("country",), filters={"q": "pier"}, source="summary")
+        seizure_totals(user=kim, by=("country",), filters={"q": "pier"}, source="summary")

@@ -1,6 +1,6 @@
 """The one statistics read: seizures and kilograms per cell of chosen dimensions, visible seizures only.
 
-`stat_cells` answers from the seizure summary (SeizureStat, per UTC month) what it can and
+`seizure_totals` answers from the seizure summary (SeizureStat, per UTC month) what it can and
 from the seizures themselves only what it must, and the sum is exact at every moment:
 
 - Visibility. For an agency A the visible seizures are A's own, other agencies' shared ones
@@ -86,7 +86,7 @@ FILTER_DIMENSIONS = {
     "status": "status",
 }
 
-Cells = dict[tuple, list]  # (dimension values in the order asked) -> [seizures, weight_kg]
+Totals = dict[tuple, list]  # (dimension values in the order asked) -> [seizures, weight_kg]
 
 
 def summary_can_answer(filters: dict[str, Any] | None) -> bool:
@@ -94,7 +94,7 @@ def summary_can_answer(filters: dict[str, Any] | None) -> bool:
 
 
 @dataclass
-class _Read:
+class TotalsQuery:
     agency_id: int
     by: tuple[str, ...]
     filters: dict[str, Any]
@@ -206,7 +206,7 @@ def _value(name: str, value):
     return value
 
 
-def _add(cells: Cells, key: tuple | None, count: int, weight, sign: int = 1) -> None:
+def _add(cells: Totals, key: tuple | None, count: int, weight, sign: int = 1) -> None:
     if key is None:
         return
     cell = cells.setdefault(key, [0, ZERO])
@@ -214,7 +214,7 @@ def _add(cells: Cells, key: tuple | None, count: int, weight, sign: int = 1) -> 
     cell[1] += sign * (weight or ZERO)
 
 
-def _live(read: _Read, seizures: QuerySet[Seizure], extra: dict[str, Any] | None = None) -> Iterable[dict]:
+def _live(read: TotalsQuery, seizures: QuerySet[Seizure], extra: dict[str, Any] | None = None) -> Iterable[dict]:
     """Aggregate seizures live into rows of the read's dimensions (plus `extra` expressions)."""
     dimensions = {**read.sql_dimensions(), **(extra or {})}
     if read.per_drug or read.drug:
@@ -229,7 +229,7 @@ def _live(read: _Read, seizures: QuerySet[Seizure], extra: dict[str, Any] | None
     return (row for row in rows if not read.per_drug or row["d_drug"] is not None)
 
 
-def _sources(read: _Read) -> list[QuerySet]:
+def _sources(read: TotalsQuery) -> list[QuerySet]:
     """The summary rows to read: SeizureStat under the visibility rule, or, when a public
     rollup has every dimension asked for, the rollup plus the agency's own unshared rows."""
     needed = {name for name in read.by if name not in ("month", "year", "drug")}
@@ -241,7 +241,7 @@ def _sources(read: _Read) -> list[QuerySet]:
     return [_narrowed(read, SeizureStat.objects.filter(visibility.in_summary(read.agency_id)))]
 
 
-def _narrowed(read: _Read, stats: QuerySet) -> QuerySet:
+def _narrowed(read: TotalsQuery, stats: QuerySet) -> QuerySet:
     if read.per_drug:
         stats = stats.filter(drug=read.drug) if read.drug else stats.filter(drug__in=Drug.values)
     else:
@@ -266,7 +266,7 @@ def _utc_month(moment: dt.datetime) -> dt.date:
     return moment.astimezone(dt.UTC).date().replace(day=1)
 
 
-def _summary(read: _Read, cells: Cells) -> None:
+def _summary(read: TotalsQuery, cells: Totals) -> None:
     fields = {f"d_{name}": F(FIELDS[name][0]) for name in read.by if name not in (*TIME_DIMENSIONS, "drug")}
     if read.per_drug:
         fields["d_drug"] = F("drug")
@@ -337,7 +337,7 @@ def _plain_filters(filters: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in filters.items() if k not in ("drug", "occurred_after", "occurred_before")}
 
 
-def stat_cells(
+def seizure_totals(
     *,
     user,
     by: Iterable[str],
@@ -345,7 +345,7 @@ def stat_cells(
     per_drug: bool = False,
     region: Iterable[tuple[str, dt.date]] | None = None,
     source: str = "auto",
-) -> Cells:
+) -> Totals:
     """Seizures and kilograms of the seizures `user` may see, per cell of the dimensions `by`.
 
     Dimensions: month (first day of the reader's month), year (the reader's), agency (code),
@@ -361,7 +361,7 @@ def stat_cells(
     tz = timezone.get_current_timezone()
     start = _as_datetime(filters.get("occurred_after"))
     before = _as_datetime(filters.get("occurred_before"), end_of_day=True)
-    read = _Read(
+    read = TotalsQuery(
         agency_id=user.agency_id,
         by=tuple(by),
         filters=filters,
@@ -376,7 +376,7 @@ def stat_cells(
     )
     if "drug" in read.by and not per_drug:
         raise ValueError("group by drug with per_drug=True")
-    cells: Cells = {}
+    cells: Totals = {}
     if source == "live" or (source == "auto" and not summary_can_answer(filters)):
         seizures = apply_filters(
             Seizure.objects.visible_to_agency(read.agency_id), _plain_filters(filters), agency_id=read.agency_id
