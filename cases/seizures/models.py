@@ -4,6 +4,8 @@ import functools
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import NotSupportedError, models
 from django.db.models import BooleanField, Exists, Expression, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -19,17 +21,12 @@ from cases.choices import (
     TransportMode,
     Unit,
 )
+from cases.seizures import validators as v
+from cases.seizures.validators import UNIT_TO_KG
+
+__all__ = ["UNIT_TO_KG"]  # re-exported: callers read a unit's mass beside the models
 
 SHARED_STATUSES = (SeizureStatus.SUBMITTED, SeizureStatus.VERIFIED)
-
-# Mass of one unit in kilograms; units without a mass (tablets, volumes) weigh nothing here.
-UNIT_TO_KG: dict[str, Decimal | None] = {
-    Unit.KG: Decimal("1"),
-    Unit.G: Decimal("0.001"),
-    Unit.TABLET: None,
-    Unit.L: None,
-    Unit.ML: None,
-}
 
 
 @functools.lru_cache(maxsize=128)
@@ -135,16 +132,21 @@ class Seizure(models.Model):
         on_delete=models.SET_NULL,
         related_name="reported_seizures",
     )
-    occurred_at = models.DateTimeField(_("occurred at"))
+    occurred_at = models.DateTimeField(_("occurred at"), validators=[v.validate_occurred_at])
     location = models.CharField(_("location"), max_length=200, blank=True)
-    country = models.CharField(_("country"), max_length=2)
+    # Blank only in input: clean() gives a seizure without a country its agency's.
+    country = models.CharField(_("country"), max_length=2, blank=True, validators=[v.validate_country])
     transport_mode = models.CharField(_("transport mode"), max_length=20, choices=TransportMode.choices)
     detection_method = models.CharField(_("detection method"), max_length=20, choices=DetectionMethod.choices)
     concealment = models.CharField(_("concealment"), max_length=300, blank=True)
-    origin_country = models.CharField(_("origin country"), max_length=2, blank=True)
-    destination_country = models.CharField(_("destination country"), max_length=2, blank=True)
+    origin_country = models.CharField(_("origin country"), max_length=2, blank=True, validators=[v.validate_country])
+    destination_country = models.CharField(
+        _("destination country"), max_length=2, blank=True, validators=[v.validate_country]
+    )
     # Ordered list of ISO codes; mirrored in SeizureTransit for indexed filtering and stats.
-    transit_countries = models.JSONField(_("transit countries"), default=list, blank=True)
+    transit_countries = models.JSONField(
+        _("transit countries"), default=list, blank=True, validators=[v.validate_transits]
+    )
     operation = models.ForeignKey(
         "operations.JointOperation",
         verbose_name=_("joint operation"),
@@ -160,7 +162,7 @@ class Seizure(models.Model):
     total_weight_kg = models.DecimalField(
         _("total weight (kg)"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=20000, blank=True, validators=[MaxLengthValidator(20000)])
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_by = models.ForeignKey(
@@ -191,6 +193,13 @@ class Seizure(models.Model):
             ),
             models.CheckConstraint(condition=Q(sharing__in=[s.value for s in Sharing]), name="seizure_sharing_valid"),
             models.CheckConstraint(
+                condition=Q(transport_mode__in=[m.value for m in TransportMode]), name="seizure_transport_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(detection_method__in=[m.value for m in DetectionMethod]),
+                name="seizure_detection_method_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(total_weight_kg__isnull=True) | Q(total_weight_kg__gte=0),
                 name="seizure_total_weight_non_negative",
             ),
@@ -198,6 +207,31 @@ class Seizure(models.Model):
 
     def __str__(self) -> str:
         return self.reference or f"seizure #{self.pk}"
+
+    def clean(self) -> None:
+        """Rules across fields, on the values the seizure will have; country codes upper-cased.
+
+        The field validators have checked each code; this only writes the accepted ones in
+        their stored form (a code that failed its validator is left for that message).
+        """
+        if not self.country and self.agency_id is not None:
+            self.country = self.agency.country
+        for name in ("country", "origin_country", "destination_country"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, value.strip().upper())
+        if isinstance(self.transit_countries, list | tuple):
+            self.transit_countries = [c.strip().upper() if isinstance(c, str) else c for c in self.transit_countries]
+        errors: dict[str, str] = {}
+        if self.sharing == Sharing.OPERATION and self.operation_id is None:
+            errors["operation"] = _("Choose the joint operation to share with, or another sharing level.")
+        transits = self.transit_countries if isinstance(self.transit_countries, list) else []
+        if self.origin_country and self.origin_country in transits:
+            errors["transit_countries"] = _("The origin country cannot also be a transit country.")
+        elif self.destination_country and self.destination_country in transits:
+            errors["transit_countries"] = _("The destination country cannot also be a transit country.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def route(self) -> list[str]:
@@ -210,7 +244,9 @@ class SeizureItem(models.Model):
     seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="items")
     drug = models.CharField(_("drug"), max_length=20, choices=Drug.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=14, decimal_places=3, validators=[MinValueValidator(v.THREE_PLACES)]
+    )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
@@ -224,10 +260,23 @@ class SeizureItem(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="seizure_item_quantity_positive"),
             models.CheckConstraint(condition=Q(drug__in=[d.value for d in Drug]), name="seizure_item_drug_valid"),
             models.CheckConstraint(condition=Q(unit__in=[u.value for u in Unit]), name="seizure_item_unit_valid"),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=0), name="seizure_item_weight_non_negative"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.unit} {self.drug}"
+
+    def clean(self) -> None:
+        """A plausible quantity for its unit, to the gram; the weight in kg follows from it."""
+        if self.quantity is None or self.unit not in Unit.values:
+            return  # the field's own message says what is missing
+        try:
+            self.quantity = v.validate_quantity(self.quantity, self.unit)
+        except ValidationError as exc:
+            raise ValidationError({"quantity": exc.messages}) from None
+        self.weight_kg = v.item_weight_kg(self.quantity, self.unit)
 
 
 class SeizureTransit(models.Model):
@@ -267,13 +316,32 @@ class SeizureIdentifier(models.Model):
     def __str__(self) -> str:
         return f"{self.kind}: {self.normalized}"
 
+    def clean(self) -> None:
+        """The value as typed (trimmed) and its normalised form, which the kind's rule checks."""
+        if self.kind not in IdentifierKind.values or not isinstance(self.value, str):
+            return  # the field's own message says what is wrong
+        self.value = self.value.strip()
+        try:
+            self.normalized = v.normalize_identifier(self.kind, self.value)
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from None
+
 
 class SeizurePerson(models.Model):
     seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="persons")
     role = models.CharField(_("role"), max_length=20, choices=PersonRole.choices)
-    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True, validators=[v.validate_country])
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(v.BIRTH_YEAR_RANGE[0]),
+            MaxValueValidator(v.BIRTH_YEAR_RANGE[1]),
+            v.validate_birth_year,
+        ],
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -283,7 +351,16 @@ class SeizurePerson(models.Model):
                 condition=Q(role__in=[r.value for r in PersonRole]), name="seizure_person_role_valid"
             ),
             models.CheckConstraint(condition=Q(sex__in=[s.value for s in Sex]), name="seizure_person_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=v.BIRTH_YEAR_RANGE[0], birth_year__lte=v.BIRTH_YEAR_RANGE[1]),
+                name="seizure_person_birth_year_range",
+            ),
         ]
+
+    def clean(self) -> None:
+        if isinstance(self.nationality, str):
+            self.nationality = self.nationality.strip().upper()
 
 
 class SeizureRevision(models.Model):
