@@ -50,9 +50,7 @@ UNAUTHENTICATED = _errors("No or bad credentials.")
 
 def _field_errors(exc: DjangoValidationError, data) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError(
-            nest_errors(exc.message_dict, data if isinstance(data, dict) else {})
-        )
+        return exceptions.ValidationError(nest_errors(exc.message_dict, data if isinstance(data, dict) else {}))
     return exceptions.ValidationError({"detail": exc.messages})
 
 

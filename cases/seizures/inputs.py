@@ -104,7 +104,6 @@ def _messages(error: DjangoValidationError) -> dict[str, list[str]]:
 # One row of a list: its model's full_clean() gives the rule and computes the rest. (Comments,
 # not docstrings, on the serializers: the API schema would print a docstring as a description.)
 class _RowInput(serializers.ModelSerializer):
-
     rows: str
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -190,7 +189,6 @@ class AgencyCodesField(serializers.ListField):
 
 # A seizure's writable fields with their rows; see the module's docstring for the depths.
 class SeizureInput(serializers.ModelSerializer):
-
     occurred_at = serializers.DateTimeField()
     location = _text(Seizure, "location")
     country = _text(Seizure, "country", help_text="ISO 3166-1 alpha-2; default: the agency's country.")

@@ -366,8 +366,8 @@ class SeizurePerson(models.Model):
 class SeizureRevision(models.Model):
     """One entry of a seizure's history: who did what, when, why, and which fields changed.
 
-    Written by every seizure service (and by the bulk generator) in the same transaction as
-    the change; never edited afterwards.
+    Written by every seizure service (and by the demo and benchmark generator, through
+    `services.revision_row`) in the same transaction as the change; never edited afterwards.
     """
 
     class Action(models.TextChoices):
