@@ -29,11 +29,12 @@ from stdnum import iso6346
 from cases.choices import SeizureStatus, Sharing
 from cases.seizures.fields import ROW_FIELDS
 from cases.seizures.models import (
+    ROW_MODELS,
     Seizure,
     SeizureRevision,
     SeizureTransit,
 )
-from cases.seizures.services import ROW_MODELS, format_reference, revision_row, status_change
+from cases.seizures.services import format_reference, revision_row, status_change
 from cases.seizures.stats import Deltas, apply_deltas, contribution, merge
 from cases.seizures.validators import item_weight_kg, normalize_identifier, total_weight_kg
 from crackdown.db import postgresql

@@ -363,6 +363,14 @@ class SeizurePerson(models.Model):
             self.nationality = self.nationality.strip().upper()
 
 
+# The model of each list of rows (cases.seizures.fields.ROW_LISTS).
+ROW_MODELS: dict[str, type[models.Model]] = {
+    "items": SeizureItem,
+    "identifiers": SeizureIdentifier,
+    "persons": SeizurePerson,
+}
+
+
 class SeizureRevision(models.Model):
     """One entry of a seizure's history: who did what, when, why, and which fields changed.
 

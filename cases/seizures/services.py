@@ -24,11 +24,9 @@ from cases.seizures import validators as v
 from cases.seizures.fields import ROW_INPUT_FIELDS, ROW_LISTS, SCALAR_FIELDS
 from cases.seizures.inputs import clean_seizure_input, flatten_errors
 from cases.seizures.models import (
+    ROW_MODELS,
     Seizure,
     SeizureAccess,
-    SeizureIdentifier,
-    SeizureItem,
-    SeizurePerson,
     SeizureRevision,
     SeizureTransit,
 )
@@ -42,7 +40,6 @@ UPDATABLE_FIELDS = (*SCALAR_FIELDS, "transit_countries", "operation", "total_wei
 # Set from rows already looked up (the operation by the input, the people by the caller) or
 # drawn unique (the reference): full_clean need not read them again.
 CHECKED_FIELDS = ("agency", "reported_by", "operation", "verified_by", "reference")
-ROW_MODELS = {"items": SeizureItem, "identifiers": SeizureIdentifier, "persons": SeizurePerson}
 
 
 def _validated(data: Any, *, agency: Any, current: Seizure | None) -> dict[str, Any]:
