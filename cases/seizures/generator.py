@@ -446,6 +446,23 @@ def _complete(specs: list[Spec], now: dt.datetime) -> None:
         row["updated_at"] = row["verified_at"] or row["submitted_at"] or created
 
 
+# Each step after its creation a seizure may have gone through: (when, who, action, status change).
+_STEPS = (
+    (
+        "submitted_at",
+        "reported_by_id",
+        SeizureRevision.Action.SUBMITTED,
+        (SeizureStatus.DRAFT, SeizureStatus.SUBMITTED),
+    ),
+    (
+        "verified_at",
+        "verified_by_id",
+        SeizureRevision.Action.VERIFIED,
+        (SeizureStatus.SUBMITTED, SeizureStatus.VERIFIED),
+    ),
+)
+
+
 def _revisions(spec: Spec) -> list[SeizureRevision]:
     """The seizure's history as the services write it, at the times the generator gave."""
     row = spec.seizure
@@ -454,26 +471,13 @@ def _revisions(spec: Spec) -> list[SeizureRevision]:
             seizure_id=spec.pk, by_id=row["reported_by_id"], action=SeizureRevision.Action.CREATED, at=row["created_at"]
         )
     ]
-    if row["submitted_at"]:
-        revisions.append(
-            revision_row(
-                seizure_id=spec.pk,
-                by_id=row["reported_by_id"],
-                action=SeizureRevision.Action.SUBMITTED,
-                changes=status_change(SeizureStatus.DRAFT, SeizureStatus.SUBMITTED),
-                at=row["submitted_at"],
+    for at, by, action, change in _STEPS:
+        if row[at]:
+            revisions.append(
+                revision_row(
+                    seizure_id=spec.pk, by_id=row[by], action=action, changes=status_change(*change), at=row[at]
+                )
             )
-        )
-    if row["verified_at"]:
-        revisions.append(
-            revision_row(
-                seizure_id=spec.pk,
-                by_id=row["verified_by_id"],
-                action=SeizureRevision.Action.VERIFIED,
-                changes=status_change(SeizureStatus.SUBMITTED, SeizureStatus.VERIFIED),
-                at=row["verified_at"],
-            )
-        )
     return revisions
 
 

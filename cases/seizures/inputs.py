@@ -39,7 +39,7 @@ from cases.seizures.fields import (
     ROW_LISTS,
     SCALAR_FIELDS,
 )
-from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizurePerson
+from cases.seizures.models import ROW_MODELS, Seizure, SeizureIdentifier, SeizureItem, SeizurePerson
 from members.models import Agency
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
@@ -105,6 +105,13 @@ def _messages(error: DjangoValidationError) -> dict[str, list[str]]:
 # not docstrings, on the serializers: the API schema would print a docstring as a description.)
 class _RowInput(serializers.ModelSerializer):
     rows: str
+    # An answer's row also holds the fields the services compute (weight_kg, normalized).
+    answered = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fields = ROW_FIELDS[cls.rows] if cls.answered else ROW_INPUT_FIELDS[cls.rows]
+        cls.Meta = type("Meta", (), {"model": ROW_MODELS[cls.rows], "fields": fields})
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not _rules(self):
@@ -124,19 +131,11 @@ class ItemInput(_RowInput):
     quantity = _decimal(SeizureItem, "quantity")
     unit = _choice(SeizureItem, "unit")
 
-    class Meta:
-        model = SeizureItem
-        fields = ROW_INPUT_FIELDS["items"]
-
 
 class IdentifierInput(_RowInput):
     rows = "identifiers"
     kind = _choice(SeizureIdentifier, "kind")
     value = _text(SeizureIdentifier, "value", required=True)
-
-    class Meta:
-        model = SeizureIdentifier
-        fields = ROW_INPUT_FIELDS["identifiers"]
 
 
 class PersonInput(_RowInput):
@@ -145,10 +144,6 @@ class PersonInput(_RowInput):
     nationality = _text(SeizurePerson, "nationality", default="")
     sex = _choice(SeizurePerson, "sex", required=False, default=_field(SeizurePerson, "sex").default)
     birth_year = _integer(SeizurePerson, "birth_year", required=False, allow_null=True)
-
-    class Meta:
-        model = SeizurePerson
-        fields = ROW_INPUT_FIELDS["persons"]
 
 
 # --- relations --------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.choices import SeizureStatus
-from cases.seizures.fields import MAX_ROWS, ROW_FIELDS, SEIZURE_FIELDS
+from cases.seizures.fields import MAX_ROWS, SEIZURE_FIELDS
 from cases.seizures.inputs import IdentifierInput, ItemInput, PersonInput, SeizureInput
 from cases.seizures.models import Seizure, SeizureItem, SeizureRevision
 
@@ -34,22 +34,17 @@ def _answered_decimal(model, name: str) -> serializers.DecimalField:
 
 
 class SeizureItemSerializer(ItemInput):
+    answered = True
     weight_kg = _answered_decimal(SeizureItem, "weight_kg")
-
-    class Meta(ItemInput.Meta):
-        fields = ROW_FIELDS["items"]
 
 
 class SeizureIdentifierSerializer(IdentifierInput):
+    answered = True
     normalized = serializers.CharField(read_only=True)
-
-    class Meta(IdentifierInput.Meta):
-        fields = ROW_FIELDS["identifiers"]
 
 
 class SeizurePersonSerializer(PersonInput):
-    class Meta(PersonInput.Meta):
-        fields = ROW_FIELDS["persons"]
+    answered = True
 
 
 class SeizureSerializer(SeizureInput):
