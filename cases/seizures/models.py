@@ -425,8 +425,8 @@ class SeizureStat(models.Model):
     One row per (drug, month, agency, status, sharing, transport mode, country, origin,
     destination, transit route). `drug` is a drug for the per-drug rows (seizures holding that
     drug, weight of its items: a seizure of two drugs counts under both) and "" for the
-    all-drugs rows (each seizure once, weighing its total). The seizure services, the bulk
-    writer and the factory keep it exact through cases.seizures.stats.stats_apply in the same
+    all-drugs rows (each seizure once, weighing its total). The seizure services, the demo
+    and benchmark generator and the factory keep it exact through cases.seizures.stats.stats_apply in the same
     transaction as the change; `manage.py rebuild_seizure_stats` recomputes it from scratch.
     Visibility is not stored: sharing and status are in the key, and what an agency sees
     through shared_with or an operation is counted live (cases.stats.cells).
