@@ -6,6 +6,8 @@ CSV export take their fields from here; the rules of each field live on the mode
 
 from __future__ import annotations
 
+from django.db import models
+
 # The seizure object of the API, in the contract's order (docs/api.md, /api/schema/).
 SEIZURE_FIELDS = (
     "id",
@@ -56,3 +58,11 @@ ROW_INPUT_FIELDS = {
 }
 # Most rows one list may hold.
 MAX_ROWS = 50
+
+
+def model_field(model: type[models.Model], name: str) -> models.Field:
+    """The forward field `name` of a model, by its name or attname (what these lists name)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a field of its own")
+    return field

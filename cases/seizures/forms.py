@@ -30,7 +30,7 @@ from cases.choices import (
     Unit,
 )
 from cases.operations.models import JointOperation
-from cases.seizures.fields import ROW_INPUT_FIELDS, SCALAR_FIELDS
+from cases.seizures.fields import ROW_INPUT_FIELDS, SCALAR_FIELDS, model_field
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem
 from members.models import Agency
 
@@ -48,7 +48,7 @@ def _choices(enum) -> list[tuple[str, str]]:
 
 def _text(model, name: str, label, **kwargs: Any) -> forms.CharField:
     """A text field with the model field's length; optional where the model allows blank."""
-    field = model._meta.get_field(name)
+    field = model_field(model, name)
     kwargs.setdefault("required", not field.blank)
     return forms.CharField(label=label, max_length=field.max_length, **kwargs)
 
@@ -180,7 +180,7 @@ class SeizureForm(forms.Form):
 class ItemForm(forms.Form):
     drug = forms.ChoiceField(label=_("Drug"), choices=_choices(Drug))
     description = _text(SeizureItem, "description", _("Description"))
-    quantity = SeizureItem._meta.get_field("quantity").formfield(
+    quantity = model_field(SeizureItem, "quantity").formfield(
         label=_("Quantity"), min_value=None, widget=forms.NumberInput(attrs={"step": "any"})
     )
     # An initial value, so that an untouched spare row counts as empty.

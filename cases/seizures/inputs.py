@@ -38,6 +38,7 @@ from cases.seizures.fields import (
     ROW_INPUT_FIELDS,
     ROW_LISTS,
     SCALAR_FIELDS,
+    model_field,
 )
 from cases.seizures.models import ROW_MODELS, Seizure, SeizureIdentifier, SeizureItem, SeizurePerson
 from members.models import Agency
@@ -50,19 +51,15 @@ _CLEANED_ON_SEIZURE = (*SCALAR_FIELDS, "transit_countries")
 # --- fields built from the model fields -------------------------------------------------------
 
 
-def _field(model: type[models.Model], name: str) -> Any:
-    return model._meta.get_field(name)
-
-
 def _text(model: type[models.Model], name: str, *, required: bool = False, **kwargs: Any) -> serializers.CharField:
-    field = _field(model, name)
+    field = model_field(model, name)
     if not required:
         kwargs.setdefault("allow_blank", field.blank)
     return serializers.CharField(max_length=field.max_length, required=required, **kwargs)
 
 
 def _choice(model: type[models.Model], name: str, **kwargs: Any) -> serializers.ChoiceField:
-    return serializers.ChoiceField(choices=_field(model, name).choices, **kwargs)
+    return serializers.ChoiceField(choices=model_field(model, name).choices, **kwargs)
 
 
 def _limit(field: Any, kind: type[MinValueValidator] | type[MaxValueValidator]) -> Any:
@@ -73,7 +70,7 @@ def _limit(field: Any, kind: type[MinValueValidator] | type[MaxValueValidator]) 
 
 
 def _decimal(model: type[models.Model], name: str, **kwargs: Any) -> serializers.DecimalField:
-    field = _field(model, name)
+    field = model_field(model, name)
     return serializers.DecimalField(
         max_digits=field.max_digits,
         decimal_places=field.decimal_places,
@@ -83,7 +80,7 @@ def _decimal(model: type[models.Model], name: str, **kwargs: Any) -> serializers
 
 
 def _integer(model: type[models.Model], name: str, **kwargs: Any) -> serializers.IntegerField:
-    field = _field(model, name)
+    field = model_field(model, name)
     return serializers.IntegerField(
         min_value=_limit(field, MinValueValidator), max_value=_limit(field, MaxValueValidator), **kwargs
     )
@@ -111,12 +108,12 @@ class _RowInput(serializers.ModelSerializer):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         fields = ROW_FIELDS[cls.rows] if cls.answered else ROW_INPUT_FIELDS[cls.rows]
-        cls.Meta = type("Meta", (), {"model": ROW_MODELS[cls.rows], "fields": fields})
+        cls.Meta = type("Meta", (), {"model": ROW_MODELS[cls.rows], "fields": fields})  # type: ignore[misc,assignment]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not _rules(self):
             return attrs
-        row = self.Meta.model(**attrs)
+        row = ROW_MODELS[self.rows](**attrs)
         try:
             row.full_clean(exclude=["seizure", *ROW_COMPUTED], validate_unique=False, validate_constraints=False)
         except DjangoValidationError as exc:
@@ -142,7 +139,7 @@ class PersonInput(_RowInput):
     rows = "persons"
     role = _choice(SeizurePerson, "role")
     nationality = _text(SeizurePerson, "nationality", default="")
-    sex = _choice(SeizurePerson, "sex", required=False, default=_field(SeizurePerson, "sex").default)
+    sex = _choice(SeizurePerson, "sex", required=False, default=model_field(SeizurePerson, "sex").default)
     birth_year = _integer(SeizurePerson, "birth_year", required=False, allow_null=True)
 
 
@@ -166,7 +163,7 @@ class AgencyCodesField(serializers.ListField):
     """Agency codes in and out; out of a prefetched many-to-many manager. A caller holding the
     agencies themselves (a page form) may pass them."""
 
-    child = serializers.CharField(max_length=_field(Agency, "code").max_length)
+    child = serializers.CharField(max_length=model_field(Agency, "code").max_length)
 
     def run_child_validation(self, data: list[Any]) -> list[Any]:
         agencies = [entry for entry in data if isinstance(entry, Agency)]
@@ -192,13 +189,13 @@ class SeizureInput(serializers.ModelSerializer):
     concealment = _text(Seizure, "concealment")
     origin_country = _text(Seizure, "origin_country")
     transit_countries = serializers.ListField(
-        child=serializers.CharField(max_length=_field(Seizure, "origin_country").max_length),
+        child=serializers.CharField(max_length=model_field(Seizure, "origin_country").max_length),
         required=False,
         max_length=v.MAX_TRANSITS,
     )
     destination_country = _text(Seizure, "destination_country")
     operation = OperationField(required=False, allow_null=True, help_text="A joint operation your agency accepted.")
-    sharing = _choice(Seizure, "sharing", required=False, default=_field(Seizure, "sharing").default)
+    sharing = _choice(Seizure, "sharing", required=False, default=model_field(Seizure, "sharing").default)
     shared_with = AgencyCodesField(required=False, max_length=20)
     items = ItemInput(many=True, allow_empty=False, max_length=MAX_ROWS)
     identifiers = IdentifierInput(many=True, required=False, max_length=MAX_ROWS)
@@ -218,7 +215,7 @@ class SeizureInput(serializers.ModelSerializer):
     def _field_rule(self, name: str, value: Any) -> Any:
         if _rules(self):
             try:
-                _field(Seizure, name).run_validators(value)
+                model_field(Seizure, name).run_validators(value)
             except DjangoValidationError as exc:
                 raise serializers.ValidationError(exc.messages) from None
         return value
@@ -245,7 +242,7 @@ class SeizureInput(serializers.ModelSerializer):
         current = self.context.get("current")
         if current is not None and value == current.operation_id:
             return current.operation
-        operations = _field(Seizure, "operation").related_model.objects
+        operations = model_field(Seizure, "operation").related_model.objects
         operation = (
             # One filter() call: agency and status must hold for the same participation row.
             operations.filter(

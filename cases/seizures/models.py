@@ -364,7 +364,7 @@ class SeizurePerson(models.Model):
 
 
 # The model of each list of rows (cases.seizures.fields.ROW_LISTS).
-ROW_MODELS: dict[str, type[models.Model]] = {
+ROW_MODELS: dict[str, type[SeizureItem] | type[SeizureIdentifier] | type[SeizurePerson]] = {
     "items": SeizureItem,
     "identifiers": SeizureIdentifier,
     "persons": SeizurePerson,

@@ -25,21 +25,24 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from cases.seizures.fields import ROW_FIELDS, ROW_LISTS, SEIZURE_FIELDS
+from cases.seizures.fields import ROW_FIELDS, ROW_LISTS, SEIZURE_FIELDS, model_field
 from cases.seizures.models import ROW_MODELS, Seizure
 from cases.seizures.selectors import AcceptedOperations, operation_shown_to_agency
 from crackdown.db import postgresql
 from members.models import Agency
 
 # Fields of the API object that come from another row or as JSON (see `_row_expressions`).
-_JOINED = {"agency": ("agency_id", "agency__code"), "reported_by": ("reported_by_id", "reported_by__full_name")}
+_JOINED: dict[str, tuple[str, ...]] = {
+    "agency": ("agency_id", "agency__code"),
+    "reported_by": ("reported_by_id", "reported_by__full_name"),
+}
 _AS_JSON = ("transit_countries", "shared_with", *ROW_LISTS)
 # The seizure's own columns, with the agency's code and the reporter's name joined in.
 BASE_FIELDS = tuple(
     column
     for name in SEIZURE_FIELDS
     if name not in _AS_JSON
-    for column in _JOINED.get(name, (Seizure._meta.get_field(name).attname,))
+    for column in _JOINED.get(name, (model_field(Seizure, name).attname,))
 )
 # Fields the API answers as the database gives them (text and the id).
 _AS_STORED = tuple(
@@ -48,8 +51,8 @@ _AS_STORED = tuple(
     if name not in _AS_JSON
     and name not in _JOINED
     and (
-        Seizure._meta.get_field(name).primary_key
-        or isinstance(Seizure._meta.get_field(name), models.CharField | models.TextField)
+        model_field(Seizure, name).primary_key
+        or isinstance(model_field(Seizure, name), models.CharField | models.TextField)
     )
 )
 
@@ -74,7 +77,7 @@ def _child_rows_sql() -> dict[str, RawSQL]:
         return RawSQL(sql, [], output_field=TextField())  # noqa: S611 - no parameter, no input
 
     def columns(rows: str) -> str:
-        fields = [ROW_MODELS[rows]._meta.get_field(name) for name in ROW_FIELDS[rows]]
+        fields = [model_field(ROW_MODELS[rows], name) for name in ROW_FIELDS[rows]]
         # Decimals as text: JSON numbers would lose the three places the API answers.
         return ", ".join(
             f"c.{f.column}::text" if isinstance(f, models.DecimalField) else f"c.{f.column}" for f in fields
@@ -204,7 +207,7 @@ def _children_from_queries(ids: list[int]) -> Children:
     children: Children = {pk: ([], [], [], []) for pk in ids}
     for index, rows in enumerate(ROW_LISTS):
         model, names = ROW_MODELS[rows], ROW_FIELDS[rows]
-        decimals = [isinstance(model._meta.get_field(name), models.DecimalField) for name in names]
+        decimals = [isinstance(model_field(model, name), models.DecimalField) for name in names]
         for seizure_id, *values in (
             model.objects.filter(seizure_id__in=ids)
             .order_by("seizure_id", "position", "id")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.choices import SeizureStatus
-from cases.seizures.fields import MAX_ROWS, SEIZURE_FIELDS
+from cases.seizures.fields import MAX_ROWS, SEIZURE_FIELDS, model_field
 from cases.seizures.inputs import IdentifierInput, ItemInput, PersonInput, SeizureInput
 from cases.seizures.models import Seizure, SeizureItem, SeizureRevision
 
@@ -26,8 +27,8 @@ class UserRefSerializer(serializers.Serializer):
         ref_name = "SeizureReporter"
 
 
-def _answered_decimal(model, name: str) -> serializers.DecimalField:
-    field = model._meta.get_field(name)
+def _answered_decimal(model: type[models.Model], name: str) -> serializers.DecimalField:
+    field = model_field(model, name)
     return serializers.DecimalField(
         max_digits=field.max_digits, decimal_places=field.decimal_places, read_only=True, allow_null=True
     )
