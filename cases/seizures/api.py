@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from cases.seizures import services
 from cases.seizures.export import export_response
 from cases.seizures.filters import SeizureFilter
+from cases.seizures.inputs import nest_errors
 from cases.seizures.models import Seizure, SeizureAccess
 from cases.seizures.representation import represent, represent_queryset, row_queryset
 from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
@@ -49,9 +50,7 @@ UNAUTHENTICATED = _errors("No or bad credentials.")
 
 def _field_errors(exc: DjangoValidationError, data) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError(
-            services.nest_errors(exc.message_dict, data if isinstance(data, dict) else {})
-        )
+        return exceptions.ValidationError(nest_errors(exc.message_dict, data if isinstance(data, dict) else {}))
     return exceptions.ValidationError({"detail": exc.messages})
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.choices import ParticipantStatus, SeizureStatus, Sharing
-from cases.seizures.bulk import SeizureMaker, Spec, bulk_write, item_row
+from cases.seizures.generator import SeizureMaker, Spec, bulk_write, item_row
 from cases.seizures.models import Seizure
 from cases.seizures.validators import normalize_identifier
 from crackdown.models import Counter

@@ -9,8 +9,9 @@ by chunk, for the rows actually sent, so the first byte leaves at once.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, QuerySet
 from django.http import StreamingHttpResponse
@@ -22,27 +23,42 @@ from cases.seizures.services import seizure_record_access_by_id
 
 CHUNK = 2000
 
-COLUMNS = [
-    "reference",
-    "agency",
-    "status",
-    "occurred_at",
-    "country",
-    "location",
-    "transport_mode",
-    "detection_method",
-    "concealment",
-    "origin_country",
-    "transit_countries",
-    "destination_country",
-    "operation",
-    "sharing",
-    "drugs",
-    "items",
-    "total_weight_kg",
-    "identifiers",
-    "persons",
-]
+Cell = Callable[[dict[str, Any], dict[str, Any]], Any]
+
+
+def _as_answered(field: str) -> Cell:
+    return lambda row, seizure: seizure[field]
+
+
+def _quantity(item: dict[str, Any]) -> str:
+    return f"{item['drug']} {Decimal(item['quantity']).normalize():f} {item['unit']}"
+
+
+# The CSV's columns in its order, each with how its cell is made from the seizure's row and its
+# API object (represent()): the header is this table's keys, so a column is written once.
+CELLS: dict[str, Cell] = {
+    "reference": _as_answered("reference"),
+    "agency": _as_answered("agency"),
+    "status": _as_answered("status"),
+    "occurred_at": lambda row, seizure: row["occurred_at"].isoformat(),
+    "country": _as_answered("country"),
+    "location": _as_answered("location"),
+    "transport_mode": _as_answered("transport_mode"),
+    "detection_method": _as_answered("detection_method"),
+    "concealment": _as_answered("concealment"),
+    "origin_country": _as_answered("origin_country"),
+    "transit_countries": lambda row, seizure: ";".join(seizure["transit_countries"]),
+    "destination_country": _as_answered("destination_country"),
+    # represent() names the operation only to readers who may know it.
+    "operation": lambda row, seizure: row["operation_code"] if seizure["operation"] is not None else "",
+    "sharing": _as_answered("sharing"),
+    "drugs": lambda row, seizure: ";".join(sorted({item["drug"] for item in seizure["items"]})),
+    "items": lambda row, seizure: "; ".join(_quantity(item) for item in seizure["items"]),
+    "total_weight_kg": _as_answered("total_weight_kg"),
+    "identifiers": lambda row, seizure: "; ".join(f"{i['kind']}:{i['normalized']}" for i in seizure["identifiers"]),
+    "persons": lambda row, seizure: len(seizure["persons"]),
+}
+COLUMNS = list(CELLS)
 
 
 def export_response(queryset: QuerySet[Seizure], *, user) -> StreamingHttpResponse:
@@ -85,28 +101,6 @@ def _chunk_lines(writer, rows: list[dict], user) -> Iterator[str]:
     seizure_record_access_by_id(
         owners={row["id"]: row["agency_id"] for row in rows}, user=user, action=SeizureAccess.Action.EXPORT
     )
+    cells = tuple(CELLS.values())
     for row, seizure in zip(rows, represent(rows, user=user), strict=True):
-        items = seizure["items"]
-        line = (
-            seizure["reference"],
-            seizure["agency"],
-            seizure["status"],
-            row["occurred_at"].isoformat(),
-            seizure["country"],
-            seizure["location"],
-            seizure["transport_mode"],
-            seizure["detection_method"],
-            seizure["concealment"],
-            seizure["origin_country"],
-            ";".join(seizure["transit_countries"]),
-            seizure["destination_country"],
-            # represent() names the operation only to readers who may know it.
-            row["operation_code"] if seizure["operation"] is not None else "",
-            seizure["sharing"],
-            ";".join(sorted({i["drug"] for i in items})),
-            "; ".join(f"{i['drug']} {Decimal(i['quantity']).normalize():f} {i['unit']}" for i in items),
-            seizure["total_weight_kg"],
-            "; ".join(f"{i['kind']}:{i['normalized']}" for i in seizure["identifiers"]),
-            len(seizure["persons"]),
-        )
-        yield writer.writerow([cell(value) for value in line])
+        yield writer.writerow([cell(make(row, seizure)) for make in cells])

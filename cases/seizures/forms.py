@@ -1,4 +1,9 @@
-"""Forms of the seizure pages: parse and present only; the services validate and write."""
+"""Forms of the seizure pages: parse and present only; the services validate and write.
+
+The editor's fields take their limits from the models; what it parses goes to the services,
+which validate it through the one input description (cases.seizures.inputs) and report
+errors in its shape, which `SeizureEditor.add_service_errors` puts on the fields and rows.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,8 @@ from cases.choices import (
     Unit,
 )
 from cases.operations.models import JointOperation
+from cases.seizures.fields import ROW_INPUT_FIELDS, SCALAR_FIELDS, model_field
+from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem
 from members.models import Agency
 
 BLANK = [("", "—")]
@@ -37,6 +44,13 @@ def country_choices() -> list[tuple[str, str]]:
 
 def _choices(enum) -> list[tuple[str, str]]:
     return BLANK + list(enum.choices)
+
+
+def _text(model, name: str, label, **kwargs: Any) -> forms.CharField:
+    """A text field with the model field's length; optional where the model allows blank."""
+    field = model_field(model, name)
+    kwargs.setdefault("required", not field.blank)
+    return forms.CharField(label=label, max_length=field.max_length, **kwargs)
 
 
 def parse_country_list(text: str) -> list[str]:
@@ -92,11 +106,11 @@ class SeizureForm(forms.Form):
         help_text=_("In your time zone."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
     )
-    location = forms.CharField(label=_("Location"), max_length=200, required=False)
+    location = _text(Seizure, "location", _("Location"))
     country = forms.ChoiceField(label=_("Country of seizure"))
     transport_mode = forms.ChoiceField(label=_("Transport mode"), choices=_choices(TransportMode))
     detection_method = forms.ChoiceField(label=_("Detection method"), choices=_choices(DetectionMethod))
-    concealment = forms.CharField(label=_("Concealment"), max_length=300, required=False)
+    concealment = _text(Seizure, "concealment", _("Concealment"))
     origin_country = forms.ChoiceField(label=_("Origin country"), required=False)
     transit_countries = forms.CharField(
         label=_("Transit countries"),
@@ -120,7 +134,7 @@ class SeizureForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("These agencies see the seizure once submitted, whatever the sharing above."),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = _text(Seizure, "notes", _("Notes"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, user, amending: bool = False, current_operation_id=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,28 +168,20 @@ class SeizureForm(forms.Form):
 
     @staticmethod
     def initial_from(seizure) -> dict[str, Any]:
-        return {
+        initial = {name: getattr(seizure, name) for name in SCALAR_FIELDS}
+        return initial | {
             "occurred_at": timezone.localtime(seizure.occurred_at),
-            "location": seizure.location,
-            "country": seizure.country,
-            "transport_mode": seizure.transport_mode,
-            "detection_method": seizure.detection_method,
-            "concealment": seizure.concealment,
-            "origin_country": seizure.origin_country,
             "transit_countries": ", ".join(seizure.transit_countries or []),
-            "destination_country": seizure.destination_country,
             "operation": seizure.operation_id,
-            "sharing": seizure.sharing,
             "shared_with": list(seizure.shared_with.all()),
-            "notes": seizure.notes,
         }
 
 
 class ItemForm(forms.Form):
     drug = forms.ChoiceField(label=_("Drug"), choices=_choices(Drug))
-    description = forms.CharField(label=_("Description"), max_length=300, required=False)
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=14, decimal_places=3, widget=forms.NumberInput(attrs={"step": "any"})
+    description = _text(SeizureItem, "description", _("Description"))
+    quantity = model_field(SeizureItem, "quantity").formfield(
+        label=_("Quantity"), min_value=None, widget=forms.NumberInput(attrs={"step": "any"})
     )
     # An initial value, so that an untouched spare row counts as empty.
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.KG)
@@ -183,7 +189,7 @@ class ItemForm(forms.Form):
 
 class IdentifierForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=_choices(IdentifierKind))
-    value = forms.CharField(label=_("Value"), max_length=200)
+    value = _text(SeizureIdentifier, "value", _("Value"))
 
 
 class PersonForm(forms.Form):
@@ -281,17 +287,7 @@ class SeizureEditor:
 
 
 def _rows_initial(seizure, prefix: str) -> list[dict[str, Any]]:
-    if prefix == "items":
-        return [
-            {"drug": i.drug, "description": i.description, "quantity": i.quantity, "unit": i.unit}
-            for i in seizure.items.all()
-        ]
-    if prefix == "identifiers":
-        return [{"kind": i.kind, "value": i.value} for i in seizure.identifiers.all()]
-    return [
-        {"role": p.role, "nationality": p.nationality, "sex": p.sex, "birth_year": p.birth_year}
-        for p in seizure.persons.all()
-    ]
+    return [{name: getattr(row, name) for name in ROW_INPUT_FIELDS[prefix]} for row in getattr(seizure, prefix).all()]
 
 
 def _as_tree(error: Any) -> Any:

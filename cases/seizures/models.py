@@ -3,6 +3,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -18,19 +20,14 @@ from cases.choices import (
     TransportMode,
     Unit,
 )
+from cases.seizures import validators as v
 from cases.seizures import visibility
+from cases.seizures.validators import UNIT_TO_KG
+
+__all__ = ["UNIT_TO_KG"]  # re-exported: callers read a unit's mass beside the models
 
 # Importable from here as before; the rule owns it.
 from cases.seizures.visibility import SHARED_STATUSES as SHARED_STATUSES
-
-# Mass of one unit in kilograms; units without a mass (tablets, volumes) weigh nothing here.
-UNIT_TO_KG: dict[str, Decimal | None] = {
-    Unit.KG: Decimal("1"),
-    Unit.G: Decimal("0.001"),
-    Unit.TABLET: None,
-    Unit.L: None,
-    Unit.ML: None,
-}
 
 
 class SeizureQuerySet(models.QuerySet):
@@ -71,16 +68,21 @@ class Seizure(models.Model):
         on_delete=models.SET_NULL,
         related_name="reported_seizures",
     )
-    occurred_at = models.DateTimeField(_("occurred at"))
+    occurred_at = models.DateTimeField(_("occurred at"), validators=[v.validate_occurred_at])
     location = models.CharField(_("location"), max_length=200, blank=True)
-    country = models.CharField(_("country"), max_length=2)
+    # Blank only in input: clean() gives a seizure without a country its agency's.
+    country = models.CharField(_("country"), max_length=2, blank=True, validators=[v.validate_country])
     transport_mode = models.CharField(_("transport mode"), max_length=20, choices=TransportMode.choices)
     detection_method = models.CharField(_("detection method"), max_length=20, choices=DetectionMethod.choices)
     concealment = models.CharField(_("concealment"), max_length=300, blank=True)
-    origin_country = models.CharField(_("origin country"), max_length=2, blank=True)
-    destination_country = models.CharField(_("destination country"), max_length=2, blank=True)
+    origin_country = models.CharField(_("origin country"), max_length=2, blank=True, validators=[v.validate_country])
+    destination_country = models.CharField(
+        _("destination country"), max_length=2, blank=True, validators=[v.validate_country]
+    )
     # Ordered list of ISO codes; mirrored in SeizureTransit for indexed filtering and stats.
-    transit_countries = models.JSONField(_("transit countries"), default=list, blank=True)
+    transit_countries = models.JSONField(
+        _("transit countries"), default=list, blank=True, validators=[v.validate_transits]
+    )
     operation = models.ForeignKey(
         "operations.JointOperation",
         verbose_name=_("joint operation"),
@@ -96,7 +98,7 @@ class Seizure(models.Model):
     total_weight_kg = models.DecimalField(
         _("total weight (kg)"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=20000, blank=True, validators=[MaxLengthValidator(20000)])
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_by = models.ForeignKey(
@@ -127,6 +129,13 @@ class Seizure(models.Model):
             ),
             models.CheckConstraint(condition=Q(sharing__in=[s.value for s in Sharing]), name="seizure_sharing_valid"),
             models.CheckConstraint(
+                condition=Q(transport_mode__in=[m.value for m in TransportMode]), name="seizure_transport_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(detection_method__in=[m.value for m in DetectionMethod]),
+                name="seizure_detection_method_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(total_weight_kg__isnull=True) | Q(total_weight_kg__gte=0),
                 name="seizure_total_weight_non_negative",
             ),
@@ -134,6 +143,31 @@ class Seizure(models.Model):
 
     def __str__(self) -> str:
         return self.reference or f"seizure #{self.pk}"
+
+    def clean(self) -> None:
+        """Rules across fields, on the values the seizure will have; country codes upper-cased.
+
+        The field validators have checked each code; this only writes the accepted ones in
+        their stored form (a code that failed its validator is left for that message).
+        """
+        if not self.country and self.agency_id is not None:
+            self.country = self.agency.country
+        for name in ("country", "origin_country", "destination_country"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, value.strip().upper())
+        if isinstance(self.transit_countries, list | tuple):
+            self.transit_countries = [c.strip().upper() if isinstance(c, str) else c for c in self.transit_countries]
+        errors: dict[str, str] = {}
+        if self.sharing == Sharing.OPERATION and self.operation_id is None:
+            errors["operation"] = _("Choose the joint operation to share with, or another sharing level.")
+        transits = self.transit_countries if isinstance(self.transit_countries, list) else []
+        if self.origin_country and self.origin_country in transits:
+            errors["transit_countries"] = _("The origin country cannot also be a transit country.")
+        elif self.destination_country and self.destination_country in transits:
+            errors["transit_countries"] = _("The destination country cannot also be a transit country.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def route(self) -> list[str]:
@@ -146,7 +180,9 @@ class SeizureItem(models.Model):
     seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="items")
     drug = models.CharField(_("drug"), max_length=20, choices=Drug.choices)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=14, decimal_places=3, validators=[MinValueValidator(v.THREE_PLACES)]
+    )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
@@ -160,10 +196,23 @@ class SeizureItem(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="seizure_item_quantity_positive"),
             models.CheckConstraint(condition=Q(drug__in=[d.value for d in Drug]), name="seizure_item_drug_valid"),
             models.CheckConstraint(condition=Q(unit__in=[u.value for u in Unit]), name="seizure_item_unit_valid"),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=0), name="seizure_item_weight_non_negative"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.unit} {self.drug}"
+
+    def clean(self) -> None:
+        """A plausible quantity for its unit, to the gram; the weight in kg follows from it."""
+        if self.quantity is None or self.unit not in Unit.values:
+            return  # the field's own message says what is missing
+        try:
+            self.quantity = v.validate_quantity(self.quantity, self.unit)
+        except ValidationError as exc:
+            raise ValidationError({"quantity": exc.messages}) from None
+        self.weight_kg = v.item_weight_kg(self.quantity, self.unit)
 
 
 class SeizureTransit(models.Model):
@@ -203,13 +252,32 @@ class SeizureIdentifier(models.Model):
     def __str__(self) -> str:
         return f"{self.kind}: {self.normalized}"
 
+    def clean(self) -> None:
+        """The value as typed (trimmed) and its normalised form, which the kind's rule checks."""
+        if self.kind not in IdentifierKind.values or not isinstance(self.value, str):
+            return  # the field's own message says what is wrong
+        self.value = self.value.strip()
+        try:
+            self.normalized = v.normalize_identifier(self.kind, self.value)
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from None
+
 
 class SeizurePerson(models.Model):
     seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="persons")
     role = models.CharField(_("role"), max_length=20, choices=PersonRole.choices)
-    nationality = models.CharField(_("nationality"), max_length=2, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, blank=True, validators=[v.validate_country])
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
-    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(v.BIRTH_YEAR_RANGE[0]),
+            MaxValueValidator(v.BIRTH_YEAR_RANGE[1]),
+            v.validate_birth_year,
+        ],
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -219,14 +287,31 @@ class SeizurePerson(models.Model):
                 condition=Q(role__in=[r.value for r in PersonRole]), name="seizure_person_role_valid"
             ),
             models.CheckConstraint(condition=Q(sex__in=[s.value for s in Sex]), name="seizure_person_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=v.BIRTH_YEAR_RANGE[0], birth_year__lte=v.BIRTH_YEAR_RANGE[1]),
+                name="seizure_person_birth_year_range",
+            ),
         ]
+
+    def clean(self) -> None:
+        if isinstance(self.nationality, str):
+            self.nationality = self.nationality.strip().upper()
+
+
+# The model of each list of rows (cases.seizures.fields.ROW_LISTS).
+ROW_MODELS: dict[str, type[SeizureItem] | type[SeizureIdentifier] | type[SeizurePerson]] = {
+    "items": SeizureItem,
+    "identifiers": SeizureIdentifier,
+    "persons": SeizurePerson,
+}
 
 
 class SeizureRevision(models.Model):
     """One entry of a seizure's history: who did what, when, why, and which fields changed.
 
-    Written by every seizure service (and by the bulk generator) in the same transaction as
-    the change; never edited afterwards.
+    Written by every seizure service (and by the demo and benchmark generator, through
+    `services.revision_row`) in the same transaction as the change; never edited afterwards.
     """
 
     class Action(models.TextChoices):
@@ -276,8 +361,8 @@ class SeizureStat(models.Model):
     One row per (drug, month, agency, status, sharing, transport mode, country, origin,
     destination, transit route). `drug` is a drug for the per-drug rows (seizures holding that
     drug, weight of its items: a seizure of two drugs counts under both) and "" for the
-    all-drugs rows (each seizure once, weighing its total). The seizure services, the bulk
-    writer and the factory keep it exact through cases.seizures.stats.stats_apply in the same
+    all-drugs rows (each seizure once, weighing its total). The seizure services, the demo
+    and benchmark generator and the factory keep it exact through cases.seizures.stats.stats_apply in the same
     transaction as the change; `manage.py rebuild_seizure_stats` recomputes it from scratch.
     Visibility is not stored: sharing and status are in the key, and what an agency sees
     through shared_with or an operation is counted live (cases.stats.cells).

@@ -15,43 +15,45 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import orjson
+from django.db import models
 from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizurePerson
+from cases.seizures.fields import ROW_FIELDS, ROW_LISTS, SEIZURE_FIELDS, model_field
+from cases.seizures.models import ROW_MODELS, Seizure
 from cases.seizures.visibility import AcceptedOperations, operation_shown_to_agency
 from crackdown.db import postgresql
 from members.models import Agency
 
-# The seizure's own columns, with the agency's code and the reporter's name joined in
-# (transit_countries comes as its JSON text, see `seizure_rows`).
-BASE_FIELDS = (
-    "id",
-    "reference",
-    "agency_id",
-    "agency__code",
-    "status",
-    "reported_by_id",
-    "reported_by__full_name",
-    "occurred_at",
-    "location",
-    "country",
-    "transport_mode",
-    "detection_method",
-    "concealment",
-    "origin_country",
-    "destination_country",
-    "operation_id",
-    "sharing",
-    "total_weight_kg",
-    "notes",
-    "created_at",
-    "updated_at",
+# Fields of the API object that come from another row or as JSON (see `_row_expressions`).
+_JOINED: dict[str, tuple[str, ...]] = {
+    "agency": ("agency_id", "agency__code"),
+    "reported_by": ("reported_by_id", "reported_by__full_name"),
+}
+_AS_JSON = ("transit_countries", "shared_with", *ROW_LISTS)
+# The seizure's own columns, with the agency's code and the reporter's name joined in.
+BASE_FIELDS = tuple(
+    column
+    for name in SEIZURE_FIELDS
+    if name not in _AS_JSON
+    for column in _JOINED.get(name, (model_field(Seizure, name).attname,))
+)
+# Fields the API answers as the database gives them (text and the id).
+_AS_STORED = tuple(
+    name
+    for name in SEIZURE_FIELDS
+    if name not in _AS_JSON
+    and name not in _JOINED
+    and (
+        model_field(Seizure, name).primary_key
+        or isinstance(model_field(Seizure, name), models.CharField | models.TextField)
+    )
 )
 
 
@@ -74,12 +76,15 @@ def _child_rows_sql() -> dict[str, RawSQL]:
         )
         return RawSQL(sql, [], output_field=TextField())  # noqa: S611 - no parameter, no input
 
+    def columns(rows: str) -> str:
+        fields = [model_field(ROW_MODELS[rows], name) for name in ROW_FIELDS[rows]]
+        # Decimals as text: JSON numbers would lose the three places the API answers.
+        return ", ".join(
+            f"c.{f.column}::text" if isinstance(f, models.DecimalField) else f"c.{f.column}" for f in fields
+        )
+
     return {
-        "items_json": rows_of(
-            SeizureItem, "json_build_array(c.drug, c.description, c.quantity::text, c.unit, c.weight_kg::text)"
-        ),
-        "identifiers_json": rows_of(SeizureIdentifier, "json_build_array(c.kind, c.value, c.normalized)"),
-        "persons_json": rows_of(SeizurePerson, "json_build_array(c.role, c.nationality, c.sex, c.birth_year)"),
+        **{f"{rows}_json": rows_of(ROW_MODELS[rows], f"json_build_array({columns(rows)})") for rows in ROW_LISTS},
         "shared_json": rows_of(
             Seizure.shared_with.through,
             "a.code",
@@ -146,72 +151,52 @@ def represent(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
     accepted = AcceptedOperations(reader_agency)
     zone = timezone.get_current_timezone()
     loads = orjson.loads
+    stored = itemgetter(*_AS_STORED)
+    # Keys in the contract's order; zip(strict=True) would double the cost of a row here.
+    template = dict.fromkeys(SEIZURE_FIELDS)
     objects = []
     for row in rows:
         items, identifiers, persons, shared = children.get(row["id"], no_children)
-        objects.append(
-            {
-                "id": row["id"],
-                "reference": row["reference"],
-                "agency": row["agency__code"],
-                "status": row["status"],
-                "reported_by": (
-                    {"id": row["reported_by_id"], "full_name": row["reported_by__full_name"]}
-                    if row["reported_by_id"] is not None
-                    else None
-                ),
-                "occurred_at": _datetime(row["occurred_at"], zone),
-                "location": row["location"],
-                "country": row["country"],
-                "transport_mode": row["transport_mode"],
-                "detection_method": row["detection_method"],
-                "concealment": row["concealment"],
-                "origin_country": row["origin_country"],
-                "transit_countries": loads(row["transit_json"]) if row["transit_json"] else [],
-                "destination_country": row["destination_country"],
-                "operation": (
-                    row["operation_id"]
-                    if operation_shown_to_agency(
-                        reader_agency, agency_id=row["agency_id"], operation_id=row["operation_id"], accepted=accepted
-                    )
-                    else None
-                ),
-                "sharing": row["sharing"],
-                "shared_with": shared,
-                "items": items,
-                "identifiers": identifiers,
-                "persons": persons,
-                "total_weight_kg": _decimal(row["total_weight_kg"]),
-                "notes": row["notes"],
-                "created_at": _datetime(row["created_at"], zone),
-                "updated_at": _datetime(row["updated_at"], zone),
-            }
-        )
+        seizure = template.copy()
+        seizure.update(zip(_AS_STORED, stored(row), strict=False))
+        seizure["agency"] = row["agency__code"]
+        if row["reported_by_id"] is not None:
+            seizure["reported_by"] = {"id": row["reported_by_id"], "full_name": row["reported_by__full_name"]}
+        seizure["occurred_at"] = _datetime(row["occurred_at"], zone)
+        seizure["transit_countries"] = loads(row["transit_json"]) if row["transit_json"] else []
+        if operation_shown_to_agency(
+            reader_agency, agency_id=row["agency_id"], operation_id=row["operation_id"], accepted=accepted
+        ):
+            seizure["operation"] = row["operation_id"]
+        seizure["shared_with"] = shared
+        seizure["items"] = items
+        seizure["identifiers"] = identifiers
+        seizure["persons"] = persons
+        seizure["total_weight_kg"] = _decimal(row["total_weight_kg"])
+        seizure["created_at"] = _datetime(row["created_at"], zone)
+        seizure["updated_at"] = _datetime(row["updated_at"], zone)
+        objects.append(seizure)
     return objects
 
 
 Children = dict[int, tuple[list, list, list, list]]  # seizure id -> (items, identifiers, persons, shared_with)
 
 
-def _item(drug, description, quantity, unit, weight) -> dict[str, Any]:
-    return {"drug": drug, "description": description, "quantity": quantity, "unit": unit, "weight_kg": weight}
+def _row_maker(rows: str):
+    names = ROW_FIELDS[rows]
+    return lambda values: dict(zip(names, values, strict=False))
 
 
-def _identifier(kind, value, normalized) -> dict[str, Any]:
-    return {"kind": kind, "value": value, "normalized": normalized}
-
-
-def _person(role, nationality, sex, birth_year) -> dict[str, Any]:
-    return {"role": role, "nationality": nationality, "sex": sex, "birth_year": birth_year}
+_item, _identifier, _person = (_row_maker(rows) for rows in ROW_LISTS)
 
 
 def _children_from_json(rows: list[dict[str, Any]]) -> Children:
     loads = orjson.loads
     return {
         row["id"]: (
-            [_item(*c) for c in loads(row["items_json"] or b"[]")],
-            [_identifier(*c) for c in loads(row["identifiers_json"] or b"[]")],
-            [_person(*c) for c in loads(row["persons_json"] or b"[]")],
+            [_item(c) for c in loads(row["items_json"] or b"[]")],
+            [_identifier(c) for c in loads(row["identifiers_json"] or b"[]")],
+            [_person(c) for c in loads(row["persons_json"] or b"[]")],
             loads(row["shared_json"] or b"[]"),
         )
         for row in rows
@@ -220,24 +205,16 @@ def _children_from_json(rows: list[dict[str, Any]]) -> Children:
 
 def _children_from_queries(ids: list[int]) -> Children:
     children: Children = {pk: ([], [], [], []) for pk in ids}
-    for seizure_id, drug, description, quantity, unit, weight in (
-        SeizureItem.objects.filter(seizure_id__in=ids)
-        .order_by("seizure_id", "position", "id")
-        .values_list("seizure_id", "drug", "description", "quantity", "unit", "weight_kg")
-    ):
-        children[seizure_id][0].append(_item(drug, description, _decimal(quantity), unit, _decimal(weight)))
-    for seizure_id, *identifier in (
-        SeizureIdentifier.objects.filter(seizure_id__in=ids)
-        .order_by("seizure_id", "position", "id")
-        .values_list("seizure_id", "kind", "value", "normalized")
-    ):
-        children[seizure_id][1].append(_identifier(*identifier))
-    for seizure_id, *person in (
-        SeizurePerson.objects.filter(seizure_id__in=ids)
-        .order_by("seizure_id", "position", "id")
-        .values_list("seizure_id", "role", "nationality", "sex", "birth_year")
-    ):
-        children[seizure_id][2].append(_person(*person))
+    for index, rows in enumerate(ROW_LISTS):
+        model, names = ROW_MODELS[rows], ROW_FIELDS[rows]
+        decimals = [isinstance(model_field(model, name), models.DecimalField) for name in names]
+        for seizure_id, *values in (
+            model.objects.filter(seizure_id__in=ids)
+            .order_by("seizure_id", "position", "id")
+            .values_list("seizure_id", *names)
+        ):
+            cells = [_decimal(value) if decimal else value for value, decimal in zip(values, decimals, strict=True)]
+            children[seizure_id][index].append(dict(zip(names, cells, strict=True)))
     for seizure_id, code in (
         Seizure.shared_with.through.objects.filter(seizure_id__in=ids)
         .order_by("agency__code")

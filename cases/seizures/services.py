@@ -4,14 +4,14 @@ Each runs in one transaction, validates everything before it writes anything (so
 field leaves the database as it was), and records a SeizureRevision with who, when, why and
 which fields changed. Each write that can move a seizure between statistics keys also
 updates the seizure summary (SeizureStat) through `stats_apply` in that transaction.
-Validation errors are django ValidationErrors keyed by field; rows of
-nested lists are keyed "items.0.quantity" (see `nest_errors` for the API shape).
+Input is validated through the one description of a seizure (cases.seizures.inputs) against
+the models' rules; errors are django ValidationErrors keyed by field, rows of nested lists
+keyed "items.0.quantity" (`inputs.nest_errors` gives the API's shape).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,26 +19,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import (
-    DetectionMethod,
-    Drug,
-    IdentifierKind,
-    ParticipantStatus,
-    PersonRole,
-    SeizureStatus,
-    Sex,
-    Sharing,
-    TransportMode,
-    Unit,
-)
+from cases.choices import SeizureStatus
 from cases.seizures import hooks
 from cases.seizures import validators as v
+from cases.seizures.fields import ROW_INPUT_FIELDS, ROW_LISTS, SCALAR_FIELDS
+from cases.seizures.inputs import clean_seizure_input, flatten_errors
 from cases.seizures.models import (
+    ROW_MODELS,
     Seizure,
     SeizureAccess,
-    SeizureIdentifier,
-    SeizureItem,
-    SeizurePerson,
     SeizureRevision,
     SeizureTransit,
 )
@@ -47,77 +36,22 @@ from cases.seizures.permissions import can_report, can_verify, can_write
 from cases.seizures.stats import stats_apply
 from crackdown.errors import Conflict, Forbidden
 from crackdown.sequences import next_value
+from crackdown.services import model_update
 
-SCALAR_FIELDS = (
-    "occurred_at",
-    "location",
-    "country",
-    "transport_mode",
-    "detection_method",
-    "concealment",
-    "origin_country",
-    "destination_country",
-    "sharing",
-    "notes",
-)
-LIST_FIELDS = ("items", "identifiers", "persons")
-TEXT_LIMITS = {"location": 200, "concealment": 300, "notes": 20000}
-MAX_ROWS = 50
-REQUIRED_ON_CREATE = ("occurred_at", "transport_mode", "detection_method", "items")
-ENUMS: dict[str, list[str]] = {
-    "transport_mode": TransportMode.values,
-    "detection_method": DetectionMethod.values,
-    "sharing": Sharing.values,
-}
+# What an update may set on the seizure's own row (its rows and shares are written beside it).
+UPDATABLE_FIELDS = (*SCALAR_FIELDS, "transit_countries", "operation", "total_weight_kg")
+# Set from rows already looked up (the operation by the input, the people by the caller) or
+# drawn unique (the reference): full_clean need not read them again.
+CHECKED_FIELDS = ("agency", "reported_by", "operation", "verified_by", "reference")
 
 
-# --- errors ------------------------------------------------------------------------------
-
-
-class _Errors:
-    """Collects every problem of a request so that the caller sees them all at once."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = defaultdict(list)
-
-    def add(self, field: str, error: ValidationError | str) -> None:
-        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-        self.by_field[field].extend(messages)
-
-    def check(self, field: str, func, *args):
-        """Run a validator; on failure record its message under `field` and return None."""
-        try:
-            return func(*args)
-        except ValidationError as exc:
-            self.add(field, exc)
-            return None
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(dict(self.by_field))
-
-
-def nest_errors(message_dict: dict[str, list[str]], data: dict | None = None) -> dict[str, Any]:
-    """Turn {"items.1.quantity": [..]} into DRF's shape {"items": [{}, {"quantity": [..]}]}.
-
-    `data` (the submitted payload) gives each list its length so that every row has an entry.
-    """
-    nested: dict[str, Any] = {}
-    for key, messages in message_dict.items():
-        parts = key.split(".")
-        if len(parts) != 3 or not parts[1].isdigit():
-            nested[key] = list(messages)
-            continue
-        field, index, sub = parts[0], int(parts[1]), parts[2]
-        rows = nested.get(field)
-        if not isinstance(rows, list) or (rows and not isinstance(rows[0], dict)):
-            rows = []
-            nested[field] = rows
-        size = len((data or {}).get(field) or []) if isinstance((data or {}).get(field), list) else 0
-        while len(rows) < max(index + 1, size):
-            rows.append({})
-        rows[index].setdefault(sub, []).extend(messages)
-    return nested
+def _validated(data: Any, *, agency: Any, current: Seizure | None) -> dict[str, Any]:
+    """The cleaned input, or one ValidationError naming every problem (nothing is written)."""
+    clean, errors = clean_seizure_input(data, agency=agency, current=current)
+    if errors is not None:
+        raise ValidationError(flatten_errors(errors))
+    assert clean is not None
+    return clean
 
 
 # --- permission --------------------------------------------------------------------------
@@ -128,285 +62,7 @@ def _require_writer(seizure: Seizure, by) -> None:
         raise Forbidden(_("Only officers and coordinators of the reporting agency may change this seizure."))
 
 
-# --- cleaning ----------------------------------------------------------------------------
-
-
-def _text(errors: _Errors, field: str, value) -> str | None:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        errors.add(field, _("Enter text."))
-        return None
-    value = value.strip()
-    limit = TEXT_LIMITS.get(field, 300)
-    if len(value) > limit:
-        errors.add(field, _("At most %(n)s characters.") % {"n": limit})
-        return None
-    return value
-
-
-def _choice(errors: _Errors, field: str, value, allowed: list[str]) -> str | None:
-    if value not in allowed:
-        errors.add(field, _("“%(value)s” is not a valid choice.") % {"value": value})
-        return None
-    return value
-
-
-def _optional_country(errors: _Errors, field: str, value) -> str | None:
-    if value in (None, ""):
-        return ""
-    if not isinstance(value, str):
-        errors.add(field, _("Enter a country code."))
-        return None
-    return errors.check(field, v.validate_country, value)
-
-
-def _rows(errors: _Errors, field: str, rows, *, required: bool) -> list[dict] | None:
-    if rows is None:
-        rows = []
-    if not isinstance(rows, list | tuple):
-        errors.add(field, _("Give a list."))
-        return None
-    if required and not rows:
-        errors.add(field, _("Add at least one item."))
-        return None
-    if len(rows) > MAX_ROWS:
-        errors.add(field, _("At most %(n)s rows.") % {"n": MAX_ROWS})
-        return None
-    for index, row in enumerate(rows):
-        if not isinstance(row, dict):
-            errors.add(f"{field}.{index}.non_field_errors", _("Give an object."))
-    return list(rows)
-
-
-def _clean_items(errors: _Errors, rows) -> list[SeizureItem] | None:
-    rows = _rows(errors, "items", rows, required=True)
-    if rows is None:
-        return None
-    items = []
-    for index, row in enumerate(rows):
-        if not isinstance(row, dict):
-            continue
-        key = f"items.{index}."
-        drug = _choice(errors, key + "drug", row.get("drug"), Drug.values)
-        unit = _choice(errors, key + "unit", row.get("unit"), Unit.values)
-        description = _text(errors, key + "description", row.get("description"))
-        quantity = None
-        if row.get("quantity") in (None, ""):
-            errors.add(key + "quantity", _("Enter the quantity."))
-        elif unit is not None:
-            quantity = errors.check(key + "quantity", v.validate_quantity, row.get("quantity"), unit)
-        if None in (drug, unit, description, quantity):
-            continue
-        items.append(
-            SeizureItem(
-                drug=drug,
-                description=description,
-                quantity=quantity,
-                unit=unit,
-                weight_kg=v.item_weight_kg(quantity, unit),
-                position=index,
-            )
-        )
-    return items
-
-
-def _clean_identifiers(errors: _Errors, rows) -> list[SeizureIdentifier] | None:
-    rows = _rows(errors, "identifiers", rows, required=False)
-    if rows is None:
-        return None
-    identifiers = []
-    seen: set[tuple[str, str]] = set()
-    for index, row in enumerate(rows):
-        if not isinstance(row, dict):
-            continue
-        key = f"identifiers.{index}."
-        kind = _choice(errors, key + "kind", row.get("kind"), IdentifierKind.values)
-        value = row.get("value")
-        if not isinstance(value, str) or not value.strip():
-            errors.add(key + "value", _("Enter the identifier."))
-            continue
-        if kind is None:
-            continue
-        normalized = errors.check(key + "value", v.normalize_identifier, kind, value)
-        if normalized is None:
-            continue
-        if (kind, normalized) in seen:
-            errors.add(key + "value", _("This identifier is listed twice."))
-            continue
-        seen.add((kind, normalized))
-        identifiers.append(SeizureIdentifier(kind=kind, value=value.strip(), normalized=normalized, position=index))
-    return identifiers
-
-
-def _clean_persons(errors: _Errors, rows) -> list[SeizurePerson] | None:
-    rows = _rows(errors, "persons", rows, required=False)
-    if rows is None:
-        return None
-    persons = []
-    for index, row in enumerate(rows):
-        if not isinstance(row, dict):
-            continue
-        key = f"persons.{index}."
-        role = _choice(errors, key + "role", row.get("role"), PersonRole.values)
-        nationality = _optional_country(errors, key + "nationality", row.get("nationality"))
-        sex = _choice(errors, key + "sex", row.get("sex") or Sex.UNKNOWN, Sex.values)
-        birth_year = row.get("birth_year")
-        ok = True
-        try:
-            birth_year = v.validate_birth_year(birth_year)
-        except ValidationError as exc:
-            errors.add(key + "birth_year", exc)
-            ok = False
-        if None in (role, nationality, sex) or not ok:
-            continue
-        persons.append(
-            SeizurePerson(role=role, nationality=nationality, sex=sex, birth_year=birth_year, position=index)
-        )
-    return persons
-
-
-def _clean_operation(errors: _Errors, value, *, agency):
-    """The operation must be one the agency leads or has accepted; anything else is one answer."""
-    from cases.operations.models import JointOperation
-
-    if value in (None, ""):
-        return None
-    pk = value.pk if isinstance(value, JointOperation) else value
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        errors.add("operation", _("Choose a joint operation your agency has accepted."))
-        return False
-    operation = (
-        # One filter() call: agency and status must hold for the same participation row.
-        JointOperation.objects.filter(
-            pk=pk, participations__agency=agency, participations__status=ParticipantStatus.ACCEPTED
-        )
-        .exclude(status="cancelled")
-        .first()
-    )
-    if operation is None:
-        errors.add("operation", _("Choose a joint operation your agency has accepted."))
-        return False
-    return operation
-
-
-def _clean_shared_with(errors: _Errors, value, *, agency) -> list | None:
-    from members.models import Agency
-
-    if value is None:
-        return []
-    if isinstance(value, str | dict) or not hasattr(value, "__iter__"):
-        errors.add("shared_with", _("Give a list of agency codes."))
-        return None
-    result: dict[int, Agency] = {}
-    codes = []
-    for entry in value:
-        if isinstance(entry, Agency):
-            if entry.pk != agency.pk:
-                result[entry.pk] = entry
-        elif isinstance(entry, str):
-            codes.append(entry.strip().upper())
-        else:
-            errors.add("shared_with", _("Give a list of agency codes."))
-            return None
-    if codes:
-        found = {a.code: a for a in Agency.objects.active().filter(code__in=codes)}
-        unknown = sorted(set(codes) - set(found))
-        if unknown:
-            errors.add("shared_with", _("Unknown agency: %(codes)s.") % {"codes": ", ".join(unknown)})
-            return None
-        result.update({a.pk: a for a in found.values() if a.pk != agency.pk})
-    return sorted(result.values(), key=lambda a: a.code)
-
-
-def _clean(data: dict, *, agency, current: Seizure | None) -> dict[str, Any]:
-    """Validate the keys present in `data`; return clean values or raise one ValidationError."""
-    if not isinstance(data, dict):
-        raise ValidationError({"non_field_errors": [_("Give an object.")]})
-    errors = _Errors()
-    clean: dict[str, Any] = {}
-    if current is None:
-        for field in REQUIRED_ON_CREATE:
-            if data.get(field) in (None, "") and field != "items":
-                errors.add(field, _("This field is required."))
-
-    for field in SCALAR_FIELDS:
-        if field not in data or (current is None and field in REQUIRED_ON_CREATE and data[field] in (None, "")):
-            continue
-        value = data[field]
-        if field == "occurred_at":
-            if isinstance(value, str):
-                from django.utils.dateparse import parse_datetime
-
-                value = parse_datetime(value) or value
-            result = errors.check(field, v.validate_occurred_at, value)
-        elif field in ENUMS:
-            result = _choice(errors, field, value, ENUMS[field])
-        elif field == "country":
-            if value in (None, ""):
-                result = agency.country
-            else:
-                result = errors.check(field, v.validate_country, value) if isinstance(value, str) else None
-                if not isinstance(value, str):
-                    errors.add(field, _("Enter a country code."))
-        elif field in ("origin_country", "destination_country"):
-            result = _optional_country(errors, field, value)
-        else:
-            result = _text(errors, field, value)
-        if result is not None:
-            clean[field] = result
-
-    if "transit_countries" in data:
-        transits = errors.check("transit_countries", v.validate_transits, data["transit_countries"])
-        if transits is not None:
-            clean["transit_countries"] = transits
-    if "operation" in data:
-        current_op = current.operation_id if current else None
-        raw = data["operation"]
-        raw_pk = getattr(raw, "pk", raw)
-        if current is not None and raw_pk is not None and str(raw_pk) == str(current_op):
-            clean["operation"] = current.operation
-        else:
-            operation = _clean_operation(errors, raw, agency=agency)
-            if operation is not False:
-                clean["operation"] = operation
-    if "shared_with" in data:
-        shared = _clean_shared_with(errors, data["shared_with"], agency=agency)
-        if shared is not None:
-            clean["shared_with"] = shared
-    if "items" in data or current is None:
-        items = _clean_items(errors, data.get("items"))
-        if items is not None:
-            clean["items"] = items
-    if "identifiers" in data:
-        identifiers = _clean_identifiers(errors, data["identifiers"])
-        if identifiers is not None:
-            clean["identifiers"] = identifiers
-    if "persons" in data:
-        persons = _clean_persons(errors, data["persons"])
-        if persons is not None:
-            clean["persons"] = persons
-
-    # Cross-field rules, on the values the seizure will have after the change.
-    sharing = clean.get("sharing", current.sharing if current else Sharing.MEMBERS)
-    operation = clean.get("operation", current.operation if current else None)
-    if sharing == Sharing.OPERATION and operation is None and "operation" not in errors.by_field:
-        errors.add("operation", _("Choose the joint operation to share with, or another sharing level."))
-    origin = clean.get("origin_country", current.origin_country if current else "")
-    destination = clean.get("destination_country", current.destination_country if current else "")
-    transits = clean.get("transit_countries", current.transit_countries if current else [])
-    if transits and "transit_countries" not in errors.by_field:
-        if origin and origin in transits:
-            errors.add("transit_countries", _("The origin country cannot also be a transit country."))
-        elif destination and destination in transits:
-            errors.add("transit_countries", _("The destination country cannot also be a transit country."))
-    errors.raise_if_any()
-    return clean
-
-
-# --- snapshots for the history ------------------------------------------------------------
+# --- the history --------------------------------------------------------------------------
 
 
 def _jsonable(value):
@@ -423,15 +79,11 @@ def snapshot(seizure: Seizure) -> dict[str, Any]:
     data["transit_countries"] = list(seizure.transit_countries or [])
     data["operation"] = seizure.operation_id
     data["shared_with"] = sorted(a.code for a in seizure.shared_with.all())
-    data["items"] = [
-        {"drug": i.drug, "description": i.description, "quantity": str(i.quantity), "unit": i.unit}
-        for i in seizure.items.all()
-    ]
-    data["identifiers"] = [{"kind": i.kind, "value": i.value} for i in seizure.identifiers.all()]
-    data["persons"] = [
-        {"role": p.role, "nationality": p.nationality, "sex": p.sex, "birth_year": p.birth_year}
-        for p in seizure.persons.all()
-    ]
+    for rows in ROW_LISTS:
+        data[rows] = [
+            {name: _jsonable(getattr(row, name)) for name in ROW_INPUT_FIELDS[rows]}
+            for row in getattr(seizure, rows).all()
+        ]
     return data
 
 
@@ -439,19 +91,46 @@ def _diff(before: dict, after: dict) -> dict[str, list]:
     return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
 
 
+def status_change(before: str, after: str) -> dict[str, list[str]]:
+    """The changes a transition records."""
+    return {"status": [before, after]}
+
+
+def revision_row(
+    *,
+    seizure_id: int,
+    by_id: int | None,
+    action: str,
+    changes: dict | None = None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> SeizureRevision:
+    """One entry of a seizure's history, unsaved: every writer of the history builds it here.
+
+    The services save it at once (its time is the save's); the demo and benchmark generator
+    writes many in bulk with the historical time it gives as `at`.
+    """
+    revision = SeizureRevision(seizure_id=seizure_id, by_id=by_id, action=action, changes=changes or {}, reason=reason)
+    if at is not None:
+        revision.at = at
+    return revision
+
+
 def _revision(seizure: Seizure, by, action: str, *, changes: dict | None = None, reason: str = "") -> None:
-    SeizureRevision.objects.create(seizure=seizure, by=by, action=action, changes=changes or {}, reason=reason)
+    revision_row(
+        seizure_id=seizure.pk, by_id=getattr(by, "pk", None), action=action, changes=changes, reason=reason
+    ).save()
 
 
 def _write_nested(seizure: Seizure, clean: dict[str, Any], *, replace: bool) -> None:
-    for field, model in (("items", SeizureItem), ("identifiers", SeizureIdentifier), ("persons", SeizurePerson)):
-        if field not in clean:
+    for rows, model in ROW_MODELS.items():
+        if rows not in clean:
             continue
         if replace:
             model.objects.filter(seizure=seizure).delete()
-        for row in clean[field]:
-            row.seizure = seizure
-        model.objects.bulk_create(clean[field])
+        model.objects.bulk_create(
+            model(seizure=seizure, position=index, **row) for index, row in enumerate(clean[rows])
+        )
     if "transit_countries" in clean:
         if replace:
             SeizureTransit.objects.filter(seizure=seizure).delete()
@@ -471,6 +150,10 @@ def format_reference(code: str, year: int, number: int) -> str:
     return f"{code}-{year}-{number:06d}"
 
 
+def _total_weight_kg(clean: dict[str, Any]):
+    return v.total_weight_kg(row["weight_kg"] for row in clean["items"])
+
+
 # --- services ----------------------------------------------------------------------------
 
 
@@ -486,7 +169,7 @@ def seizure_create(*, by, data: dict) -> Seizure:
     if not can_report(by):
         raise Forbidden(_("Only officers and coordinators of a member agency record seizures."))
     agency = by.agency
-    clean = _clean(data, agency=agency, current=None)
+    clean = _validated(data, agency=agency, current=None)
     year = timezone.now().year
     number = next_value(f"seizure:{agency.code}:{year}")
     seizure = Seizure(
@@ -494,12 +177,10 @@ def seizure_create(*, by, data: dict) -> Seizure:
         agency=agency,
         reported_by=by,
         status=SeizureStatus.DRAFT,
-        country=clean.get("country") or agency.country,
-        transit_countries=clean.get("transit_countries", []),
-        operation=clean.get("operation"),
-        total_weight_kg=v.total_weight_kg(i.weight_kg for i in clean["items"]),
-        **{f: clean[f] for f in SCALAR_FIELDS if f in clean and f != "country"},
+        total_weight_kg=_total_weight_kg(clean),
+        **{name: clean[name] for name in UPDATABLE_FIELDS if name in clean},
     )
+    seizure.full_clean(exclude=CHECKED_FIELDS, validate_unique=False, validate_constraints=False)
     seizure.save()
     clean.setdefault("transit_countries", [])
     _write_nested(seizure, clean, replace=False)
@@ -528,21 +209,20 @@ def seizure_update(*, seizure: Seizure, by, data: dict, amendment_reason: str = 
     _require_writer(seizure, by)
     amendment_reason = (amendment_reason or "").strip()
     is_amendment = seizure.status == SeizureStatus.VERIFIED
-    clean = _clean(data, agency=seizure.agency, current=seizure)
+    clean = _validated(data, agency=seizure.agency, current=seizure)
     if is_amendment and not amendment_reason:
         raise ValidationError({"amendment_reason": [_("A verified seizure changes only with an amendment reason.")]})
     before = snapshot(seizure)
     stats_apply(seizure, -1)
-    for field in SCALAR_FIELDS:
-        if field in clean:
-            setattr(seizure, field, clean[field])
-    if "transit_countries" in clean:
-        seizure.transit_countries = clean["transit_countries"]
-    if "operation" in clean:
-        seizure.operation = clean["operation"]
+    values = dict(clean)
     if "items" in clean:
-        seizure.total_weight_kg = v.total_weight_kg(i.weight_kg for i in clean["items"])
-    seizure.save()
+        values["total_weight_kg"] = _total_weight_kg(clean)
+    seizure, changed = model_update(
+        instance=seizure, fields=UPDATABLE_FIELDS, data=values, clean_exclude=CHECKED_FIELDS
+    )
+    if not changed:
+        # A change of rows or shares alone is still a change of the seizure.
+        seizure.save(update_fields=["updated_at"])
     _write_nested(seizure, clean, replace=True)
     stats_apply(seizure, +1)
     changes = _diff(before, snapshot(seizure))
@@ -588,12 +268,19 @@ def seizure_verify(*, seizure: Seizure, by) -> Seizure:
             _("Only a submitted seizure can be verified; this seizure is %(status)s.") % {"status": seizure.status}
         )
     stats_apply(seizure, -1)
-    seizure.status = SeizureStatus.VERIFIED
-    seizure.verified_at = timezone.now()
-    seizure.verified_by = by
-    seizure.save(update_fields=["status", "verified_at", "verified_by", "updated_at"])
+    seizure, _changed = model_update(
+        instance=seizure,
+        fields=("status", "verified_at", "verified_by"),
+        data={"status": SeizureStatus.VERIFIED, "verified_at": timezone.now(), "verified_by": by},
+        clean_exclude=CHECKED_FIELDS,
+    )
     stats_apply(seizure, +1)
-    _revision(seizure, by, SeizureRevision.Action.VERIFIED, changes={"status": ["submitted", "verified"]})
+    _revision(
+        seizure,
+        by,
+        SeizureRevision.Action.VERIFIED,
+        changes=status_change(SeizureStatus.SUBMITTED, SeizureStatus.VERIFIED),
+    )
     return seizure
 
 

@@ -1,4 +1,4 @@
-"""Validation of seizure input, shared by the API serializers, the page forms and the services.
+"""The seizure's field rules, as the models declare them (cases.seizures.models).
 
 Each function is pure: it takes a raw value, returns the clean (normalised) value, or raises
 django.core.exceptions.ValidationError with one message that says what is wrong. The caller
@@ -22,13 +22,23 @@ from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
 
 from cases.choices import IdentifierKind, Unit
-from cases.seizures.models import UNIT_TO_KG
 
 EARLIEST_OCCURRENCE = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 # Clocks of officers' devices drift; a seizure logged "now" must not be refused as future.
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_TRANSITS = 10
 THREE_PLACES = Decimal("0.001")
+# A person's birth year as the database keeps it (validate_birth_year narrows it to a lifetime).
+BIRTH_YEAR_RANGE = (1900, 2100)
+
+# Mass of one unit in kilograms; units without a mass (tablets, volumes) weigh nothing here.
+UNIT_TO_KG: dict[str, Decimal | None] = {
+    Unit.KG: Decimal("1"),
+    Unit.G: Decimal("0.001"),
+    Unit.TABLET: None,
+    Unit.L: None,
+    Unit.ML: None,
+}
 
 # Largest quantity one seizure item may plausibly hold, per unit (a typo guard, not a policy).
 MAX_QUANTITY: dict[str, Decimal] = {

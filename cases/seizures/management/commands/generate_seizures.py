@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cases.choices import ParticipantStatus
-from cases.seizures.bulk import SeizureMaker, bulk_write
+from cases.seizures.generator import SeizureMaker, bulk_write
 
 
 class Command(BaseCommand):

@@ -1,11 +1,14 @@
-"""Realistic seizures in bulk, for the demo data and `manage.py generate_seizures`.
+"""The demo and benchmark data maker: realistic seizures in bulk, for `make run`'s demo data
+(cases.seizures.demo) and `manage.py generate_seizures` (the benchmark's million).
 
-`SeizureMaker` draws seizures on real smuggling routes of the region (drug, quantity and
-conveyance identifiers that fit the transport mode; identifiers pass the same validators as
-user input). `bulk_write` stores a batch with a few multi-row INSERTs: reference numbers are
-reserved per agency and year by bumping the counter once per batch, totals are computed,
-every seizure gets its history (created, submitted, verified) like a service would write,
-and the seizure summary (SeizureStat) grows by the batch's contribution in the same transaction.
+Nothing the application serves imports this module. `SeizureMaker` draws seizures on real
+smuggling routes of the region (drug, quantity and conveyance identifiers that fit the
+transport mode; identifiers pass the same validators as user input). `bulk_write` stores a
+batch with a few multi-row writes: reference numbers are reserved per agency and year as one
+block of the counter the services number from (`next_value`), totals are computed, every
+seizure gets its history (created, submitted, verified) built by the services' own
+`revision_row`, and the seizure summary (SeizureStat) grows by the batch's contribution in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -20,24 +23,22 @@ from decimal import Decimal
 
 import phonenumbers
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from stdnum import iso6346
 
 from cases.choices import SeizureStatus, Sharing
+from cases.seizures.fields import ROW_FIELDS
 from cases.seizures.models import (
+    ROW_MODELS,
     Seizure,
-    SeizureIdentifier,
-    SeizureItem,
-    SeizurePerson,
     SeizureRevision,
     SeizureTransit,
 )
-from cases.seizures.services import format_reference
+from cases.seizures.services import format_reference, revision_row, status_change
 from cases.seizures.stats import Deltas, apply_deltas, contribution, merge
 from cases.seizures.validators import item_weight_kg, normalize_identifier, total_weight_kg
 from crackdown.db import postgresql
-from crackdown.models import Counter
+from crackdown.sequences import next_value
 
 ASEAN = ("BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN")
 
@@ -286,11 +287,9 @@ class Spec:
     """One seizure to write, as plain data (cheap to build by the million)."""
 
     seizure: dict
-    # (drug, description, quantity, unit, weight_kg)
+    # Each row a tuple of its list's fields (cases.seizures.fields.ROW_FIELDS), in that order.
     items: list[tuple] = field(default_factory=list)
-    # (kind, value, normalized)
     identifiers: list[tuple] = field(default_factory=list)
-    # (role, nationality, sex, birth_year)
     persons: list[tuple] = field(default_factory=list)
     shared_with: list[int] = field(default_factory=list)
     pk: int | None = None
@@ -430,23 +429,10 @@ class SeizureMaker:
         return [self.make(occurred_at=self.start + dt.timedelta(seconds=s)) for s in offsets]
 
 
-def reserve_numbers(name: str, count: int) -> int:
-    """Reserve `count` consecutive numbers of a counter in one UPDATE; returns the first."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("reserve_numbers() must run inside transaction.atomic()")
-    Counter.objects.bulk_create([Counter(name=name, value=0)], ignore_conflicts=True)
-    Counter.objects.filter(name=name).update(value=F("value") + count)
-    return Counter.objects.filter(name=name).values_list("value", flat=True).get() - count + 1
-
-
-SUBMITTED_CHANGE = {"status": ["draft", "submitted"]}
-VERIFIED_CHANGE = {"status": ["submitted", "verified"]}
-
-
 def _complete(specs: list[Spec], now: dt.datetime) -> None:
     """References (numbers reserved once per agency and year), totals, timestamps."""
     tally = Tally((s.seizure["agency_code"], s.seizure["occurred_at"].year) for s in specs)
-    next_number = {key: reserve_numbers(f"seizure:{key[0]}:{key[1]}", n) for key, n in sorted(tally.items())}
+    next_number = {key: next_value(f"seizure:{key[0]}:{key[1]}", count=n) for key, n in sorted(tally.items())}
     for spec in sorted(specs, key=lambda s: s.seizure["occurred_at"]):
         row = spec.seizure
         key = (row["agency_code"], row["occurred_at"].year)
@@ -460,41 +446,44 @@ def _complete(specs: list[Spec], now: dt.datetime) -> None:
         row["updated_at"] = row["verified_at"] or row["submitted_at"] or created
 
 
-def _revisions(spec: Spec) -> list[tuple]:
-    """(by_id, action, at, changes) like the services write them."""
+# Each step after its creation a seizure may have gone through: (when, who, action, status change).
+_STEPS = (
+    (
+        "submitted_at",
+        "reported_by_id",
+        SeizureRevision.Action.SUBMITTED,
+        (SeizureStatus.DRAFT, SeizureStatus.SUBMITTED),
+    ),
+    (
+        "verified_at",
+        "verified_by_id",
+        SeizureRevision.Action.VERIFIED,
+        (SeizureStatus.SUBMITTED, SeizureStatus.VERIFIED),
+    ),
+)
+
+
+def _revisions(spec: Spec) -> list[SeizureRevision]:
+    """The seizure's history as the services write it, at the times the generator gave."""
     row = spec.seizure
-    revisions = [(row["reported_by_id"], "created", row["created_at"], {})]
-    if row["submitted_at"]:
-        revisions.append((row["reported_by_id"], "submitted", row["submitted_at"], SUBMITTED_CHANGE))
-    if row["verified_at"]:
-        revisions.append((row["verified_by_id"], "verified", row["verified_at"], VERIFIED_CHANGE))
+    revisions = [
+        revision_row(
+            seizure_id=spec.pk, by_id=row["reported_by_id"], action=SeizureRevision.Action.CREATED, at=row["created_at"]
+        )
+    ]
+    for at, by, action, change in _STEPS:
+        if row[at]:
+            revisions.append(
+                revision_row(
+                    seizure_id=spec.pk, by_id=row[by], action=action, changes=status_change(*change), at=row[at]
+                )
+            )
     return revisions
 
 
-SEIZURE_COLUMNS = (
-    "reference",
-    "agency_id",
-    "status",
-    "reported_by_id",
-    "occurred_at",
-    "location",
-    "country",
-    "transport_mode",
-    "detection_method",
-    "concealment",
-    "origin_country",
-    "destination_country",
-    "transit_countries",
-    "operation_id",
-    "sharing",
-    "total_weight_kg",
-    "notes",
-    "submitted_at",
-    "verified_at",
-    "verified_by_id",
-    "created_at",
-    "updated_at",
-)
+# The seizure's own columns (a Spec's `seizure` holds one value for each).
+SEIZURE_COLUMNS = tuple(f.attname for f in Seizure._meta.concrete_fields if not f.primary_key)
+REVISION_COLUMNS = ("seizure_id", "by_id", "action", "at", "changes", "reason")
 
 
 def bulk_write(specs: list[Spec], *, now: dt.datetime | None = None) -> int:
@@ -527,31 +516,19 @@ def _write_orm(specs: list[Spec]) -> None:
         for spec, seizure in zip(specs, seizures, strict=True):
             spec.pk = seizure.pk
         Share = Seizure.shared_with.through
-        SeizureItem.objects.bulk_create(
-            SeizureItem(seizure_id=s.pk, drug=d, description=t, quantity=q, unit=u, weight_kg=w, position=i)
-            for s in specs
-            for i, (d, t, q, u, w) in enumerate(s.items)
-        )
-        SeizureIdentifier.objects.bulk_create(
-            SeizureIdentifier(seizure_id=s.pk, kind=k, value=v, normalized=n, position=i)
-            for s in specs
-            for i, (k, v, n) in enumerate(s.identifiers)
-        )
-        SeizurePerson.objects.bulk_create(
-            SeizurePerson(seizure_id=s.pk, role=r, nationality=c, sex=x, birth_year=y, position=i)
-            for s in specs
-            for i, (r, c, x, y) in enumerate(s.persons)
-        )
+        for rows, model in ROW_MODELS.items():
+            names = ROW_FIELDS[rows]
+            model.objects.bulk_create(
+                model(seizure_id=s.pk, position=i, **dict(zip(names, row, strict=True)))
+                for s in specs
+                for i, row in enumerate(getattr(s, rows))
+            )
         SeizureTransit.objects.bulk_create(
             SeizureTransit(seizure_id=s.pk, country=c, position=i)
             for s in specs
             for i, c in enumerate(s.seizure["transit_countries"])
         )
-        SeizureRevision.objects.bulk_create(
-            SeizureRevision(seizure_id=s.pk, by_id=b, action=a, at=at, changes=ch, reason="")
-            for s in specs
-            for b, a, at, ch in _revisions(s)
-        )
+        SeizureRevision.objects.bulk_create(revision for s in specs for revision in _revisions(s))
         Share.objects.bulk_create(Share(seizure_id=s.pk, agency_id=a) for s in specs for a in s.shared_with)
 
 
@@ -584,24 +561,13 @@ def _write_copy(specs: list[Spec]) -> None:
                 for s in specs
             ),
         )
-        _copy(
-            cursor,
-            SeizureItem,
-            ("seizure_id", "drug", "description", "quantity", "unit", "weight_kg", "position"),
-            ((s.pk, *item, i) for s in specs for i, item in enumerate(s.items)),
-        )
-        _copy(
-            cursor,
-            SeizureIdentifier,
-            ("seizure_id", "kind", "value", "normalized", "position"),
-            ((s.pk, *ident, i) for s in specs for i, ident in enumerate(s.identifiers)),
-        )
-        _copy(
-            cursor,
-            SeizurePerson,
-            ("seizure_id", "role", "nationality", "sex", "birth_year", "position"),
-            ((s.pk, *person, i) for s in specs for i, person in enumerate(s.persons)),
-        )
+        for rows, model in ROW_MODELS.items():
+            _copy(
+                cursor,
+                model,
+                ("seizure_id", *ROW_FIELDS[rows], "position"),
+                ((s.pk, *row, i) for s in specs for i, row in enumerate(getattr(s, rows))),
+            )
         _copy(
             cursor,
             SeizureTransit,
@@ -611,8 +577,8 @@ def _write_copy(specs: list[Spec]) -> None:
         _copy(
             cursor,
             SeizureRevision,
-            ("seizure_id", "by_id", "action", "at", "changes", "reason"),
-            ((s.pk, b, a, at, dumps(ch), "") for s in specs for b, a, at, ch in _revisions(s)),
+            REVISION_COLUMNS,
+            ((r.seizure_id, r.by_id, r.action, r.at, dumps(r.changes), r.reason) for s in specs for r in _revisions(s)),
         )
         _copy(
             cursor,

@@ -1,4 +1,4 @@
-"""Demo data and the bulk generator: realistic, valid, deterministic, idempotent."""
+"""Demo data and the demo/benchmark generator: realistic, valid, deterministic, idempotent."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
-from cases.seizures.bulk import ASEAN, SeizureMaker
 from cases.seizures.demo import SHARED_CONTAINER, seed_seizures
+from cases.seizures.generator import ASEAN, SeizureMaker
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision
 from cases.seizures.validators import normalize_identifier, validate_occurred_at
 from members.models import Agency
