@@ -70,8 +70,7 @@ def case_throughput(b: Bench) -> list[CaseResult]:
         + (f"{share:.0%} of the floor's {floor_rps}" if share is not None else "the floor served nothing"),
     )
     # The table's baseline columns: the floor's p95 under the same load, and ours against it.
-    ours.baseline_p95_ms = floor["p95_ms"]
-    ours.ratio = figures["p95_ms"] / floor["p95_ms"] if floor["p95_ms"] else None
+    ours.set_baseline(floor["p95_ms"])
     floor_row = _wrk_row(
         "throughput floor (bench/floor.py)",
         floor,

@@ -64,8 +64,7 @@ def _export_url(b: Bench, rows: int) -> str:
     export, and it makes "100,000 rows" exact at any data size.
     """
     visible = Seizure.objects.visible_to(b.officer).order_by("-occurred_at", "-id")
-    edge = visible.values_list("occurred_at", flat=True)[rows + rows // 50 : rows + rows // 50 + 1]
-    edge = list(edge)
+    edge = list(visible.values_list("occurred_at", flat=True)[rows + rows // 50 : rows + rows // 50 + 1])
     if not edge:
         return EXPORT_URL
     return EXPORT_URL + "?" + urlencode({"occurred_after": edge[0].isoformat()})

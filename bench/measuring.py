@@ -67,6 +67,11 @@ class CaseResult:
     def queries_constant(self) -> bool:
         return len(set(self.queries)) <= 1
 
+    def set_baseline(self, baseline_p95_ms: float | None) -> None:
+        """The baseline's p95, and ours as a multiple of it (None where either is missing)."""
+        self.baseline_p95_ms = baseline_p95_ms
+        self.ratio = self.p95_ms / baseline_p95_ms if self.p95_ms is not None and baseline_p95_ms else None
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["queries"] = self.queries_label

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db import connection, reset_queries
@@ -66,7 +67,7 @@ def case_list(b: Bench) -> list[CaseResult]:
     for label, params in (("unfiltered", {}), ("drug+mode+after", filters)):
         first_url = LIST_URL + _query(params)
         deep_url, previous_last, reached = _follow(b, first_url, DEEP_HOPS)
-        pages = [("first page", first_url, None)]
+        pages: list[tuple[str, str, dict | None]] = [("first page", first_url, None)]
         if deep_url:
             pages.append((f"{reached * 50:,} rows deep", deep_url, previous_last))
         else:
@@ -79,7 +80,11 @@ def case_list(b: Bench) -> list[CaseResult]:
                 )
             )
         for where, url, before in pages:
-            timing = measure(lambda i, url=url: expect(b.api.get(url)), warmup=b.warmup, repeats=b.repeats)
+
+            def get_page(i: int, url: str = url) -> Any:
+                return expect(b.api.get(url))
+
+            timing = measure(get_page, warmup=b.warmup, repeats=b.repeats)
             results = timing.last.json()["results"]
             after = None
             if before is not None:
@@ -92,8 +97,7 @@ def case_list(b: Bench) -> list[CaseResult]:
                 repeats=b.repeats,
             )
             result = result_from(f"list {label}, {where}", "list", timing)
-            result.baseline_p95_ms = percentile(base.times_ms, 95)
-            result.ratio = result.p95_ms / result.baseline_p95_ms if result.baseline_p95_ms else None
+            result.set_baseline(percentile(base.times_ms, 95))
             same = _ids(results) == [row["id"] for row in base.rows]
             result.extra |= {
                 "url": url,
@@ -140,14 +144,15 @@ def case_detail(b: Bench) -> list[CaseResult]:
         if not ids:
             out.append(CaseResult(name=f"detail, {label}", group="detail", status="not available", note="none visible"))
             continue
+
         # A different seizure each time, as people browse.
-        timing = measure(
-            lambda i, ids=ids: expect(b.api.get(f"{LIST_URL}{ids[i % len(ids)]}/")), warmup=b.warmup, repeats=b.repeats
-        )
+        def open_seizure(i: int, ids: list[int] = ids) -> Any:
+            return expect(b.api.get(f"{LIST_URL}{ids[i % len(ids)]}/"))
+
+        timing = measure(open_seizure, warmup=b.warmup, repeats=b.repeats)
         order = [ids[(b.warmup + i) % len(ids)] for i in range(b.repeats)]
         base = b.base.time_many(bl.DETAIL_SQL, [{"id": i, "agency": b.agency_id} for i in order], warmup=b.warmup)
         result = result_from(f"detail, {label}", "detail", timing)
-        result.baseline_p95_ms = percentile(base.times_ms, 95)
-        result.ratio = result.p95_ms / result.baseline_p95_ms
+        result.set_baseline(percentile(base.times_ms, 95))
         out.append(judge(result, p95_max=20))
     return out

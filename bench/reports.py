@@ -39,8 +39,7 @@ def case_dashboard(b: Bench) -> list[CaseResult]:
     params = bl.dashboard_params(agency_id=b.agency_id, tz_name=tz_name)
     base = b.base.time(bl.DASHBOARD_SQL, params, warmup=b.warmup, repeats=b.repeats)
     result = result_from("dashboard page", "dashboard", timing)
-    result.baseline_p95_ms = percentile(base.times_ms, 95)
-    result.ratio = result.p95_ms / result.baseline_p95_ms
+    result.set_baseline(percentile(base.times_ms, 95))
     plans = []
     for sql in timing.last_sql:
         if sql.lstrip().upper().startswith(("SELECT", "WITH")) and "seizures_" in sql:
@@ -61,11 +60,10 @@ def case_dashboard(b: Bench) -> list[CaseResult]:
         p95_ms=figures["p95_ms"],
         max_ms=figures["max_ms"],
         queries=[figures["queries"]],
-        baseline_p95_ms=result.baseline_p95_ms,
         note="per query ms: " + ", ".join(f"{ms:g}" for ms in figures["per_query_ms"]),
         extra=figures,
     )
-    selector.ratio = selector.p95_ms / selector.baseline_p95_ms if selector.baseline_p95_ms else None
+    selector.set_baseline(result.baseline_p95_ms)
     out.append(judge(selector, p95_max=300))
     return out
 

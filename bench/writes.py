@@ -141,8 +141,7 @@ def case_matching(b: Bench) -> list[CaseResult]:
         base = b.base.time_many(
             bl.MATCH_SQL, [{"kind": k, "normalized": n, "agency": b.agency_id} for k, n in keys], warmup=b.warmup
         )
-        result.baseline_p95_ms = percentile(base.times_ms, 95)
-        result.ratio = result.p95_ms / result.baseline_p95_ms
+        result.set_baseline(percentile(base.times_ms, 95))
     result.note = (
         f"{sum(result.extra['matches_found'])} matches over {b.repeats} seizures; queries grow with the "
         "matches found (a Match row and an alert per new pair)"

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import random
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -61,7 +62,7 @@ def claim(delivery_id: str, now: dt.datetime) -> bool:
 
 def webhook_body(delivery: Delivery) -> bytes:
     alert = delivery.alert
-    payload = {
+    payload: dict[str, Any] = {
         "delivery": str(delivery.pk),
         "alert": AlertSerializer(alert, context={"viewer_agency_id": delivery.agency_id}).data,
     }

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import MANUAL_ALERT_KINDS, AlertKind, Drug, Priority, TransportMode
+from crackdown.forms import field_of
 from members.models import Agency
 
 BOX_CHOICES = [("", _("Inbox and sent")), ("inbox", _("Inbox")), ("sent", _("Sent"))]
@@ -46,7 +47,9 @@ class AlertForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = Agency.objects.active().exclude(pk=user.agency_id).order_by("code")
+        field_of(self, "recipients", forms.ModelMultipleChoiceField).queryset = (
+            Agency.objects.active().exclude(pk=user.agency_id).order_by("code")
+        )
 
 
 class AcknowledgeForm(forms.Form):

@@ -39,14 +39,16 @@ def alerts_for(
     """
     qs = Alert.objects.visible_to(user)
     agency_id = getattr(user, "agency_id", None)
-    if box == "inbox":
-        qs = qs.filter(pk__in=Delivery.objects.filter(agency_id=agency_id).values("alert_id"))
-    elif box == "sent":
-        qs = qs.filter(sender_agency_id=agency_id)
-    if unacknowledged:
-        qs = qs.filter(
-            pk__in=Delivery.objects.filter(agency_id=agency_id, acknowledged_at__isnull=True).values("alert_id")
-        )
+    # visible_to() shows a user of no agency nothing: no box can narrow that further.
+    if agency_id is not None:
+        if box == "inbox":
+            qs = qs.filter(pk__in=Delivery.objects.filter(agency_id=agency_id).values("alert_id"))
+        elif box == "sent":
+            qs = qs.filter(sender_agency_id=agency_id)
+        if unacknowledged:
+            qs = qs.filter(
+                pk__in=Delivery.objects.filter(agency_id=agency_id, acknowledged_at__isnull=True).values("alert_id")
+            )
     if kind:
         qs = qs.filter(kind=kind)
     if priority:

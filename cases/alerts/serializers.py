@@ -52,14 +52,17 @@ class AlertSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_sender_agency(self, alert: Alert) -> str | None:
-        return alert.sender_agency.code if alert.sender_agency_id else None
+        agency = alert.sender_agency
+        return agency.code if agency else None
 
     @extend_schema_field(DeliverySerializer(many=True))
     def get_deliveries(self, alert: Alert) -> list[dict]:
         viewer = self.context.get("viewer")
         if viewer is None:
             viewer = _AgencyViewer(self.context.get("viewer_agency_id"))
-        return DeliverySerializer(deliveries_shown_to(viewer, alert), many=True).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs give every
+        # Serializer(...).data the type of a single object's.
+        return DeliverySerializer(deliveries_shown_to(viewer, alert), many=True).data  # type: ignore[return-value]
 
 
 class _AgencyViewer:

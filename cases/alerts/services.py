@@ -192,7 +192,7 @@ def alert_escalate(*, alert: Alert) -> list[str]:
                 priority=Priority.URGENT,
                 title=title,
                 body=body,
-                recipients=[alert.sender_agency],
+                recipients=[alert.sender_agency] if alert.sender_agency else [],
                 seizure=alert.seizure,
                 operation=alert.operation,
             )

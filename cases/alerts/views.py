@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,9 +21,10 @@ from cases.alerts.forms import AcknowledgeForm, AlertFilterForm, AlertForm, Aler
 from cases.seizures.models import Seizure
 from crackdown.errors import Conflict, Forbidden
 from crackdown.paging import keyset_page
+from members.http import AuthenticatedHttpRequest
 
 
-def _inbox(request: HttpRequest, *, box: str | None) -> HttpResponse:
+def _inbox(request: AuthenticatedHttpRequest, *, box: str | None) -> HttpResponse:
     data = request.GET.copy()
     if box and "box" not in data:
         data["box"] = box
@@ -64,17 +65,17 @@ def _inbox(request: HttpRequest, *, box: str | None) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _inbox(request, box="inbox")
 
 
 @login_required
-def sent(request: HttpRequest) -> HttpResponse:
+def sent(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _inbox(request, box="sent")
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     alert = selectors.get_alert_for(request.user, pk)
     own = selectors.own_delivery(request.user, alert)
     seizure_visible = bool(
@@ -96,7 +97,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     alert = selectors.get_alert_for(request.user, pk)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
@@ -112,7 +113,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_send_alerts(request.user):
         raise PermissionDenied
     form = AlertForm(request.POST or None, user=request.user, initial={"seizure": request.GET.get("seizure")})
@@ -133,11 +134,11 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if not permissions.can_set_preferences(user):
+    # An agency admin always has an agency; the second test tells mypy so.
+    if not permissions.can_set_preferences(user) or (agency := user.agency) is None:
         raise PermissionDenied
-    agency = user.agency
     current = selectors.alert_preference_for(agency)
     initial = {
         "email_enabled": current.email_enabled,

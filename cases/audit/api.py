@@ -5,9 +5,7 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from cases.audit.forms import AuditFilterForm, plain_errors
 from cases.audit.permissions import can_read_audit
@@ -15,6 +13,8 @@ from cases.audit.selectors import accesses_for
 from cases.seizures.models import SeizureAccess
 from crackdown.api.pagination import CursorPagination
 from crackdown.errors import Forbidden
+from members.http import AuthenticatedAPIView, AuthenticatedRequest
+from members.models import Agency
 
 
 class AuditUserSerializer(serializers.Serializer):
@@ -29,7 +29,7 @@ class AuditSeizureSerializer(serializers.Serializer):
 
 
 class SeizureAccessSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     user = AuditUserSerializer(read_only=True, allow_null=True)
     seizure = AuditSeizureSerializer(read_only=True)
     action = serializers.ChoiceField(choices=SeizureAccess.Action.choices, read_only=True)
@@ -44,7 +44,7 @@ class AccessAuditPagination(CursorPagination):
     ordering = ("-at", "-id")
 
 
-class AccessAuditView(APIView):
+class AccessAuditView(AuthenticatedAPIView):
     """Who of other agencies viewed, exported or reported on the caller's agency's seizures."""
 
     serializer_class = SeizureAccessSerializer
@@ -66,7 +66,7 @@ class AccessAuditView(APIView):
             403: OpenApiResponse(OpenApiTypes.OBJECT, description="Not an admin of an agency."),
         },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         if not can_read_audit(request.user):
             raise Forbidden("Only an admin of the agency reads its access audit.")
         form = AuditFilterForm(request.query_params, user=request.user)

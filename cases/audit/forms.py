@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.seizures.models import SeizureAccess
+from crackdown.forms import field_of
 from members.models import Agency, User
 
 
@@ -22,10 +23,15 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.exclude(pk=user.agency_id).order_by("code")
+        agencies = Agency.objects.order_by("code")
+        # The page builds the form before its 403; a user of no agency sees every agency.
+        if user.agency_id is not None:
+            agencies = agencies.exclude(pk=user.agency_id)
+        field_of(self, "agency", forms.ModelChoiceField).queryset = agencies
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date."))

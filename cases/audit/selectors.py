@@ -25,11 +25,13 @@ def accesses_for(*, user: User, filters: dict[str, Any] | None = None) -> QueryS
     Only the agency's admins read them (Forbidden for anyone else, platform admins included:
     they belong to no agency and the audit is the agency's own business).
     """
-    if not can_read_audit(user):
+    agency_id = user.agency_id
+    # can_read_audit() already refuses a user of no agency; the second test tells mypy so.
+    if not can_read_audit(user) or agency_id is None:
         raise Forbidden("Only an admin of the agency reads its access audit.")
     queryset = (
-        SeizureAccess.objects.filter(seizure__agency_id=user.agency_id)
-        .exclude(agency_id=user.agency_id)
+        SeizureAccess.objects.filter(seizure__agency_id=agency_id)
+        .exclude(agency_id=agency_id)
         .select_related("user", "agency", "seizure")
         .only(
             "id",

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -20,29 +20,31 @@ from cases.audit.selectors import accesses_for
 from cases.seizures.models import SeizureAccess
 from crackdown.errors import Forbidden
 from crackdown.paging import keyset_page
+from members.http import AuthenticatedHttpRequest
 
 
-def _filters(request: HttpRequest, params: QueryDict) -> tuple[AuditFilterForm, dict[str, Any], str]:
+def _filters(request: AuthenticatedHttpRequest, params: QueryDict) -> tuple[AuditFilterForm, dict[str, Any], str]:
     form = AuditFilterForm(params, user=request.user)
     form.is_valid()  # a wrong field shows its message; the valid ones still filter
     filters = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "")}
     query = QueryDict(mutable=True)
     for key in form.fields:
-        if key not in form.errors and params.get(key):
-            query[key] = params[key]
+        value = params.get(key)
+        if key not in form.errors and value:
+            query[key] = value
     return form, filters, query.urlencode()
 
 
-def _audit_or_403(request: HttpRequest, filters: dict[str, Any]) -> QuerySet[SeizureAccess]:
+def _audit_or_403(request: AuthenticatedHttpRequest, filters: dict[str, Any]) -> QuerySet[SeizureAccess]:
     try:
-        return accesses_for(user=request.user, filters=filters)  # type: ignore[arg-type]
+        return accesses_for(user=request.user, filters=filters)
     except Forbidden as exc:
         raise PermissionDenied(str(exc)) from exc
 
 
 @login_required
 @require_http_methods(["GET"])
-def audit(request: HttpRequest) -> HttpResponse:
+def audit(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters, filter_query = _filters(request, request.GET)
     queryset = _audit_or_403(request, filters)
     page = keyset_page(queryset, request.GET, by="at", filter_query=filter_query)
@@ -75,11 +77,12 @@ def _csv_rows(queryset: QuerySet[SeizureAccess]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
     for row in queryset.iterator(chunk_size=1000):
+        user = row.user  # selected with the row; None once the user is deleted
         values = [
             row.at.astimezone(dt.UTC).isoformat(),
             row.agency.code,
-            row.user.full_name if row.user_id else "",
-            row.user.email if row.user_id else "",
+            user.full_name if user else "",
+            user.email if user else "",
             row.action,
             row.seizure.reference,
         ]
@@ -88,7 +91,7 @@ def _csv_rows(queryset: QuerySet[SeizureAccess]) -> Iterator[str]:
 
 @login_required
 @require_http_methods(["GET"])
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+def audit_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     _form, filters, _query = _filters(request, request.GET)
     queryset = _audit_or_403(request, filters)
     response = StreamingHttpResponse(_csv_rows(queryset), content_type="text/csv; charset=utf-8")

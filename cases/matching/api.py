@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.matching.selectors import get_match_for, match_list, match_row
 from cases.matching.services import access_request_create
+from members.http import AuthenticatedAPIView, AuthenticatedRequest
 
 
 class MatchSeizureSerializer(serializers.Serializer):
@@ -39,7 +39,7 @@ class AccessRequestSerializer(serializers.Serializer):
     granted_at = serializers.DateTimeField(allow_null=True)
 
 
-class MatchListView(generics.GenericAPIView):
+class MatchListView(AuthenticatedAPIView, generics.GenericAPIView):
     serializer_class = MatchSerializer
 
     def get_queryset(self):
@@ -50,14 +50,16 @@ class MatchListView(generics.GenericAPIView):
         description="The other side's id and reference are null where the caller may not see that seizure.",
         responses=MatchSerializer(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         # Queries: 1 page of matches with both sides' visibility as EXISTS (no per-row query).
         page = self.paginate_queryset(self.get_queryset())
+        # The view keeps the default pagination class (settings.REST_FRAMEWORK): there is a page.
+        assert page is not None
         rows = [match_row(match, user=request.user) for match in page]
         return self.get_paginated_response(MatchSerializer(rows, many=True).data)
 
 
-class MatchAccessRequestView(generics.GenericAPIView):
+class MatchAccessRequestView(AuthenticatedAPIView, generics.GenericAPIView):
     serializer_class = AccessRequestSerializer
     pagination_class = None
 
@@ -66,7 +68,7 @@ class MatchAccessRequestView(generics.GenericAPIView):
         request=None,
         responses={201: AccessRequestSerializer, 403: None, 404: None, 409: None},
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         match = get_match_for(request.user, pk)
         access_request = access_request_create(match=match, by=request.user)
         return Response(AccessRequestSerializer(access_request).data, status=status.HTTP_201_CREATED)

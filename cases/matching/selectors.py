@@ -9,6 +9,7 @@ and the kind of identifier are all that leaves this module. Pages and the API re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -17,6 +18,19 @@ from django.urls import NoReverseMatch, reverse
 from cases.choices import IdentifierKind
 from cases.matching.models import AccessRequest, Match
 from cases.seizures.models import Seizure
+
+if TYPE_CHECKING:
+    # Only mypy reads these: django-stubs-ext is a development requirement.
+    from django_stubs_ext import WithAnnotations
+
+    class SideAnnotations(TypedDict):
+        """What `_with_sides` adds to each match."""
+
+        a_visible: bool
+        b_visible: bool
+        access_requested: bool
+
+    SidedMatch = WithAnnotations[Match, SideAnnotations]
 
 
 @dataclass(frozen=True)
@@ -63,7 +77,7 @@ class MatchRow:
             return self.kind
 
 
-def _with_sides(matches, *, user, agency_id: int):
+def _with_sides(matches: QuerySet[Match], *, user, agency_id: int) -> QuerySet[SidedMatch]:
     """Matches with both sides' agencies, whether the reader may see each side, and whether
     its agency already asked for access: what every match listing needs, in one query."""
     visible = Seizure.objects.visible_to(user)
@@ -103,7 +117,7 @@ def _agency_id(user) -> int | None:
     return user.agency_id
 
 
-def match_list(*, user) -> QuerySet[Match]:
+def match_list(*, user) -> QuerySet[SidedMatch]:
     """Matches involving the user's agency, each side annotated with whether the user sees it.
 
     Three joins (two seizures, two agencies) and two EXISTS on the visibility queryset: one
@@ -130,7 +144,7 @@ def _side(seizure: Seizure, *, visible: bool, agency_id: int | None) -> MatchSid
     return MatchSide(agency_code=agency.code, agency_name=agency.name, mine=False, visible=False)
 
 
-def match_row(match: Match, *, user) -> MatchRow:
+def match_row(match: SidedMatch, *, user) -> MatchRow:
     """Reduce an annotated match (from `match_list`) to what the user may know of it."""
     agency_id = _agency_id(user)
     a = _side(match.seizure_a, visible=bool(match.a_visible), agency_id=agency_id)

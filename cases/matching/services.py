@@ -137,8 +137,9 @@ def _insert_matches(keys: list[tuple[int, int, str, str]], *, now, using: str) -
     """
     connection = connections[using]
     opts, quote = Match._meta, connection.ops.quote_name
-    key_columns = [quote(opts.get_field(name).column) for name in ("seizure_a", "seizure_b", "kind", "normalized")]
-    columns = ", ".join([*key_columns, quote(opts.get_field("created_at").column)])
+    fields = {field.name: field for field in opts.concrete_fields}
+    key_columns = [quote(fields[name].column) for name in ("seizure_a", "seizure_b", "kind", "normalized")]
+    columns = ", ".join([*key_columns, quote(fields["created_at"].column)])
     rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys))
     sql = (
         f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES {rows} "  # noqa: S608 - our names

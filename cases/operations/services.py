@@ -101,7 +101,9 @@ def operation_create(
 ) -> JointOperation:
     """Create a planned operation led by the coordinator's agency, with a fresh unique code
     (JO-<year>-<nnn>) and the lead's accepted participation."""
-    if not permissions.can_create_operation(by):
+    lead_agency_id = by.agency_id
+    # can_create_operation() already refuses a user of no agency; the second test tells mypy so.
+    if not permissions.can_create_operation(by) or lead_agency_id is None:
         raise Forbidden(_("Only a coordinator creates a joint operation."))
     operation = JointOperation(
         name=name,
@@ -110,7 +112,7 @@ def operation_create(
         ends_on=ends_on,
         target_drugs=list(target_drugs or []),
         transport_modes=list(transport_modes or []),
-        lead_agency_id=by.agency_id,
+        lead_agency_id=lead_agency_id,
         created_by=by,
     )
     _clean_operation(operation)
@@ -121,7 +123,7 @@ def operation_create(
         operation.save()
         Participation.objects.create(
             operation=operation,
-            agency_id=by.agency_id,
+            agency_id=lead_agency_id,
             role=ParticipantRole.LEAD,
             status=ParticipantStatus.ACCEPTED,
             invited_by=by,
