@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cases.seizures",
     "cases.alerts",
     "cases.matching",
+    "cases.demo",
 ]
 
 MIDDLEWARE = [

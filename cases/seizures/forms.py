@@ -20,8 +20,6 @@ from cases.choices import (
     DetectionMethod,
     Drug,
     IdentifierKind,
-    OperationStatus,
-    ParticipantStatus,
     PersonRole,
     SeizureStatus,
     Sex,
@@ -29,7 +27,7 @@ from cases.choices import (
     TransportMode,
     Unit,
 )
-from cases.operations.models import JointOperation
+from cases.seizures import visibility
 from cases.seizures.fields import ROW_INPUT_FIELDS, SCALAR_FIELDS, model_field
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem
 from members.models import Agency
@@ -80,7 +78,7 @@ class SeizureFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=_choices(SeizureStatus), required=False)
     operation = forms.ModelChoiceField(
-        label=_("Joint operation"), queryset=JointOperation.objects.none(), required=False
+        label=_("Joint operation"), queryset=visibility.operations_seen_by(None).none(), required=False
     )
     occurred_after = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -94,7 +92,7 @@ class SeizureFilterForm(forms.Form):
         self.fields["agency"].choices = BLANK + [(a.code, a.code) for a in Agency.objects.active().only("code")]
         for name in ("country", "origin_country", "destination_country", "transit_country"):
             self.fields[name].choices = country_choices()
-        self.fields["operation"].queryset = JointOperation.objects.visible_to(user).order_by("-starts_on")
+        self.fields["operation"].queryset = visibility.operations_seen_by(user).order_by("-starts_on")
 
 
 # --- Create / edit ---------------------------------------------------------------------------
@@ -120,7 +118,7 @@ class SeizureForm(forms.Form):
     destination_country = forms.ChoiceField(label=_("Destination country"), required=False)
     operation = forms.ModelChoiceField(
         label=_("Joint operation"),
-        queryset=JointOperation.objects.none(),
+        queryset=visibility.operations_seen_by(None).none(),
         required=False,
         help_text=_("Operations your agency has accepted."),
     )
@@ -142,13 +140,10 @@ class SeizureForm(forms.Form):
             self.fields[name].choices = country_choices()
         if user.agency_id:
             self.fields["country"].initial = user.agency.country
-        accepted = JointOperation.objects.filter(
-            participations__agency_id=user.agency_id, participations__status=ParticipantStatus.ACCEPTED
-        ).exclude(status=OperationStatus.CANCELLED)
         # The seizure's current operation stays selectable even if it was cancelled since.
-        self.fields["operation"].queryset = (
-            (accepted | JointOperation.objects.filter(pk=current_operation_id)).distinct().order_by("-starts_on")
-        )
+        self.fields["operation"].queryset = visibility.linkable_operations(
+            user.agency_id, keep=current_operation_id
+        ).order_by("-starts_on")
         self.fields["shared_with"].queryset = Agency.objects.active().exclude(pk=user.agency_id)
         if amending:
             self.fields["amendment_reason"] = forms.CharField(

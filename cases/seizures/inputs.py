@@ -28,8 +28,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from cases.choices import OperationStatus, ParticipantStatus
 from cases.seizures import validators as v
+from cases.seizures import visibility
 from cases.seizures.fields import (
     INPUT_FIELDS,
     MAX_ROWS,
@@ -242,17 +242,7 @@ class SeizureInput(serializers.ModelSerializer):
         current = self.context.get("current")
         if current is not None and value == current.operation_id:
             return current.operation
-        operations = model_field(Seizure, "operation").related_model.objects
-        operation = (
-            # One filter() call: agency and status must hold for the same participation row.
-            operations.filter(
-                pk=value,
-                participations__agency=self.context["agency"],
-                participations__status=ParticipantStatus.ACCEPTED,
-            )
-            .exclude(status=OperationStatus.CANCELLED)
-            .first()
-        )
+        operation = visibility.linkable_operations(self.context["agency"].pk).filter(pk=value).first()
         if operation is None:
             raise serializers.ValidationError(_("Choose a joint operation your agency has accepted."))
         return operation

@@ -20,6 +20,7 @@ from cases.seizures.validators import identifier_candidates
 # Importable from here as before (cases.seizures.representation, cases.alerts); the rule owns them.
 from cases.seizures.visibility import operation_link_shown
 from crackdown.db import postgresql
+from members.models import Agency
 
 # Largest primary key the database can hold: a bigger number is simply absent (never a 500).
 MAX_ID = 2**63 - 1
@@ -45,8 +46,6 @@ FILTER_NAMES = (
 
 def with_details(queryset: QuerySet[Seizure]) -> QuerySet[Seizure]:
     """Everything a seizure's representation needs, in a fixed number of queries."""
-    from members.models import Agency
-
     return queryset.select_related("agency", "reported_by", "operation", "verified_by").prefetch_related(
         "items",
         "identifiers",

@@ -33,8 +33,8 @@ from typing import Any
 from django.db import NotSupportedError, models
 from django.db.models import BooleanField, Exists, Expression, OuterRef, Q
 
-from cases.choices import SeizureStatus, Sharing
-from cases.operations.models import Participation
+from cases.choices import OperationStatus, ParticipantStatus, SeizureStatus, Sharing
+from cases.operations.models import JointOperation, Participation
 
 # The statuses in which a seizure can be seen outside its agency.
 SHARED_STATUSES = (SeizureStatus.SUBMITTED, SeizureStatus.VERIFIED)
@@ -230,3 +230,25 @@ class AcceptedOperations:
                 else ()
             )
         return operation_id in self._ids
+
+
+# --- the operations a seizure may name ---------------------------------------------------------
+
+
+def operations_seen_by(user: Any) -> models.QuerySet[JointOperation]:
+    """The joint operations a reader may filter seizures by: those its agency can see."""
+    return JointOperation.objects.visible_to(user)
+
+
+def linkable_operations(agency_id: int | None, *, keep: int | None = None) -> models.QuerySet[JointOperation]:
+    """The joint operations an agency may link its seizure to: accepted by it, not cancelled.
+
+    `keep` stays selectable even if it no longer qualifies (a seizure's current operation that
+    was cancelled since). One filter() call: agency and status hold for the same participation.
+    """
+    linkable = JointOperation.objects.filter(
+        participations__agency_id=agency_id, participations__status=ParticipantStatus.ACCEPTED
+    ).exclude(status=OperationStatus.CANCELLED)
+    if keep is not None:
+        linkable = (linkable | JointOperation.objects.filter(pk=keep)).distinct()
+    return linkable

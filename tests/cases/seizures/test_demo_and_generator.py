@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
-from cases.seizures.demo import SHARED_CONTAINER, seed_seizures
-from cases.seizures.generator import ASEAN, SeizureMaker
+from cases.demo.generator import ASEAN, SeizureMaker
+from cases.demo.seizures import SHARED_CONTAINER, seed_seizures
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision
 from cases.seizures.validators import normalize_identifier, validate_occurred_at
 from members.models import Agency

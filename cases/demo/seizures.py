@@ -16,10 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.choices import ParticipantStatus, SeizureStatus, Sharing
-from cases.seizures.generator import SeizureMaker, Spec, bulk_write, item_row
+from cases.demo.generator import SeizureMaker, Spec, bulk_write, item_row
+from cases.matching.services import match_seizure
+from cases.operations.models import Participation
 from cases.seizures.models import Seizure
 from cases.seizures.validators import normalize_identifier
 from crackdown.models import Counter
+from members.models import Agency, Role, User
 
 DEMO_MARKER = "demo:seizures"
 SEED = 20260101
@@ -82,7 +85,6 @@ KOREA_2023 = [
 
 
 def _users(agencies) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-    from members.models import Role, User
 
     reporters: dict[int, list[int]] = {a.pk: [] for a in agencies}
     verifiers: dict[int, list[int]] = {a.pk: [] for a in agencies}
@@ -140,8 +142,6 @@ def _fixed(
 
 def seed_seizures() -> int:
     """Create the demo seizures once; returns how many were created (0 on a second run)."""
-    from cases.operations.models import Participation
-    from members.models import Agency
 
     with transaction.atomic():
         if Counter.objects.filter(name=DEMO_MARKER).exists():
@@ -218,7 +218,5 @@ def seed_seizures() -> int:
                 )
         created = bulk_write(specs + pair)
         if pair:
-            from cases.matching.services import match_seizure
-
             match_seizure(seizure=Seizure.objects.get(pk=pair[-1].pk))
     return created

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.demo.operations import seed_operations
+from cases.demo.seizures import seed_seizures
 from members import demo
 
 
@@ -10,8 +12,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo refuses to run with DEBUG off: demo accounts have a known password.")
-        from cases.operations.demo import seed_operations
-        from cases.seizures.demo import seed_seizures
 
         created_users = demo.seed_users()
         # Operations first, so that demo seizures can be linked to the accepted operation.

@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cases.choices import ParticipantStatus
-from cases.seizures.generator import SeizureMaker, bulk_write
+from cases.demo.generator import SeizureMaker, bulk_write
+from cases.operations.models import Participation
+from members.models import Agency, Role, User
 
 
 class Command(BaseCommand):
@@ -26,8 +28,6 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=8, help="Spread over this many years up to now.")
 
     def handle(self, *args, count: int, batch: int, seed: int, years: int, **options):
-        from cases.operations.models import Participation
-        from members.models import Agency, Role, User
 
         if count < 1:
             raise CommandError("--count must be at least 1.")

@@ -1,5 +1,5 @@
 """The demo and benchmark data maker: realistic seizures in bulk, for `make run`'s demo data
-(cases.seizures.demo) and `manage.py generate_seizures` (the benchmark's million).
+(cases.demo.seizures) and `manage.py generate_seizures` (the benchmark's million).
 
 Nothing the application serves imports this module. `SeizureMaker` draws seizures on real
 smuggling routes of the region (drug, quantity and conveyance identifiers that fit the
