@@ -73,6 +73,6 @@ class SeizureFactory(factory.django.DjangoModelFactory):
         self.total_weight_kg = total
         self.save(update_fields=["total_weight_kg"])
         # Counted in the dashboard's summary like a seizure written by the services.
-        from cases.seizures.stats import stats_apply
+        from cases.seizures.summary import stats_apply
 
         stats_apply(self, +1)

@@ -35,7 +35,7 @@ from cases.seizures.models import (
     SeizureTransit,
 )
 from cases.seizures.services import format_reference, revision_row, status_change
-from cases.seizures.stats import Deltas, apply_deltas, contribution, merge
+from cases.seizures.summary import Deltas, apply_deltas, contribution, merge
 from cases.seizures.validators import item_weight_kg, normalize_identifier, total_weight_kg
 from crackdown.db import postgresql
 from crackdown.sequences import next_value

@@ -10,11 +10,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.seizures import services
+from cases.seizures.api_output import represent, represent_queryset, row_queryset
 from cases.seizures.export import export_response
 from cases.seizures.filters import SeizureFilter
 from cases.seizures.inputs import nest_errors
 from cases.seizures.models import Seizure, SeizureAccess
-from cases.seizures.representation import represent, represent_queryset, row_queryset
 from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
 from cases.seizures.serializers import DetailSerializer, SeizureHistorySerializer, SeizureSerializer
 from crackdown.api.pagination import CursorPagination
@@ -95,7 +95,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
     queryset = Seizure.objects.none()  # every read starts from visible_to(user) in the selectors
 
     def get_queryset(self):
-        # The list reads plain rows a page at a time (cases.seizures.representation).
+        # The list reads plain rows a page at a time (cases.seizures.api_output).
         if self.action == "list":
             return seizure_list(user=self.request.user, paged=True, details=False, source=row_queryset())
         return seizure_list(user=self.request.user)

@@ -1,7 +1,7 @@
 """The seizure CSV export of the API and of the pages: one format, streamed, audited as it goes.
 
 Seizures are read a chunk at a time as plain rows with their child rows
-(cases.seizures.representation: on PostgreSQL one query a chunk), so memory stays flat however
+(cases.seizures.api_output: on PostgreSQL one query a chunk), so memory stays flat however
 many rows the filter selects. The access audit of other agencies' seizures is written chunk
 by chunk, for the rows actually sent, so the first byte leaves at once.
 """
@@ -17,8 +17,8 @@ from django.db.models import F, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from cases.seizures.api_output import represent, seizure_rows
 from cases.seizures.models import Seizure, SeizureAccess
-from cases.seizures.representation import represent, seizure_rows
 from cases.seizures.services import seizure_record_access_by_id
 
 CHUNK = 2000

@@ -362,7 +362,7 @@ class SeizureStat(models.Model):
     destination, transit route). `drug` is a drug for the per-drug rows (seizures holding that
     drug, weight of its items: a seizure of two drugs counts under both) and "" for the
     all-drugs rows (each seizure once, weighing its total). The seizure services, the demo
-    and benchmark generator and the factory keep it exact through cases.seizures.stats.stats_apply in the same
+    and benchmark generator and the factory keep it exact through cases.seizures.summary.stats_apply in the same
     transaction as the change; `manage.py rebuild_seizure_stats` recomputes it from scratch.
     Visibility is not stored: sharing and status are in the key, and what an agency sees
     through shared_with or an operation is counted live (cases.stats.cells).

@@ -17,7 +17,7 @@ from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, Seizu
 from cases.seizures.permissions import can_write
 from cases.seizures.validators import identifier_candidates
 
-# Importable from here as before (cases.seizures.representation, cases.alerts); the rule owns them.
+# Importable from here as before (cases.seizures.api_output, cases.alerts); the rule owns them.
 from cases.seizures.visibility import operation_link_shown
 from crackdown.db import postgresql
 from members.models import Agency
@@ -222,7 +222,7 @@ def seizure_list(
 
     paged=True for a list read a page at a time (see SeizureQuerySet.visible_to_agency);
     details=False for a caller that reads rows rather than model instances, and `source` to
-    start from rows already shaped (cases.seizures.representation.row_queryset).
+    start from rows already shaped (cases.seizures.api_output.row_queryset).
     """
     source = Seizure.objects.all() if source is None else source
     queryset = apply_filters(

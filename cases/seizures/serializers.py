@@ -2,7 +2,7 @@
 
 `SeizureSerializer` is the input description (cases.seizures.inputs) with the fields the API
 only answers; it parses a request's types, documents the schema, and serialises a seizure the
-way cases.seizures.representation builds it from rows. The models' rules run in the services.
+way cases.seizures.api_output builds it from rows. The models' rules run in the services.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from cases.seizures.models import (
 )
 from cases.seizures.notices import notify_seizure_submitted
 from cases.seizures.permissions import can_report, can_verify, can_write
-from cases.seizures.stats import stats_apply
+from cases.seizures.summary import stats_apply
 from crackdown.errors import Conflict, Forbidden
 from crackdown.sequences import next_value
 from crackdown.services import model_update

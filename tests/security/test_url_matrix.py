@@ -294,7 +294,7 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
 
 def _seizure(owner, sharing: str, container: bool = False):
     """A submitted seizure, counted in the statistics summary as the services would."""
-    from cases.seizures.stats import stats_apply
+    from cases.seizures.summary import stats_apply
 
     seizure = SeizureFactory(agency=owner, sharing=sharing, status="submitted")
     if container:

@@ -32,7 +32,7 @@ from cases.operations.models import JointOperation, Participation
 from cases.seizures import visibility
 from cases.seizures.models import PublicModeStat, Seizure
 from cases.seizures.selectors import get_seizure_for, seizure_list
-from cases.seizures.stats import stats_rebuild
+from cases.seizures.summary import stats_rebuild
 from cases.stats.totals import seizure_totals
 from members.models import Role
 from tests.factories import UserFactory, agency

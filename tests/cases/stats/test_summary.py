@@ -16,7 +16,7 @@ from cases.matching.services import access_request_create, access_request_grant
 from cases.operations.services import operation_link_seizure
 from cases.seizures.models import SeizureStat
 from cases.seizures.services import seizure_create, seizure_delete, seizure_submit, seizure_update, seizure_verify
-from cases.seizures.stats import computed_tables, stats_apply, stats_rebuild, stored_tables
+from cases.seizures.summary import computed_tables, stats_apply, stats_rebuild, stored_tables
 from cases.stats.selectors import dashboard, origin_share, seizure_stats
 from cases.stats.totals import seizure_totals
 from tests.cases.seizures.conftest import make_operation

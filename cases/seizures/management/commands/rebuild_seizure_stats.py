@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from cases.seizures.stats import stats_differences, stats_rebuild
+from cases.seizures.summary import stats_differences, stats_rebuild
 
 
 class Command(BaseCommand):

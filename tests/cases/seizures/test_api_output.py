@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from cases.seizures.api_output import represent, represent_queryset, seizure_rows
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizurePerson
-from cases.seizures.representation import represent, represent_queryset, seizure_rows
 from cases.seizures.selectors import with_details
 from cases.seizures.serializers import SeizureSerializer
 from tests.cases.seizures.conftest import make_operation
