@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     """Existing databases start with an exact summary, built from the seizures they hold."""
-    from cases.seizures.stats import stats_rebuild
+    from cases.seizures.summary import stats_rebuild
 
     stats_rebuild(
         stat_model=apps.get_model("seizures", "SeizureStat"),
