@@ -8,6 +8,7 @@ worker. DEBUG=false is production: SECRET_KEY and ALLOWED_HOSTS are then require
 from __future__ import annotations
 
 import os
+from typing import Any
 from datetime import timedelta
 from pathlib import Path
 
@@ -134,7 +135,7 @@ if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
     _base, _, _db = REDIS_URL.rpartition("/")
     REDIS_URL = f"{_base}/{int(_db or 0) - _worker}"
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,

@@ -518,7 +518,7 @@ def _write_orm(specs: list[Spec]) -> None:
         Share = Seizure.shared_with.through
         for rows, model in ROW_MODELS.items():
             names = ROW_FIELDS[rows]
-            model.objects.bulk_create(
+            model._default_manager.bulk_create(
                 model(seizure_id=s.pk, position=i, **dict(zip(names, row, strict=True)))
                 for s in specs
                 for i, row in enumerate(getattr(s, rows))
