@@ -8,9 +8,9 @@ worker. DEBUG=false is production: SECRET_KEY and ALLOWED_HOSTS are then require
 from __future__ import annotations
 
 import os
-from typing import Any
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 import orjson

@@ -176,6 +176,11 @@ class Seizure(models.Model):
         parts = [self.origin_country, *self.transit_countries, self.destination_country]
         return [p for p in parts if p]
 
+    @property
+    def drug_names(self) -> list[str]:
+        """Its items' drugs by name, each once (reads the items: prefetch them for a list)."""
+        return sorted({item.get_drug_display() for item in self.items.all()})
+
 
 class SeizureItem(models.Model):
     seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="items")
@@ -294,6 +299,10 @@ class SeizurePerson(models.Model):
                 name="seizure_person_birth_year_range",
             ),
         ]
+
+    @property
+    def nationality_name(self) -> str:
+        return v.country_name(self.nationality)
 
     def clean(self) -> None:
         if isinstance(self.nationality, str):

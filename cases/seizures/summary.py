@@ -303,7 +303,8 @@ def stored_tables() -> dict[str, Deltas]:
     """Every summary table as stored, in the shape of all_tables (for checks and tests)."""
     return {
         model.__name__: {
-            tuple(row[:-2]): [row[-2], row[-1]] for row in model._default_manager.values_list(*fields, "seizures", "weight_kg")
+            tuple(row[:-2]): [row[-2], row[-1]]
+            for row in model._default_manager.values_list(*fields, "seizures", "weight_kg")
         }
         for model, fields, _project in TABLES
     }

@@ -236,6 +236,11 @@ def country_code(code: str) -> str:
     return clean
 
 
+def country_name(code: str) -> str:
+    """A country code as its name for a reader (the code where none is known); "" for none."""
+    return f"{countries.name(code) or code}" if code else ""
+
+
 def validate_country(code: str) -> None:
     """An ISO 3166-1 alpha-2 code, in any case."""
     country_code(code)
