@@ -92,14 +92,12 @@ class SeizureFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "agency", forms.ChoiceField).choices = BLANK + [
-            (a.code, a.code) for a in Agency.objects.active().only("code")
-        ]
+        agencies = Agency.objects.active().only("code")
+        field_of(self, "agency", forms.ChoiceField).choices = BLANK + [(a.code, a.code) for a in agencies]
         for name in ("country", "origin_country", "destination_country", "transit_country"):
             field_of(self, name, forms.ChoiceField).choices = country_choices()
-        field_of(self, "operation", forms.ModelChoiceField).queryset = visibility.operations_seen_by(user).order_by(
-            "-starts_on"
-        )
+        operations = visibility.operations_seen_by(user).order_by("-starts_on")
+        field_of(self, "operation", forms.ModelChoiceField).queryset = operations
 
 
 # --- Create / edit ---------------------------------------------------------------------------
@@ -148,12 +146,10 @@ class SeizureForm(forms.Form):
         if user.agency_id:
             self.fields["country"].initial = user.agency.country
         # The seizure's current operation stays selectable even if it was cancelled since.
-        field_of(self, "operation", forms.ModelChoiceField).queryset = visibility.linkable_operations(
-            user.agency_id, keep=current_operation_id
-        ).order_by("-starts_on")
-        field_of(self, "shared_with", forms.ModelMultipleChoiceField).queryset = Agency.objects.active().exclude(
-            pk=user.agency_id
-        )
+        operations = visibility.linkable_operations(user.agency_id, keep=current_operation_id)
+        field_of(self, "operation", forms.ModelChoiceField).queryset = operations.order_by("-starts_on")
+        others = Agency.objects.active().exclude(pk=user.agency_id)
+        field_of(self, "shared_with", forms.ModelMultipleChoiceField).queryset = others
         if amending:
             self.fields["amendment_reason"] = forms.CharField(
                 label=_("Reason for the amendment"),

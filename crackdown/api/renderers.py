@@ -48,6 +48,7 @@ class JSONRenderer(ORJSONRenderer):
     def render(self, data: Any, media_type: str | None = None, renderer_context: Any = None) -> bytes:
         if data is None:
             return b""
+        # get_indent reads no media type parameters from "" as from None (its stubs take a str).
         if (
             _DRF.get_indent(media_type or "", renderer_context or {}) is not None
             or _DRF.ensure_ascii
