@@ -20,8 +20,9 @@ try:
     from psycopg.postgres import types as pg_types
     from psycopg.pq import Format
 except ImportError:  # no PostgreSQL driver: SQLite only
-    psycopg = None
+    HAVE_PSYCOPG = False
 else:
+    HAVE_PSYCOPG = True
     TIMESTAMPTZ = pg_types["timestamptz"].oid
 
     class TimestamptzLoader(adapt.Loader):
@@ -42,7 +43,10 @@ else:
 
         def __init__(self, oid: int, context: Any = None) -> None:
             super().__init__(oid, context)
-            parse = psycopg.adapters.get_loader(oid, Format.TEXT)(oid, context).load
+            default = psycopg.adapters.get_loader(oid, Format.TEXT)
+            if default is None:
+                raise LookupError(f"psycopg has no text loader for oid {oid}")
+            parse = default(oid, context).load
             if parse(b"2000-01-01 00:00:00+00").tzinfo is self.timezone:
                 self.load = parse  # type: ignore[method-assign]
             else:
@@ -54,7 +58,7 @@ else:
 
 def use_psycopg_timestamptz(sender: Any, connection: Any, **kwargs: Any) -> None:  # noqa: ARG001 — a signal receiver
     """connection_created: read the new PostgreSQL connection's timestamptz with `TimestamptzLoader`."""
-    if connection.vendor != "postgresql" or psycopg is None:
+    if connection.vendor != "postgresql" or not HAVE_PSYCOPG:
         return
     loader = type("TimestamptzLoader", (TimestamptzLoader,), {"timezone": connection.timezone, "__module__": __name__})
     connection.connection.adapters.register_loader(TIMESTAMPTZ, loader)

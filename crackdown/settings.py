@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 import orjson
@@ -134,7 +135,7 @@ if REDIS_URL and TESTING and os.environ.get("PYTEST_XDIST_WORKER"):
     _base, _, _db = REDIS_URL.rpartition("/")
     REDIS_URL = f"{_base}/{int(_db or 0) - _worker}"
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,

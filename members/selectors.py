@@ -46,7 +46,7 @@ def users_visible_to(user: User) -> QuerySet[User]:
 
     Platform admins manage people through the Django admin, not through these pages and API.
     """
-    if not is_agency_admin(user):
+    if not is_agency_admin(user) or user.agency_id is None:
         return User.objects.none()
     return User.objects.filter(agency_id=user.agency_id).select_related("agency").order_by("email")
 

@@ -294,6 +294,13 @@ class Spec:
     shared_with: list[int] = field(default_factory=list)
     pk: int | None = None
 
+    @property
+    def written_pk(self) -> int:
+        """The seizure's primary key, once `bulk_write` has written it."""
+        if self.pk is None:
+            raise ValueError("The seizure is not written yet.")
+        return self.pk
+
 
 def item_row(drug: str, description: str, quantity, unit: str) -> tuple:
     quantity = Decimal(quantity)
@@ -337,6 +344,7 @@ class SeizureMaker:
         items = []
         for drug in drugs:
             description = rng.choice(DESCRIPTIONS[drug])
+            quantity: int | Decimal
             if "tablets" in description:
                 unit, quantity = "tablet", rng.randrange(200, 20000 if high < 50 else 2_000_000)
             elif "liquid" in description:
@@ -468,14 +476,17 @@ def _revisions(spec: Spec) -> list[SeizureRevision]:
     row = spec.seizure
     revisions = [
         revision_row(
-            seizure_id=spec.pk, by_id=row["reported_by_id"], action=SeizureRevision.Action.CREATED, at=row["created_at"]
+            seizure_id=spec.written_pk,
+            by_id=row["reported_by_id"],
+            action=SeizureRevision.Action.CREATED,
+            at=row["created_at"],
         )
     ]
     for at, by, action, change in _STEPS:
         if row[at]:
             revisions.append(
                 revision_row(
-                    seizure_id=spec.pk, by_id=row[by], action=action, changes=status_change(*change), at=row[at]
+                    seizure_id=spec.written_pk, by_id=row[by], action=action, changes=status_change(*change), at=row[at]
                 )
             )
     return revisions
@@ -518,13 +529,13 @@ def _write_orm(specs: list[Spec]) -> None:
         Share = Seizure.shared_with.through
         for rows, model in ROW_MODELS.items():
             names = ROW_FIELDS[rows]
-            model.objects.bulk_create(
-                model(seizure_id=s.pk, position=i, **dict(zip(names, row, strict=True)))
+            model._default_manager.bulk_create(
+                model(seizure_id=s.written_pk, position=i, **dict(zip(names, row, strict=True)))
                 for s in specs
                 for i, row in enumerate(getattr(s, rows))
             )
         SeizureTransit.objects.bulk_create(
-            SeizureTransit(seizure_id=s.pk, country=c, position=i)
+            SeizureTransit(seizure_id=s.written_pk, country=c, position=i)
             for s in specs
             for i, c in enumerate(s.seizure["transit_countries"])
         )

@@ -11,6 +11,7 @@ Holds two stories the other pages show:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -97,6 +98,10 @@ def _users(agencies) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
     return reporters, verifiers
 
 
+def _first(user_ids: list[int]) -> int | None:
+    return user_ids[0] if user_ids else None
+
+
 def _fixed(
     agency,
     reporter: int | None,
@@ -110,7 +115,7 @@ def _fixed(
     items: list[tuple],
     at: dt.datetime,
     location: str,
-    identifiers: tuple = (),
+    identifiers: Sequence[tuple[str, str]] = (),
     concealment: str = "",
 ) -> Spec:
     seizure = {
@@ -175,8 +180,7 @@ def seed_seizures() -> int:
         kcs, tcd = by_code.get("KCS"), by_code.get("TCD")
         pair: list[Spec] = []
         if kcs is not None:
-            reporter = (reporters[kcs.pk] or [None])[0]
-            verifier = (verifiers[kcs.pk] or [None])[0]
+            reporter, verifier = _first(reporters[kcs.pk]), _first(verifiers[kcs.pk])
             for origin, transits, mode, items, day, location in KOREA_2023:
                 at = dt.datetime(2023, 1, 1, 9, 30, tzinfo=dt.UTC) + dt.timedelta(days=day)
                 specs.append(
@@ -202,8 +206,8 @@ def seed_seizures() -> int:
                 pair.append(
                     _fixed(
                         agency,
-                        (reporters[agency.pk] or [None])[0],
-                        (verifiers[agency.pk] or [None])[0],
+                        _first(reporters[agency.pk]),
+                        _first(verifiers[agency.pk]),
                         origin="TH",
                         transits=[],
                         destination="KR",
@@ -218,5 +222,5 @@ def seed_seizures() -> int:
                 )
         created = bulk_write(specs + pair)
         if pair:
-            match_seizure(seizure=Seizure.objects.get(pk=pair[-1].pk))
+            match_seizure(seizure=Seizure.objects.get(pk=pair[-1].written_pk))
     return created

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, renderers, status, viewsets
@@ -19,6 +20,7 @@ from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_l
 from cases.seizures.serializers import DetailSerializer, SeizureHistorySerializer, SeizureSerializer
 from crackdown.api.pagination import CursorPagination
 from crackdown.api.renderers import JSONRenderer
+from members.http import AuthenticatedAPIView, AuthenticatedRequest
 
 
 class SeizureCursorPagination(CursorPagination):
@@ -88,7 +90,7 @@ def _field_errors(exc: DjangoValidationError, data) -> exceptions.ValidationErro
         responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     ),
 )
-class SeizureViewSet(viewsets.GenericViewSet):
+class SeizureViewSet(AuthenticatedAPIView, viewsets.GenericViewSet):
     serializer_class = SeizureSerializer
     pagination_class = SeizureCursorPagination
     filterset_class = SeizureFilter
@@ -104,11 +106,12 @@ class SeizureViewSet(viewsets.GenericViewSet):
         (row,) = represent_queryset(Seizure.objects.filter(pk=seizure.pk), user=self.request.user)
         return Response(row, status=code)
 
-    def list(self, request):
+    def list(self, request: AuthenticatedRequest) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(represent(page, user=request.user))
+        # A paginated view: a page, never None.
+        return self.get_paginated_response(represent(page or [], user=request.user))
 
-    def create(self, request):
+    def create(self, request: AuthenticatedRequest) -> Response:
         serializer = SeizureSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data, _reason = serializer.to_service_data()
@@ -118,12 +121,12 @@ class SeizureViewSet(viewsets.GenericViewSet):
             raise _field_errors(exc, request.data) from None
         return self._representation(seizure, code=status.HTTP_201_CREATED)
 
-    def retrieve(self, request, pk=None):
+    def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         seizure = get_seizure_for(request.user, pk, details=False)
         services.seizure_record_access(seizure=seizure, user=request.user, action=SeizureAccess.Action.VIEW)
         return self._representation(seizure)
 
-    def partial_update(self, request, pk=None):
+    def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         seizure = get_seizure_for(request.user, pk, write=True)
         serializer = SeizureSerializer(seizure, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -134,7 +137,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
             raise _field_errors(exc, request.data) from None
         return self._representation(seizure)
 
-    def destroy(self, request, pk=None):
+    def destroy(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         seizure = get_seizure_for(request.user, pk, write=True)
         services.seizure_delete(seizure=seizure, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -146,7 +149,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
         responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         seizure = get_seizure_for(request.user, pk, write=True)
         return self._representation(services.seizure_submit(seizure=seizure, by=request.user))
 
@@ -157,7 +160,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
         responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
+    def verify(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         seizure = get_seizure_for(request.user, pk)
         return self._representation(services.seizure_verify(seizure=seizure, by=request.user))
 
@@ -169,7 +172,7 @@ class SeizureViewSet(viewsets.GenericViewSet):
         responses={200: SeizureHistorySerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def history(self, request, pk=None):
+    def history(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         seizure = get_seizure_for(request.user, pk)
         return Response(SeizureHistorySerializer(seizure_history(seizure, user=request.user), many=True).data)
 
@@ -190,5 +193,5 @@ class SeizureViewSet(viewsets.GenericViewSet):
         pagination_class=None,
         renderer_classes=[JSONRenderer, CSVRenderer],
     )
-    def export(self, request):
+    def export(self, request: AuthenticatedRequest) -> StreamingHttpResponse:
         return export_response(self.filter_queryset(self.get_queryset()), user=request.user)

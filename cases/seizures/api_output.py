@@ -26,7 +26,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cases.seizures.fields import ROW_FIELDS, ROW_LISTS, SEIZURE_FIELDS, model_field
-from cases.seizures.models import ROW_MODELS, Seizure
+from cases.seizures.models import ROW_MODELS, Seizure, SeizureQuerySet
 from cases.seizures.visibility import AcceptedOperations, operation_shown_to_agency
 from crackdown.db import postgresql
 from members.models import Agency
@@ -103,7 +103,7 @@ def seizure_rows(queryset: QuerySet[Seizure], *, nested: bool | None = None) -> 
     return queryset.prefetch_related(None).values(*BASE_FIELDS, **_row_expressions(nested))
 
 
-def row_queryset(*, nested: bool | None = None) -> QuerySet:
+def row_queryset(*, nested: bool | None = None) -> SeizureQuerySet:
     """All seizures as base rows for `represent`, to filter, order and page (the list's start).
 
     The same rows as `seizure_rows(Seizure.objects.all())`, its columns resolved once: a
@@ -113,7 +113,7 @@ def row_queryset(*, nested: bool | None = None) -> QuerySet:
 
 
 @functools.cache
-def _row_template(nested: bool) -> QuerySet:
+def _row_template(nested: bool) -> SeizureQuerySet:
     # Never evaluated: each caller gets a clone (`row_queryset`).
     return Seizure.objects.values(*BASE_FIELDS, **_row_expressions(nested))
 
@@ -209,7 +209,7 @@ def _children_from_queries(ids: list[int]) -> Children:
         model, names = ROW_MODELS[rows], ROW_FIELDS[rows]
         decimals = [isinstance(model_field(model, name), models.DecimalField) for name in names]
         for seizure_id, *values in (
-            model.objects.filter(seizure_id__in=ids)
+            model._default_manager.filter(seizure_id__in=ids)
             .order_by("seizure_id", "position", "id")
             .values_list("seizure_id", *names)
         ):

@@ -6,7 +6,11 @@ CSV export take their fields from here; the rules of each field live on the mode
 
 from __future__ import annotations
 
+from typing import Any, TypeVar, overload
+
 from django.db import models
+
+FieldT = TypeVar("FieldT", bound=models.Field)
 
 # The seizure object of the API, in the contract's order (docs/api.md, /api/schema/).
 SEIZURE_FIELDS = (
@@ -60,9 +64,17 @@ ROW_INPUT_FIELDS = {
 MAX_ROWS = 50
 
 
-def model_field(model: type[models.Model], name: str) -> models.Field:
-    """The forward field `name` of a model, by its name or attname (what these lists name)."""
+@overload
+def model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]: ...
+@overload
+def model_field(model: type[models.Model], name: str, kind: type[FieldT]) -> FieldT: ...
+def model_field(model: type[models.Model], name: str, kind: type[models.Field] = models.Field) -> models.Field:
+    """The forward field `name` of a model, by its name or attname (what these lists name).
+
+    `kind` names the field's class where a caller reads what only that class has (a decimal
+    field's digits); a declaration that changes class fails loudly.
+    """
     field = model._meta.get_field(name)
-    if not isinstance(field, models.Field):
-        raise TypeError(f"{model.__name__}.{name} is not a field of its own")
+    if not isinstance(field, kind):
+        raise TypeError(f"{model.__name__}.{name} is not a {kind.__name__} of its own")
     return field

@@ -6,8 +6,6 @@ the CSV export and the statistics.
 
 from __future__ import annotations
 
-import functools
-
 import django_filters
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +25,17 @@ class _Noop:
         return queryset
 
 
-@functools.cache
+# One form class per filter set class. A dict rather than functools.cache: mypy does not see
+# a class with an untyped base (django-filter has no types) as a hashable argument.
+_FORM_CLASSES: dict[type, type] = {}
+
+
 def _form_class(filterset_class: type[django_filters.FilterSet]) -> type:
-    return django_filters.FilterSet.get_form_class(filterset_class())
+    form_class = _FORM_CLASSES.get(filterset_class)
+    if form_class is None:
+        # Two requests racing here each build one; either serves.
+        form_class = _FORM_CLASSES[filterset_class] = django_filters.FilterSet.get_form_class(filterset_class())
+    return form_class
 
 
 class SeizureFilter(django_filters.FilterSet):

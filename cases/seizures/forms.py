@@ -30,9 +30,12 @@ from cases.choices import (
 from cases.seizures import visibility
 from cases.seizures.fields import ROW_INPUT_FIELDS, SCALAR_FIELDS, model_field
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem
+from crackdown.forms import field_of
 from members.models import Agency
 
 BLANK = [("", "—")]
+# The name of a formset's deletion checkbox (Django's formset documentation).
+DELETE = "DELETE"
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
@@ -89,10 +92,12 @@ class SeizureFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = BLANK + [(a.code, a.code) for a in Agency.objects.active().only("code")]
+        agencies = Agency.objects.active().only("code")
+        field_of(self, "agency", forms.ChoiceField).choices = BLANK + [(a.code, a.code) for a in agencies]
         for name in ("country", "origin_country", "destination_country", "transit_country"):
-            self.fields[name].choices = country_choices()
-        self.fields["operation"].queryset = visibility.operations_seen_by(user).order_by("-starts_on")
+            field_of(self, name, forms.ChoiceField).choices = country_choices()
+        operations = visibility.operations_seen_by(user).order_by("-starts_on")
+        field_of(self, "operation", forms.ModelChoiceField).queryset = operations
 
 
 # --- Create / edit ---------------------------------------------------------------------------
@@ -137,14 +142,14 @@ class SeizureForm(forms.Form):
     def __init__(self, *args: Any, user, amending: bool = False, current_operation_id=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("country", "origin_country", "destination_country"):
-            self.fields[name].choices = country_choices()
+            field_of(self, name, forms.ChoiceField).choices = country_choices()
         if user.agency_id:
             self.fields["country"].initial = user.agency.country
         # The seizure's current operation stays selectable even if it was cancelled since.
-        self.fields["operation"].queryset = visibility.linkable_operations(
-            user.agency_id, keep=current_operation_id
-        ).order_by("-starts_on")
-        self.fields["shared_with"].queryset = Agency.objects.active().exclude(pk=user.agency_id)
+        operations = visibility.linkable_operations(user.agency_id, keep=current_operation_id)
+        field_of(self, "operation", forms.ModelChoiceField).queryset = operations.order_by("-starts_on")
+        others = Agency.objects.active().exclude(pk=user.agency_id)
+        field_of(self, "shared_with", forms.ModelMultipleChoiceField).queryset = others
         if amending:
             self.fields["amendment_reason"] = forms.CharField(
                 label=_("Reason for the amendment"),
@@ -195,28 +200,49 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = country_choices()
+        field_of(self, "nationality", forms.ChoiceField).choices = country_choices()
 
 
 class RowFormSet(forms.BaseFormSet):
     """A formset of optional rows: untouched spare rows and rows marked for removal are skipped."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service_errors: list[str] = []
 
     def rows(self) -> list[forms.Form]:
         """The forms that carry a row, in the order typed (their index matches the service's lists)."""
         return [
             form
             for form in self.forms
-            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
+            if form.has_changed() and not (self.can_delete and form.cleaned_data.get(DELETE, False))
         ]
 
     def data_for_service(self) -> list[dict[str, Any]]:
-        return [{k: v for k, v in form.cleaned_data.items() if k != "DELETE"} for form in self.rows()]
+        return [{k: v for k, v in form.cleaned_data.items() if k != DELETE} for form in self.rows()]
+
+    def add_service_errors(self, messages: list[str]) -> None:
+        """Messages of a service about the rows as a whole ("at least one item"), shown as the
+        formset's own: validated again, its clean() raises them."""
+        self.service_errors.extend(messages)
+        self.full_clean()
+
+    def clean(self) -> None:
+        if self.service_errors:
+            raise ValidationError(self.service_errors)
 
 
-# Two spare empty rows always, so the form works without JavaScript.
-ItemFormSet = forms.formset_factory(ItemForm, formset=RowFormSet, extra=2, can_delete=True)
-IdentifierFormSet = forms.formset_factory(IdentifierForm, formset=RowFormSet, extra=2, can_delete=True)
-PersonFormSet = forms.formset_factory(PersonForm, formset=RowFormSet, extra=2, can_delete=True)
+def _row_formset(form: type[forms.Form]) -> type[RowFormSet]:
+    # Two spare empty rows always, so the form works without JavaScript.
+    formset = forms.formset_factory(form, formset=RowFormSet, extra=2, can_delete=True)
+    if not issubclass(formset, RowFormSet):
+        raise TypeError(f"formset_factory gave {formset.__name__}, not a RowFormSet")
+    return formset
+
+
+ItemFormSet = _row_formset(ItemForm)
+IdentifierFormSet = _row_formset(IdentifierForm)
+PersonFormSet = _row_formset(PersonForm)
 
 FORMSETS = (("items", ItemFormSet), ("identifiers", IdentifierFormSet), ("persons", PersonFormSet))
 
@@ -273,8 +299,7 @@ class SeizureEditor:
                 for message in messages:
                     form.add_error(field, message)
             else:
-                # A message about the rows as a whole ("at least one item").
-                formset._non_form_errors = formset.non_form_errors() + messages
+                formset.add_service_errors(messages)
             return
         field = head if head in self.form.fields else None
         for message in messages:

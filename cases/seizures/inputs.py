@@ -51,15 +51,24 @@ _CLEANED_ON_SEIZURE = (*SCALAR_FIELDS, "transit_countries")
 # --- fields built from the model fields -------------------------------------------------------
 
 
+def _max_length(model: type[models.Model], name: str) -> int:
+    length = model_field(model, name).max_length
+    if length is None:
+        raise TypeError(f"{model.__name__}.{name} has no max_length")
+    return length
+
+
 def _text(model: type[models.Model], name: str, *, required: bool = False, **kwargs: Any) -> serializers.CharField:
-    field = model_field(model, name)
     if not required:
-        kwargs.setdefault("allow_blank", field.blank)
-    return serializers.CharField(max_length=field.max_length, required=required, **kwargs)
+        kwargs.setdefault("allow_blank", model_field(model, name).blank)
+    return serializers.CharField(max_length=_max_length(model, name), required=required, **kwargs)
 
 
 def _choice(model: type[models.Model], name: str, **kwargs: Any) -> serializers.ChoiceField:
-    return serializers.ChoiceField(choices=model_field(model, name).choices, **kwargs)
+    choices = model_field(model, name).choices
+    if choices is None:
+        raise TypeError(f"{model.__name__}.{name} has no choices")
+    return serializers.ChoiceField(choices=choices, **kwargs)
 
 
 def _limit(field: Any, kind: type[MinValueValidator] | type[MaxValueValidator]) -> Any:
@@ -70,7 +79,7 @@ def _limit(field: Any, kind: type[MinValueValidator] | type[MaxValueValidator]) 
 
 
 def _decimal(model: type[models.Model], name: str, **kwargs: Any) -> serializers.DecimalField:
-    field = model_field(model, name)
+    field = model_field(model, name, models.DecimalField)
     return serializers.DecimalField(
         max_digits=field.max_digits,
         decimal_places=field.decimal_places,
@@ -143,6 +152,14 @@ class PersonInput(_RowInput):
     birth_year = _integer(SeizurePerson, "birth_year", required=False, allow_null=True)
 
 
+def row_list(row: type[_RowInput], *, required: bool = True, **kwargs: Any) -> serializers.ListSerializer:
+    """A list of at most MAX_ROWS rows: what `row(many=True, ...)` builds, its arguments typed.
+
+    As `many=True` does, `required` is the child's too.
+    """
+    return serializers.ListSerializer(child=row(required=required), required=required, max_length=MAX_ROWS, **kwargs)
+
+
 # --- relations --------------------------------------------------------------------------------
 
 
@@ -163,7 +180,7 @@ class AgencyCodesField(serializers.ListField):
     """Agency codes in and out; out of a prefetched many-to-many manager. A caller holding the
     agencies themselves (a page form) may pass them."""
 
-    child = serializers.CharField(max_length=model_field(Agency, "code").max_length)
+    child = serializers.CharField(max_length=_max_length(Agency, "code"))
 
     def run_child_validation(self, data: list[Any]) -> list[Any]:
         agencies = [entry for entry in data if isinstance(entry, Agency)]
@@ -189,7 +206,7 @@ class SeizureInput(serializers.ModelSerializer):
     concealment = _text(Seizure, "concealment")
     origin_country = _text(Seizure, "origin_country")
     transit_countries = serializers.ListField(
-        child=serializers.CharField(max_length=model_field(Seizure, "origin_country").max_length),
+        child=serializers.CharField(max_length=_max_length(Seizure, "origin_country")),
         required=False,
         max_length=v.MAX_TRANSITS,
     )
@@ -197,9 +214,9 @@ class SeizureInput(serializers.ModelSerializer):
     operation = OperationField(required=False, allow_null=True, help_text="A joint operation your agency accepted.")
     sharing = _choice(Seizure, "sharing", required=False, default=model_field(Seizure, "sharing").default)
     shared_with = AgencyCodesField(required=False, max_length=20)
-    items = ItemInput(many=True, allow_empty=False, max_length=MAX_ROWS)
-    identifiers = IdentifierInput(many=True, required=False, max_length=MAX_ROWS)
-    persons = PersonInput(many=True, required=False, max_length=MAX_ROWS)
+    items = row_list(ItemInput, allow_empty=False)
+    identifiers = row_list(IdentifierInput, required=False)
+    persons = row_list(PersonInput, required=False)
     notes = _text(Seizure, "notes")
 
     class Meta:
@@ -395,5 +412,6 @@ __all__ = [
     "clean_seizure_input",
     "flatten_errors",
     "nest_errors",
+    "row_list",
     "rows_as_lists",
 ]

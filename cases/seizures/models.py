@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import (
@@ -30,7 +31,7 @@ __all__ = ["UNIT_TO_KG"]  # re-exported: callers read a unit's mass beside the m
 from cases.seizures.visibility import SHARED_STATUSES as SHARED_STATUSES
 
 
-class SeizureQuerySet(models.QuerySet):
+class SeizureQuerySet(models.QuerySet["Seizure"]):
     def visible_to(self, user, *, paged: bool = False) -> SeizureQuerySet:
         """The one rule of who sees which seizure (cases.seizures.visibility).
 
@@ -158,7 +159,7 @@ class Seizure(models.Model):
                 setattr(self, name, value.strip().upper())
         if isinstance(self.transit_countries, list | tuple):
             self.transit_countries = [c.strip().upper() if isinstance(c, str) else c for c in self.transit_countries]
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.sharing == Sharing.OPERATION and self.operation_id is None:
             errors["operation"] = _("Choose the joint operation to share with, or another sharing level.")
         transits = self.transit_countries if isinstance(self.transit_countries, list) else []
@@ -174,6 +175,11 @@ class Seizure(models.Model):
         """Origin → transits → destination, skipping unknown ends."""
         parts = [self.origin_country, *self.transit_countries, self.destination_country]
         return [p for p in parts if p]
+
+    @property
+    def drug_names(self) -> list[str]:
+        """Its items' drugs by name, each once (reads the items: prefetch them for a list)."""
+        return sorted({item.get_drug_display() for item in self.items.all()})
 
 
 class SeizureItem(models.Model):
@@ -294,13 +300,17 @@ class SeizurePerson(models.Model):
             ),
         ]
 
+    @property
+    def nationality_name(self) -> str:
+        return v.country_name(self.nationality)
+
     def clean(self) -> None:
         if isinstance(self.nationality, str):
             self.nationality = self.nationality.strip().upper()
 
 
 # The model of each list of rows (cases.seizures.fields.ROW_LISTS).
-ROW_MODELS: dict[str, type[SeizureItem] | type[SeizureIdentifier] | type[SeizurePerson]] = {
+ROW_MODELS: dict[str, type[models.Model]] = {
     "items": SeizureItem,
     "identifiers": SeizureIdentifier,
     "persons": SeizurePerson,

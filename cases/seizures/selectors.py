@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision, SeizureTransit
+from cases.seizures.models import (
+    Seizure,
+    SeizureIdentifier,
+    SeizureItem,
+    SeizureQuerySet,
+    SeizureRevision,
+    SeizureTransit,
+)
 from cases.seizures.permissions import can_write
 from cases.seizures.validators import identifier_candidates
 
@@ -216,7 +223,7 @@ def seizure_list(
     filters: dict[str, Any] | None = None,
     paged: bool = False,
     details: bool = True,
-    source: QuerySet[Seizure] | None = None,
+    source: SeizureQuerySet | None = None,
 ) -> QuerySet[Seizure]:
     """The seizures the user may see, filtered, newest first, with everything prefetched.
 

@@ -14,9 +14,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.choices import SeizureStatus
-from cases.seizures.fields import MAX_ROWS, SEIZURE_FIELDS, model_field
-from cases.seizures.inputs import IdentifierInput, ItemInput, PersonInput, SeizureInput
+from cases.seizures.fields import SEIZURE_FIELDS, model_field
+from cases.seizures.inputs import IdentifierInput, ItemInput, PersonInput, SeizureInput, row_list
 from cases.seizures.models import Seizure, SeizureItem, SeizureRevision
+from members.models import Agency
 
 
 class UserRefSerializer(serializers.Serializer):
@@ -28,7 +29,7 @@ class UserRefSerializer(serializers.Serializer):
 
 
 def _answered_decimal(model: type[models.Model], name: str) -> serializers.DecimalField:
-    field = model_field(model, name)
+    field = model_field(model, name, models.DecimalField)
     return serializers.DecimalField(
         max_digits=field.max_digits, decimal_places=field.decimal_places, read_only=True, allow_null=True
     )
@@ -49,12 +50,12 @@ class SeizurePersonSerializer(PersonInput):
 
 
 class SeizureSerializer(SeizureInput):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status = serializers.ChoiceField(choices=SeizureStatus.choices, read_only=True)
     reported_by = UserRefSerializer(read_only=True, allow_null=True)
-    items = SeizureItemSerializer(many=True, allow_empty=False, max_length=MAX_ROWS)
-    identifiers = SeizureIdentifierSerializer(many=True, required=False, max_length=MAX_ROWS)
-    persons = SeizurePersonSerializer(many=True, required=False, max_length=MAX_ROWS)
+    items = row_list(SeizureItemSerializer, allow_empty=False)
+    identifiers = row_list(SeizureIdentifierSerializer, required=False)
+    persons = row_list(SeizurePersonSerializer, required=False)
     total_weight_kg = _answered_decimal(Seizure, "total_weight_kg")
     amendment_reason = serializers.CharField(
         write_only=True,

@@ -127,8 +127,8 @@ def _write_nested(seizure: Seizure, clean: dict[str, Any], *, replace: bool) -> 
         if rows not in clean:
             continue
         if replace:
-            model.objects.filter(seizure=seizure).delete()
-        model.objects.bulk_create(
+            model._default_manager.filter(seizure=seizure).delete()
+        model._default_manager.bulk_create(
             model(seizure=seizure, position=index, **row) for index, row in enumerate(clean[rows])
         )
     if "transit_countries" in clean:

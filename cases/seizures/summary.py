@@ -10,7 +10,7 @@ same transaction, so the summary always equals `stats_rebuild()` run at that mom
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +46,7 @@ def _public(key: Key) -> bool:
 
 
 # Each summary table: its key fields and how a SeizureStat key projects onto it (None: not counted).
-TABLES = (
+TABLES: tuple[tuple[type[Model], tuple[str, ...], Callable[[Key], Key | None]], ...] = (
     (SeizureStat, KEY_FIELDS, lambda key: key),
     (
         PublicModeStat,
@@ -303,7 +303,8 @@ def stored_tables() -> dict[str, Deltas]:
     """Every summary table as stored, in the shape of all_tables (for checks and tests)."""
     return {
         model.__name__: {
-            tuple(row[:-2]): [row[-2], row[-1]] for row in model.objects.values_list(*fields, "seizures", "weight_kg")
+            tuple(row[:-2]): [row[-2], row[-1]]
+            for row in model._default_manager.values_list(*fields, "seizures", "weight_kg")
         }
         for model, fields, _project in TABLES
     }

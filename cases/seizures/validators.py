@@ -1,16 +1,19 @@
 """The seizure's field rules, as the models declare them (cases.seizures.models).
 
-Each function is pure: it takes a raw value, returns the clean (normalised) value, or raises
-django.core.exceptions.ValidationError with one message that says what is wrong. The caller
-decides which field the message belongs to.
+Each function is pure: it takes a raw value and raises django.core.exceptions.ValidationError
+with one message that says what is wrong; the normalisers return the clean (normalised) value.
+The `validate_*` functions are the fields' validators and return nothing, as Django's
+validators do (the models' `clean()` writes the stored form). The caller decides which field
+the message belongs to.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -169,7 +172,7 @@ def _company(value: str) -> str:
     return " ".join(words)
 
 
-def _alnum(kind: str):
+def _alnum(kind: str) -> Callable[[str], str]:
     low, high = _ALNUM_LENGTHS[kind]
 
     def normalize(value: str) -> str:
@@ -181,7 +184,7 @@ def _alnum(kind: str):
     return normalize
 
 
-NORMALIZERS = {
+NORMALIZERS: dict[str, Callable[[str], str]] = {
     IdentifierKind.CONTAINER: _container,
     IdentifierKind.VESSEL_IMO: _vessel_imo,
     IdentifierKind.AIR_WAYBILL: _air_waybill,
@@ -225,12 +228,22 @@ def identifier_candidates(value: str) -> set[str]:
     return candidates
 
 
-def validate_country(code: str) -> str:
+def country_code(code: str) -> str:
     """An ISO 3166-1 alpha-2 code, returned upper-cased."""
     clean = (code or "").strip().upper()
     if len(clean) != 2 or not clean.isalpha() or countries.alpha2(clean) != clean:
         raise ValidationError(_("“%(code)s” is not an ISO 3166-1 alpha-2 country code.") % {"code": code})
     return clean
+
+
+def country_name(code: str) -> str:
+    """A country code as its name for a reader (the code where none is known); "" for none."""
+    return f"{countries.name(code) or code}" if code else ""
+
+
+def validate_country(code: str) -> None:
+    """An ISO 3166-1 alpha-2 code, in any case."""
+    country_code(code)
 
 
 def validate_unit(unit: str) -> str:
@@ -276,7 +289,7 @@ def total_weight_kg(weights: Iterable[Decimal | None]) -> Decimal | None:
     return sum(known, Decimal("0")).quantize(THREE_PLACES) if known else None
 
 
-def validate_occurred_at(value) -> dt.datetime:
+def validate_occurred_at(value: object) -> None:
     """A date and time that is not in the future and not before 1990; naive values are refused."""
     if not isinstance(value, dt.datetime):
         raise ValidationError(_("Enter a date and time."))
@@ -286,29 +299,27 @@ def validate_occurred_at(value) -> dt.datetime:
         raise ValidationError(_("The seizure cannot be in the future."))
     if value < EARLIEST_OCCURRENCE:
         raise ValidationError(_("The seizure cannot be before 1990."))
-    return value
 
 
-def validate_transits(codes) -> list[str]:
+def validate_transits(codes: object) -> None:
     """Ordered transit countries: valid codes, each once."""
     if codes is None:
-        return []
+        return
     if isinstance(codes, str) or not isinstance(codes, list | tuple):
         raise ValidationError(_("Give the transit countries as a list of country codes."))
     if len(codes) > MAX_TRANSITS:
         raise ValidationError(_("At most %(n)s transit countries.") % {"n": MAX_TRANSITS})
     clean: list[str] = []
     for code in codes:
-        country = validate_country(code)
+        country = country_code(code)
         if country in clean:
             raise ValidationError(_("%(code)s is listed twice as a transit country.") % {"code": country})
         clean.append(country)
-    return clean
 
 
-def validate_birth_year(year) -> int | None:
+def validate_birth_year(year: Any) -> None:
     if year in (None, ""):
-        return None
+        return
     try:
         value = int(year)
     except (TypeError, ValueError):
@@ -318,4 +329,3 @@ def validate_birth_year(year) -> int | None:
         raise ValidationError(
             _("Enter a birth year between %(low)s and %(high)s.") % {"low": this_year - 110, "high": this_year}
         )
-    return value

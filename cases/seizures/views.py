@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpRespo
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_countries import countries
 
 from cases.seizures.export import export_response
 from cases.seizures.forms import SeizureEditor, SeizureFilterForm
@@ -34,9 +33,12 @@ from cases.seizures.services import (
     seizure_update,
     seizure_verify,
 )
+from cases.seizures.validators import country_name
 from cases.seizures.visibility import operation_shown_to
 from crackdown.errors import Conflict, Forbidden
 from crackdown.paging import keyset_page
+from members.http import AuthenticatedHttpRequest
+from members.models import User
 
 
 def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -57,7 +59,9 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 # --- list, load more, export ------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest, *, paged: bool = False) -> tuple[SeizureFilterForm, QuerySet[Seizure], str]:
+def _filtered(
+    request: AuthenticatedHttpRequest, *, paged: bool = False
+) -> tuple[SeizureFilterForm, QuerySet[Seizure], str]:
     form = SeizureFilterForm(request.GET, user=request.user)
     form.is_valid()  # a wrong field is shown with its message; the valid ones still filter
     filters = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "")}
@@ -71,12 +75,10 @@ def _filtered(request: HttpRequest, *, paged: bool = False) -> tuple[SeizureFilt
 
 @login_required
 @require_http_methods(["GET"])
-def seizure_list_view(request: HttpRequest) -> HttpResponse:
+def seizure_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filter_form, queryset, filter_query = _filtered(request, paged=True)
     # seizure_list(paged=True) walks the indexed (-occurred_at, -id) order: the keyset follows it.
     page = keyset_page(queryset, request.GET, by="occurred_at", filter_query=filter_query)
-    for seizure in page.rows:
-        seizure.drug_names = sorted({item.get_drug_display() for item in seizure.items.all()})
     context = {
         "filter_form": filter_form,
         "filter_query": filter_query,
@@ -90,7 +92,7 @@ def seizure_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def seizure_export_view(request: HttpRequest) -> StreamingHttpResponse:
+def seizure_export_view(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     _form, queryset, _query = _filtered(request)
     return export_response(queryset, user=request.user)
 
@@ -98,11 +100,7 @@ def seizure_export_view(request: HttpRequest) -> StreamingHttpResponse:
 # --- detail -----------------------------------------------------------------------------
 
 
-def _country_name(code: str) -> str:
-    return f"{countries.name(code) or code}" if code else ""
-
-
-def _history(seizure: Seizure, user) -> list[dict[str, Any]]:
+def _history(seizure: Seizure, user: User) -> list[dict[str, Any]]:
     labels = dict(SeizureRevision.Action.choices)
     entries = []
     for entry in seizure_history(seizure, user=user):
@@ -119,22 +117,19 @@ def _history(seizure: Seizure, user) -> list[dict[str, Any]]:
 
 @login_required
 @require_http_methods(["GET"])
-def seizure_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def seizure_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     seizure = get_seizure_for(request.user, pk)
     seizure_record_access(seizure=seizure, user=request.user, action="view")
-    persons = list(seizure.persons.all())
-    for person in persons:
-        person.nationality_name = _country_name(person.nationality)
     operation_visible = bool(seizure.operation_id and operation_shown_to(request.user, seizure))
     context = {
         "operation_visible": operation_visible,
         "seizure": seizure,
         "actions": seizure_actions(request.user, seizure),
-        "country_name": _country_name(seizure.country),
-        "route": [{"code": code, "name": _country_name(code)} for code in seizure.route],
+        "country_name": country_name(seizure.country),
+        "route": [{"code": code, "name": country_name(code)} for code in seizure.route],
         "items": seizure.items.all(),
         "identifiers": seizure.identifiers.all(),
-        "persons": persons,
+        "persons": seizure.persons.all(),
         "shared_with": seizure.shared_with.all(),
         "history": _history(seizure, request.user),
     }
@@ -144,7 +139,14 @@ def seizure_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- create / edit ----------------------------------------------------------------------
 
 
-def _render_form(request: HttpRequest, editor: SeizureEditor, *, seizure=None, amending=False, status=200):
+def _render_form(
+    request: AuthenticatedHttpRequest,
+    editor: SeizureEditor,
+    *,
+    seizure: Seizure | None = None,
+    amending: bool = False,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "form": editor.form,
         "formsets": editor.formsets,
@@ -158,7 +160,7 @@ def _render_form(request: HttpRequest, editor: SeizureEditor, *, seizure=None, a
 @login_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
-def seizure_create_view(request: HttpRequest) -> HttpResponse:
+def seizure_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_report(request.user):
         raise PermissionDenied
     if request.method != "POST":
@@ -178,7 +180,7 @@ def seizure_create_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
-def seizure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def seizure_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     seizure = get_seizure_for(request.user, pk, write=True)
     actions = seizure_actions(request.user, seizure)
     if not (actions.edit or actions.amend):
@@ -210,7 +212,7 @@ def seizure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def seizure_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def seizure_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     seizure = get_seizure_for(request.user, pk, write=True)
     seizure_submit(seizure=seizure, by=request.user)
     messages.success(request, _("Seizure %(ref)s submitted.") % {"ref": seizure.reference})
@@ -220,7 +222,7 @@ def seizure_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def seizure_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+def seizure_verify_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     seizure = get_seizure_for(request.user, pk, write=True)
     seizure_verify(seizure=seizure, by=request.user)
     messages.success(request, _("Seizure %(ref)s verified.") % {"ref": seizure.reference})
@@ -230,7 +232,7 @@ def seizure_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def seizure_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def seizure_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     seizure = get_seizure_for(request.user, pk, write=True)
     reference = seizure.reference
     seizure_delete(seizure=seizure, by=request.user)

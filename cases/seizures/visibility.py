@@ -27,7 +27,7 @@ accepted decides what it sees, so this module is where seizures depend on operat
 from __future__ import annotations
 
 import functools
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from typing import Any
 
 from django.db import NotSupportedError, models
@@ -64,14 +64,27 @@ def _accepted_operations(agency_id: int | None) -> models.QuerySet:
     return Participation.objects.accepted_by(agency_id).values("operation_id")
 
 
-def _named(model: type[models.Model], agency_id: int, *, paged: bool) -> Exists:
+def _shares(model: type[models.Model]) -> models.QuerySet[Any]:
+    """The rows of the seizure's shared_with: one (seizure_id, agency_id) per agency named.
+
+    Read through the field, as `model` may be a migration's historical model.
+    """
+    field = model._meta.get_field("shared_with")
+    through = field.remote_field.through if isinstance(field, models.ManyToManyField) else None
+    if through is None:
+        raise TypeError(f"{model.__name__}.shared_with is not a many-to-many field")
+    return through._default_manager.all()
+
+
+def _named(model: type[models.Model], agency_id: int, *, paged: bool) -> Q:
     """The agency is named in the seizure's shared_with."""
     if paged:
         # A range cannot be hashed: probed in the (seizure, agency) index for each row read.
         this_seizure = {"seizure_id__gte": OuterRef("pk"), "seizure_id__lte": OuterRef("pk")}
     else:
         this_seizure = {"seizure_id": OuterRef("pk")}
-    return Exists(model.shared_with.through.objects.filter(**this_seizure, agency_id=agency_id))
+    # As a Q, to be or-ed with Qs; a Q of one condition adds no node to the query's tree.
+    return Q(Exists(_shares(model).filter(**this_seizure, agency_id=agency_id)))
 
 
 def _rule(model: type[models.Model], agency_id: int, *, paged: bool) -> Q:
@@ -132,7 +145,7 @@ class _PagedCondition(Expression):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
         return _paged_sql(self.model, self.agency_id, connection.alias)
 
-    def relabeled_clone(self, change_map: dict[str, str]) -> _PagedCondition:
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> _PagedCondition:
         if self.model._meta.db_table in change_map:
             raise NotSupportedError("visible_to(paged=True) reads a page; inside another query use paged=False.")
         return self
@@ -172,7 +185,7 @@ def beyond_summary(model: type[models.Model], agency_id: int, *, with_items: boo
       seizure (34–47 ms). With the first form PostgreSQL expects half the period's rows and,
       without parallel workers, hashes all 1,300,000 items instead (365 ms).
     """
-    named = model.shared_with.through.objects.filter(agency_id=agency_id).values("seizure_id")
+    named = _shares(model).filter(agency_id=agency_id).values("seizure_id")
     accepted = _accepted_operations(agency_id)
     if with_items:
         by_operation = model._default_manager.filter(sharing=Sharing.OPERATION, operation_id__in=accepted)
@@ -246,9 +259,12 @@ def linkable_operations(agency_id: int | None, *, keep: int | None = None) -> mo
     `keep` stays selectable even if it no longer qualifies (a seizure's current operation that
     was cancelled since). One filter() call: agency and status hold for the same participation.
     """
-    linkable = JointOperation.objects.filter(
-        participations__agency_id=agency_id, participations__status=ParticipantStatus.ACCEPTED
-    ).exclude(status=OperationStatus.CANCELLED)
+    if agency_id is None:  # a platform admin: no agency accepts operations for it
+        linkable = JointOperation.objects.none()
+    else:
+        linkable = JointOperation.objects.filter(
+            participations__agency_id=agency_id, participations__status=ParticipantStatus.ACCEPTED
+        ).exclude(status=OperationStatus.CANCELLED)
     if keep is not None:
         linkable = (linkable | JointOperation.objects.filter(pk=keep)).distinct()
     return linkable

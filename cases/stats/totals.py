@@ -145,7 +145,7 @@ class TotalsQuery:
         in_period, month, year = self._moment(moment) if moment is not None else (True, None, None)
         if not in_period:
             return None
-        values = []
+        values: list[Any] = []
         for name in self.by:
             if name == "month":
                 values.append(month)
@@ -153,7 +153,8 @@ class TotalsQuery:
                 values.append(year)
             elif name == "in_region":
                 since = self.joined.get(row["d_origin"])
-                values.append(since is not None and moment >= since)
+                # A time dimension: `moment` is given.
+                values.append(since is not None and moment is not None and moment >= since)
             else:
                 values.append(_value(name, row[f"d_{name}"]))
         return tuple(values)
@@ -267,7 +268,9 @@ def _utc_month(moment: dt.datetime) -> dt.date:
 
 
 def _summary(read: TotalsQuery, cells: Totals) -> None:
-    fields = {f"d_{name}": F(FIELDS[name][0]) for name in read.by if name not in (*TIME_DIMENSIONS, "drug")}
+    fields: dict[str, F | Case] = {
+        f"d_{name}": F(FIELDS[name][0]) for name in read.by if name not in (*TIME_DIMENSIONS, "drug")
+    }
     if read.per_drug:
         fields["d_drug"] = F("drug")
     if any(name in read.by for name in TIME_DIMENSIONS):
@@ -275,9 +278,9 @@ def _summary(read: TotalsQuery, cells: Totals) -> None:
     elif read.start is not None or read.end is not None:
         # Without time dimensions only the months holding a period bound are cut; the months
         # between lie wholly inside the period and are added up by the database.
-        edges = [_utc_month(b) for b in (read.start, read.end - MICROSECOND if read.end else None) if b]
+        edge_months = [_utc_month(b) for b in (read.start, read.end - MICROSECOND if read.end else None) if b]
         fields["stat_month"] = Case(
-            When(month__in=edges, then=F("month")), default=Value(None), output_field=DateField()
+            When(month__in=edge_months, then=F("month")), default=Value(None), output_field=DateField()
         )
     if "in_region" in read.by:
         fields["d_origin"] = F("origin_country")
@@ -311,7 +314,7 @@ def _summary(read: TotalsQuery, cells: Totals) -> None:
     slices = Q()
     for start, end in corrections:
         slices |= Q(occurred_at__gte=start, occurred_at__lt=end)
-    seizures = Seizure.objects.filter(visibility.in_summary(read.agency_id)).filter(slices)
+    seizures: QuerySet[Seizure] = Seizure.objects.filter(visibility.in_summary(read.agency_id)).filter(slices)
     seizures = apply_filters(seizures, _plain_filters(read.filters), agency_id=read.agency_id)
     # The UTC month of a seizure is the summary month that counted it.
     extra: dict[str, Any] = {

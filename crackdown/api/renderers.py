@@ -48,7 +48,12 @@ class JSONRenderer(ORJSONRenderer):
     def render(self, data: Any, media_type: str | None = None, renderer_context: Any = None) -> bytes:
         if data is None:
             return b""
-        if _DRF.get_indent(media_type, renderer_context or {}) is not None or _DRF.ensure_ascii or not _DRF.compact:
+        # get_indent reads no media type parameters from "" as from None (its stubs take a str).
+        if (
+            _DRF.get_indent(media_type or "", renderer_context or {}) is not None
+            or _DRF.ensure_ascii
+            or not _DRF.compact
+        ):
             return _DRF.render(data, media_type, renderer_context)
         try:
             text = super().render(data, media_type, renderer_context)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases.seizures.models import Seizure, SeizureItem, SeizureRevision
 from cases.seizures.services import seizure_create, seizure_submit, seizure_verify
@@ -218,3 +219,12 @@ def test_amending_a_verified_seizure_needs_a_reason(client_as, kim, park):
     assert revision.reason == "Port misread" and "location" in revision.changes
     detail = client_as(kim).get(reverse("seizures:detail", args=[seizure.pk])).content.decode()
     assert "Port misread" in detail and "location" in detail
+
+
+def test_no_item_message_is_shown_above_the_items(client_as, kim):
+    response = client_as(kim).post(CREATE, form_data(items=[]))
+    messages = list(response.context["formsets"]["items"].non_form_errors())
+    page = response.content.decode()
+    shown = page[page.index('data-formset-errors="items"') :]
+    assert messages
+    assert all(escape(message) in shown[: shown.index("</div>")] for message in messages)
