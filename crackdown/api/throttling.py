@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
@@ -66,11 +66,12 @@ def redis_client() -> Redis | None:
     """
     if not isinstance(caches[DEFAULT_CACHE_ALIAS], RedisCache):
         return None
-    config = settings.CACHES[DEFAULT_CACHE_ALIAS]
-    location = config["LOCATION"]
+    config: dict[str, Any] = settings.CACHES[DEFAULT_CACHE_ALIAS]
+    location: str | list[str] = config["LOCATION"]
     if isinstance(location, str):
         location = location.replace(";", ",").split(",")
-    return _client(location[0].strip(), tuple(sorted((config.get("OPTIONS") or {}).items())))
+    options: dict[str, object] = config.get("OPTIONS") or {}
+    return _client(location[0].strip(), tuple(sorted(options.items())))
 
 
 @functools.lru_cache(maxsize=8)
