@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
-from cases.demo.generator import ASEAN, SeizureMaker
+from cases.demo.generator import SeizureMaker
+from cases.demo.profiles import ASEAN
 from cases.demo.seizures import SHARED_CONTAINER, seed_seizures
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem, SeizureRevision
 from cases.seizures.validators import normalize_identifier, validate_occurred_at
