@@ -30,6 +30,7 @@ from cases.operations import report as report_module
 from cases.operations.models import JointOperation, OperationEvent
 from cases.seizures.models import Seizure
 from crackdown.errors import Conflict, Forbidden
+from members.forms import add_service_errors
 from members.http import AuthenticatedHttpRequest
 from members.models import User
 
@@ -96,19 +97,11 @@ def operation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             operation = services.operation_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Operation %(code)s created.") % {"code": operation.code})
             return redirect("operations:board", pk=operation.pk)
     return render(request, "operations/form.html", {"form": form, "operation": None})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -124,7 +117,7 @@ def operation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.operation_update(operation=operation, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Operation updated."))
             return redirect("operations:board", pk=operation.pk)
