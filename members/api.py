@@ -5,7 +5,11 @@ Views parse, call one selector or service, and answer; access lives in selectors
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.contrib.auth import authenticate, logout, user_logged_in, user_logged_out, user_login_failed
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -200,7 +204,27 @@ class AgencyUpdateSerializer(serializers.ModelSerializer):
 CODE_PARAM = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Agency code, e.g. KCS.")
 
 
-class AgencyListView(APIView):
+_Op = TypeVar("_Op", bound=Callable[..., Any])
+
+
+def _by_code(operation_id: str, **schema: Any) -> Callable[[_Op], _Op]:
+    """The schema of an operation on one agency, addressed by its code."""
+    return extend_schema(operation_id=operation_id, parameters=[CODE_PARAM], **schema)
+
+
+# A list answered one page at a time by the view's pagination and serializer classes. (A comment:
+# drf-spectacular would print a docstring into the subclasses' schema.)
+class _PagedListView(APIView):
+    serializer_class: type[serializers.BaseSerializer]
+    pagination_class: type[CursorPagination]
+
+    def paged(self, request: AuthenticatedRequest, queryset: QuerySet) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(self.serializer_class(page, many=True).data)
+
+
+class AgencyListView(_PagedListView):
     serializer_class = AgencySerializer
     pagination_class = CodeOrderedPagination
 
@@ -209,9 +233,7 @@ class AgencyListView(APIView):
         responses={200: AgencySerializer(many=True), 401: R401},
     )
     def get(self, request: AuthenticatedRequest) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.agencies_list(), request, view=self)
-        return paginator.get_paginated_response(AgencySerializer(page, many=True).data)
+        return self.paged(request, selectors.agencies_list())
 
     @extend_schema(
         operation_id="agencies_create",
@@ -230,17 +252,15 @@ class AgencyListView(APIView):
 class AgencyDetailView(APIView):
     serializer_class = AgencySerializer
 
-    @extend_schema(
-        operation_id="agencies_retrieve",
-        parameters=[CODE_PARAM],
+    @_by_code(
+        "agencies_retrieve",
         responses={200: AgencySerializer, 401: R401, 404: R404},
     )
     def get(self, request: AuthenticatedRequest, code: str) -> Response:
         return Response(AgencySerializer(selectors.get_agency(code=code)).data)
 
-    @extend_schema(
-        operation_id="agencies_partial_update",
-        parameters=[CODE_PARAM],
+    @_by_code(
+        "agencies_partial_update",
         request=AgencyUpdateSerializer,
         responses={200: AgencySerializer, 400: R400, 401: R401, 403: R403, 404: R404},
     )
@@ -271,18 +291,16 @@ class AgencySettingsView(APIView):
     def _agency(self, request: AuthenticatedRequest, code: str) -> Agency:
         return selectors.get_agency_for_settings(user=request.user, code=code)
 
-    @extend_schema(
-        operation_id="agencies_settings_retrieve",
-        parameters=[CODE_PARAM],
+    @_by_code(
+        "agencies_settings_retrieve",
         responses={200: AgencySettingsSerializer, 401: R401, 403: R403, 404: R404},
     )
     def get(self, request: AuthenticatedRequest, code: str) -> Response:
         # Forbidden (another agency's settings) becomes 403 in crackdown.api.exceptions.
         return Response(AgencySettingsSerializer(self._agency(request, code)).data)
 
-    @extend_schema(
-        operation_id="agencies_settings_partial_update",
-        parameters=[CODE_PARAM],
+    @_by_code(
+        "agencies_settings_partial_update",
         request=AgencySettingsSerializer,
         responses={200: AgencySettingsSerializer, 400: R400, 401: R401, 403: R403, 404: R404},
     )
@@ -335,7 +353,7 @@ def _require_user_manager(request: AuthenticatedRequest) -> Response | None:
     return None
 
 
-class UserListView(APIView):
+class UserListView(_PagedListView):
     serializer_class = UserSerializer
     pagination_class = EmailOrderedPagination
 
@@ -346,9 +364,7 @@ class UserListView(APIView):
     def get(self, request: AuthenticatedRequest) -> Response:
         if (refused := _require_user_manager(request)) is not None:
             return refused
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.users_visible_to(request.user), request, view=self)
-        return paginator.get_paginated_response(UserSerializer(page, many=True).data)
+        return self.paged(request, selectors.users_visible_to(request.user))
 
     @extend_schema(
         operation_id="users_create",

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
 from django.contrib.auth import user_login_failed
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from crackdown.errors import Forbidden
 from members.models import TIMEZONE_CHOICES, Role
+
+T = TypeVar("T")
 
 
 def confirmed_totp_devices(user) -> list[TOTPDevice]:
@@ -24,6 +30,18 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+def apply_service(form: forms.Form, call: Callable[[], T]) -> T | None:
+    """Run a service on a valid form's data: its ValidationError lands on the form and None comes
+    back; Forbidden becomes the 403 page."""
+    try:
+        return call()
+    except Forbidden:
+        raise PermissionDenied from None
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
 
 
 class NoColon:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -142,6 +143,30 @@ def _require_platform_admin(by: User) -> None:
         raise Forbidden(_("Only platform admins manage member agencies."))
 
 
+def _stripped(value: str | None) -> str:
+    return (value or "").strip()
+
+
+# How each agency field a caller may change is normalised before validation.
+_AGENCY_INPUT: dict[str, Callable[[Any], Any]] = {
+    "name": _stripped,
+    "country": lambda value: _stripped(value).upper(),
+    "timezone": _stripped,
+    "is_active": bool,
+    "contact_email": _stripped,
+    "webhook_url": _stripped,
+    "webhook_secret": lambda value: value or "",
+    "webhook_enabled": bool,
+}
+
+
+def _assign(agency: Agency, **given: Any) -> None:
+    """Set the fields the caller gave (anything but _UNSET), normalised."""
+    for name, value in given.items():
+        if value is not _UNSET:
+            setattr(agency, name, _AGENCY_INPUT[name](value))
+
+
 @transaction.atomic
 def agency_create(*, code: str, name: str, country: str, timezone: str, contact_email: str = "", by: User) -> Agency:
     """Add a member agency (platform admins only), validated against the model's rules."""
@@ -177,14 +202,7 @@ def agency_update(
     _require_platform_admin(by)
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     was_active = agency.is_active
-    if name is not _UNSET:
-        agency.name = (name or "").strip()
-    if country is not _UNSET:
-        agency.country = (country or "").strip().upper()
-    if timezone is not _UNSET:
-        agency.timezone = (timezone or "").strip()
-    if is_active is not _UNSET:
-        agency.is_active = bool(is_active)
+    _assign(agency, name=name, country=country, timezone=timezone, is_active=is_active)
     agency.full_clean()
     agency.save()
     if was_active and not agency.is_active:
@@ -230,14 +248,13 @@ def agency_settings_update(
     if not can_manage_agency(by, agency):
         raise Forbidden(_("Only this agency's admins and platform admins manage its settings."))
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
-    if contact_email is not _UNSET:
-        agency.contact_email = (contact_email or "").strip()
-    if webhook_url is not _UNSET:
-        agency.webhook_url = (webhook_url or "").strip()
-    if webhook_secret is not _UNSET:
-        agency.webhook_secret = webhook_secret or ""
-    if webhook_enabled is not _UNSET:
-        agency.webhook_enabled = bool(webhook_enabled)
+    _assign(
+        agency,
+        contact_email=contact_email,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        webhook_enabled=webhook_enabled,
+    )
     errors: dict[str, list[str]] = {}
     try:
         validate_webhook_url(agency.webhook_url)

@@ -6,12 +6,15 @@ selectors and services (404 for the invisible, 403 for the visible but not allow
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import django_otp
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -27,9 +30,12 @@ from members.forms import (
     UserCreateForm,
     UserEditForm,
     add_service_errors,
+    apply_service,
 )
 from members.http import AuthenticatedHttpRequest
 from members.models import Agency
+
+F = TypeVar("F", bound=Form)
 
 
 def lockout_response(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
@@ -115,58 +121,51 @@ def agency(request: AuthenticatedHttpRequest) -> HttpResponse:
     if user.is_platform_admin:
         return redirect("members:platform_agencies")
     own = _own_agency(request)
-    is_admin = permissions.is_agency_admin(user)
-    context = {
-        "agency": own,
-        "members": selectors.agency_members(own),
-        "is_admin": is_admin,
-    }
+    return _agency_page(request, own, is_admin=permissions.is_agency_admin(user))
+
+
+def _agency_page(
+    request: AuthenticatedHttpRequest,
+    own: Agency,
+    *,
+    is_admin: bool = True,
+    user_form: UserCreateForm | None = None,
+    settings_form: AgencySettingsForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The agency page; an admin's forms come back filled in (with their errors) after a refused POST."""
+    context: dict[str, Any] = {"agency": own, "members": selectors.agency_members(own), "is_admin": is_admin}
     if is_admin:
-        context["user_form"] = UserCreateForm()
-        context["settings_form"] = AgencySettingsForm(
-            initial={
-                "contact_email": own.contact_email,
-                "webhook_url": own.webhook_url,
-                "webhook_enabled": own.webhook_enabled,
-            }
-        )
-    return render(request, "members/agency.html", context)
-
-
-@login_required
-@require_POST
-def user_add(request: AuthenticatedHttpRequest) -> HttpResponse:
-    own = _own_agency(request)
-    _require_admin(request)
-    form = UserCreateForm(request.POST)
-    if form.is_valid():
-        try:
-            created = services.user_create(**form.cleaned_data, by=request.user)
-        except Forbidden:
-            raise PermissionDenied
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s can now sign in.") % {"name": created.full_name})
-            return redirect("members:agency")
-    return render(
-        request,
-        "members/agency.html",
-        {
-            "agency": own,
-            "members": selectors.agency_members(own),
-            "is_admin": True,
-            "user_form": form,
-            "settings_form": AgencySettingsForm(
+        context["user_form"] = UserCreateForm() if user_form is None else user_form
+        if settings_form is None:
+            settings_form = AgencySettingsForm(
                 initial={
                     "contact_email": own.contact_email,
                     "webhook_url": own.webhook_url,
                     "webhook_enabled": own.webhook_enabled,
                 }
-            ),
-        },
-        status=400,
-    )
+            )
+        context["settings_form"] = settings_form
+    return render(request, "members/agency.html", context, status=status)
+
+
+def _admin_post(request: AuthenticatedHttpRequest, form_class: type[F]) -> tuple[Agency, F]:
+    """An agency admin's form posted on the agency page: the admin's agency and the bound form."""
+    own = _own_agency(request)
+    _require_admin(request)
+    return own, form_class(request.POST)
+
+
+@login_required
+@require_POST
+def user_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    own, form = _admin_post(request, UserCreateForm)
+    if form.is_valid():
+        created = apply_service(form, lambda: services.user_create(**form.cleaned_data, by=request.user))
+        if created is not None:
+            messages.success(request, _("%(name)s can now sign in.") % {"name": created.full_name})
+            return redirect("members:agency")
+    return _agency_page(request, own, user_form=form, status=400)
 
 
 @login_required
@@ -201,9 +200,7 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def agency_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    own = _own_agency(request)
-    _require_admin(request)
-    form = AgencySettingsForm(request.POST)
+    own, form = _admin_post(request, AgencySettingsForm)
     if form.is_valid():
         data = form.cleaned_data
         changes = {
@@ -215,27 +212,11 @@ def agency_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             changes["webhook_secret"] = ""
         elif data["webhook_secret"]:
             changes["webhook_secret"] = data["webhook_secret"]
-        try:
-            services.agency_settings_update(agency=own, by=request.user, **changes)
-        except Forbidden:
-            raise PermissionDenied
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        saved = apply_service(form, lambda: services.agency_settings_update(agency=own, by=request.user, **changes))
+        if saved is not None:
             messages.success(request, _("The agency settings were saved."))
             return redirect("members:agency")
-    return render(
-        request,
-        "members/agency.html",
-        {
-            "agency": own,
-            "members": selectors.agency_members(own),
-            "is_admin": True,
-            "user_form": UserCreateForm(),
-            "settings_form": form,
-        },
-        status=400,
-    )
+    return _agency_page(request, own, settings_form=form, status=400)
 
 
 # --- Platform admin: member agencies -----------------------------------------------------
@@ -254,13 +235,8 @@ def platform_agencies(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                created = services.agency_create(**form.cleaned_data, by=request.user)
-            except Forbidden:
-                raise PermissionDenied
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
+            created = apply_service(form, lambda: services.agency_create(**form.cleaned_data, by=request.user))
+            if created is not None:
                 messages.success(request, _("%(code)s was added.") % {"code": created.code})
                 return redirect("members:platform_agencies")
         status = 400

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import MANUAL_ALERT_KINDS, AlertKind, Drug, Priority, TransportMode
 from crackdown.forms import field_of
 from members.models import Agency
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 BOX_CHOICES = [("", _("Inbox and sent")), ("inbox", _("Inbox")), ("sent", _("Sent"))]
 
@@ -62,28 +68,23 @@ class AcknowledgeForm(forms.Form):
     )
 
 
+def _filter_boxes(
+    label: StrOrPromise, choices: Sequence[tuple[str, StrOrPromise]], help_text: StrOrPromise
+) -> forms.Field:
+    """A filter of the e-mail preferences: tick boxes, where none ticked lets everything through."""
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
+    )
+
+
 class AlertPreferenceForm(forms.Form):
     email_enabled = forms.BooleanField(label=_("Send alerts to our contact e-mail address"), required=False)
-    email_kinds = forms.MultipleChoiceField(
-        label=_("Kinds by e-mail"),
-        choices=AlertKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every kind."),
+    email_kinds = _filter_boxes(_("Kinds by e-mail"), AlertKind.choices, _("None ticked: every kind."))
+    email_drugs = _filter_boxes(
+        _("Seizure notices by e-mail only for these drugs"), Drug.choices, _("None ticked: every drug.")
     )
-    email_drugs = forms.MultipleChoiceField(
-        label=_("Seizure notices by e-mail only for these drugs"),
-        choices=Drug.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every drug."),
-    )
-    email_transport_modes = forms.MultipleChoiceField(
-        label=_("…and only for these transport modes"),
-        choices=TransportMode.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every mode."),
+    email_transport_modes = _filter_boxes(
+        _("…and only for these transport modes"), TransportMode.choices, _("None ticked: every mode.")
     )
     routine_as_digest = forms.BooleanField(
         label=_("Routine alerts in one daily digest e-mail instead of one e-mail each"), required=False

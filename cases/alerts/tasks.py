@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from celery import shared_task
 from django.db.models import Q
@@ -46,12 +47,7 @@ def queue_deliveries(delivery_ids: list[str]) -> int:
     Run again after a worker died (acks_late), it queues some twice: harmless, each delivery
     task claims its row first.
     """
-    queued = 0
-    for delivery_id in delivery_ids:
-        if not queue_delivery(delivery_id):
-            break  # the broker is down: the sweeper queues the rest
-        queued += 1
-    return queued
+    return _queue_until_refused(delivery_ids)
 
 
 @shared_task(name="alerts.sweep_deliveries", ignore_result=True)
@@ -64,10 +60,15 @@ def sweep_deliveries() -> int:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
+    return _queue_until_refused(str(pk) for pk in due)
+
+
+def _queue_until_refused(delivery_ids: Iterable[str]) -> int:
+    """Queue each delivery until the broker refuses one; the sweeper queues the rest later."""
     queued = 0
-    for pk in due:
-        if not queue_delivery(str(pk)):
-            break  # the broker is down: the next sweep tries again
+    for delivery_id in delivery_ids:
+        if not queue_delivery(delivery_id):
+            break
         queued += 1
     return queued
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,8 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.alerts import permissions, selectors, services
 from cases.alerts.forms import AcknowledgeForm, AlertFilterForm, AlertForm, AlertPreferenceForm
 from cases.seizures.models import Seizure
-from crackdown.errors import Conflict, Forbidden
+from crackdown.errors import Conflict
 from crackdown.paging import keyset_page
+from members.forms import apply_service
 from members.http import AuthenticatedHttpRequest
 
 
@@ -118,15 +119,8 @@ def create(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = AlertForm(request.POST or None, user=request.user, initial={"seizure": request.GET.get("seizure")})
     if request.method == "POST" and form.is_valid():
-        try:
-            alert = services.alert_create(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        except Forbidden:
-            raise PermissionDenied
-        else:
+        alert = apply_service(form, lambda: services.alert_create(by=request.user, **form.cleaned_data))
+        if alert is not None:
             messages.success(request, _("Alert sent."))
             return redirect("alerts:detail", pk=alert.pk)
     return render(request, "alerts/form.html", {"form": form})
@@ -149,15 +143,10 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     }
     form = AlertPreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.alert_preference_update(agency=agency, by=user, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        except Forbidden:
-            raise PermissionDenied
-        else:
+        saved = apply_service(
+            form, lambda: services.alert_preference_update(agency=agency, by=user, **form.cleaned_data)
+        )
+        if saved is not None:
             messages.success(request, _("Alert preferences saved."))
             return redirect("alerts:preferences")
     return render(request, "alerts/preferences.html", {"form": form, "agency": agency})

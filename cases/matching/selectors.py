@@ -8,7 +8,7 @@ and the kind of identifier are all that leaves this module. Pages and the API re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -199,18 +199,7 @@ def linked_seizures_for(user, seizure: Seizure) -> list[MatchRow]:
         this = _side(seizure, visible=True, agency_id=agency_id)
         other_seizure = match.seizure_b if own_is_a else match.seizure_a
         other = _side(other_seizure, visible=other_visible, agency_id=agency_id)
-        rows.append(
-            MatchRow(
-                id=row.id,
-                kind=row.kind,
-                normalized=row.normalized,
-                created_at=row.created_at,
-                mine=this,
-                other=other,
-                sides=(this, other),
-                access_requested=row.access_requested,
-            )
-        )
+        rows.append(replace(row, mine=this, other=other, sides=(this, other)))
     return rows
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -37,34 +39,38 @@ def match_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "matching/list.html", context)
 
 
+def _act(request: HttpRequest, service: Callable[[], object], *, done: str, already: str) -> HttpResponse:
+    """Run a service from the matches page: Forbidden is the 403 page, Conflict (done before) a notice."""
+    try:
+        service()
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc))
+    except Conflict:
+        messages.info(request, already)
+    else:
+        messages.success(request, done)
+    return redirect("matching:list")
+
+
 @login_required
 @require_POST
 def request_access_view(request: HttpRequest, pk: int) -> HttpResponse:
     match = get_match_for(request.user, pk)
-    try:
-        access_request_create(match=match, by=request.user)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc))
-    except Conflict:
-        messages.info(request, _("Your agency can already see that seizure."))
-    else:
-        messages.success(request, _("Access requested. The owning agency has been alerted."))
-    return redirect("matching:list")
+    return _act(
+        request,
+        lambda: access_request_create(match=match, by=request.user),
+        done=_("Access requested. The owning agency has been alerted."),
+        already=_("Your agency can already see that seizure."),
+    )
 
 
 @login_required
 @require_POST
 def grant_access_view(request: HttpRequest, pk: int) -> HttpResponse:
     access_request = get_access_request_for(request.user, pk)
-    try:
-        access_request_grant(access_request=access_request, by=request.user)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc))
-    except Conflict:
-        messages.info(request, _("That request was already granted."))
-    else:
-        messages.success(
-            request,
-            _("The seizure is now shared with %(agency)s.") % {"agency": access_request.requesting_agency.code},
-        )
-    return redirect("matching:list")
+    return _act(
+        request,
+        lambda: access_request_grant(access_request=access_request, by=request.user),
+        done=_("The seizure is now shared with %(agency)s.") % {"agency": access_request.requesting_agency.code},
+        already=_("That request was already granted."),
+    )

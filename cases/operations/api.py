@@ -7,6 +7,10 @@ answer does not allow; wrong states answer 409 (crackdown.api.exceptions).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -18,7 +22,7 @@ from rest_framework.views import APIView
 
 from cases.operations import permissions, selectors, services
 from cases.operations import report as report_module
-from cases.operations.models import Assignment, OperationMessage
+from cases.operations.models import Assignment, JointOperation, OperationMessage
 from cases.operations.serializers import (
     AssignmentSerializer,
     AssignmentUpdateSerializer,
@@ -36,6 +40,7 @@ from crackdown.errors import Forbidden
 from members.http import AuthenticatedAPIView, AuthenticatedRequest
 
 TAGS = ["operations"]
+_M = TypeVar("_M", bound=Model)
 
 
 class MessagePagination(CursorPagination):
@@ -63,16 +68,22 @@ class OperationListCreate(AuthenticatedAPIView, generics.ListCreateAPIView):
         return Response(self.get_serializer(operation).data, status=status.HTTP_201_CREATED)
 
 
+# One object by id through its access-checked lookup; no PUT, a change is always partial.
+class _Detail(AuthenticatedAPIView, generics.RetrieveUpdateAPIView[_M]):
+    http_method_names = ["get", "patch", "head", "options"]
+    lookup: Callable[[Any, Any], _M]
+
+    def get_object(self) -> _M:
+        return type(self).lookup(self.request.user, self.kwargs["pk"])
+
+
 @extend_schema_view(
     get=extend_schema(tags=TAGS, summary="One operation"),
     patch=extend_schema(tags=TAGS, summary="Change the plan (lead coordinators; 409 once closed or cancelled)"),
 )
-class OperationDetail(AuthenticatedAPIView, generics.RetrieveUpdateAPIView):
+class OperationDetail(_Detail[JointOperation]):
     serializer_class = OperationSerializer
-    http_method_names = ["get", "patch", "head", "options"]
-
-    def get_object(self):
-        return selectors.get_operation_for(self.request.user, self.kwargs["pk"])
+    lookup = staticmethod(selectors.get_operation_for)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         operation = self.get_object()
@@ -128,30 +139,51 @@ OperationClose = _lifecycle_view(services.operation_close, "active → closed (l
 OperationCancel = _lifecycle_view(services.operation_cancel, "planned|active → cancelled (lead coordinators)")
 
 
+# A list on an operation's board: its rows are seen by the agencies that accepted. (A comment,
+# not a docstring: drf-spectacular would print a docstring into each subclass's schema.)
+class _BoardList(AuthenticatedAPIView, generics.ListCreateAPIView):
+    def get_operation(self) -> JointOperation:
+        return selectors.get_board_for(self.request.user, self.kwargs["pk"])
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return super().get_queryset()
+        return self.board_rows(self.get_operation())
+
+    def board_rows(self, operation: JointOperation) -> QuerySet:
+        raise NotImplementedError
+
+    def check_post(self, operation: JointOperation) -> None:
+        """Refuse by role before reading the payload: who may not post learns nothing from a 400."""
+
+    def board_post(self, operation: JointOperation, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        operation = self.get_operation()
+        self.check_post(operation)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = self.board_post(operation, serializer.validated_data)
+        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+
 @extend_schema_view(
     get=extend_schema(tags=TAGS, summary="Assignments of the operation (accepted participants)"),
     post=extend_schema(tags=TAGS, summary="Assign work to an accepted participant (lead coordinators)"),
 )
-class OperationAssignments(AuthenticatedAPIView, generics.ListCreateAPIView):
+class OperationAssignments(_BoardList):
     serializer_class = AssignmentSerializer
+    queryset = Assignment.objects.none()  # what the schema generator sees; requests use board_rows
 
-    def get_operation(self):
-        operation = selectors.get_operation_for(self.request.user, self.kwargs["pk"])
-        permissions.require_board(self.request.user, operation)
-        return operation
+    def board_rows(self, operation: JointOperation) -> QuerySet:
+        return selectors.operation_assignments(operation)
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Assignment.objects.none()
-        return selectors.operation_assignments(self.get_operation())
-
-    def create(self, request: Request, *args, **kwargs) -> Response:
-        operation = self.get_operation()
+    def check_post(self, operation: JointOperation) -> None:
         permissions.require_lead_coordinator(self.request.user, operation)
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        assignment = services.assignment_create(operation=operation, by=self.request.user, **serializer.validated_data)
-        return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    def board_post(self, operation: JointOperation, data: dict[str, Any]) -> Model:
+        return services.assignment_create(operation=operation, by=self.request.user, **data)
 
 
 @extend_schema_view(
@@ -162,12 +194,9 @@ class OperationAssignments(AuthenticatedAPIView, generics.ListCreateAPIView):
         summary="The assigned agency moves it on (status, outcome, assignee); the lead may cancel",
     ),
 )
-class AssignmentDetail(AuthenticatedAPIView, generics.RetrieveUpdateAPIView):
+class AssignmentDetail(_Detail[Assignment]):
     serializer_class = AssignmentSerializer
-    http_method_names = ["get", "patch", "head", "options"]
-
-    def get_object(self):
-        return selectors.get_assignment_for(self.request.user, self.kwargs["pk"])
+    lookup = staticmethod(selectors.get_assignment_for)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         assignment = self.get_object()
@@ -184,35 +213,22 @@ class AssignmentDetail(AuthenticatedAPIView, generics.RetrieveUpdateAPIView):
     get=extend_schema(tags=TAGS, summary="The operation's message thread, newest first"),
     post=extend_schema(tags=TAGS, summary="Post to the thread (accepted participants and observers)"),
 )
-class OperationMessages(AuthenticatedAPIView, generics.ListCreateAPIView):
+class OperationMessages(_BoardList):
     serializer_class = MessageSerializer
     pagination_class = MessagePagination
+    queryset = OperationMessage.objects.none()  # what the schema generator sees; requests use board_rows
 
-    def get_operation(self):
-        operation = selectors.get_operation_for(self.request.user, self.kwargs["pk"])
-        permissions.require_board(self.request.user, operation)
-        return operation
+    def board_rows(self, operation: JointOperation) -> QuerySet:
+        return selectors.operation_messages(operation)
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return OperationMessage.objects.none()
-        return selectors.operation_messages(self.get_operation())
-
-    def create(self, request: Request, *args, **kwargs) -> Response:
-        operation = self.get_operation()
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        message = services.message_post(
-            operation=operation, body=serializer.validated_data["body"], by=self.request.user
-        )
-        return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
+    def board_post(self, operation: JointOperation, data: dict[str, Any]) -> Model:
+        return services.message_post(operation=operation, body=data["body"], by=self.request.user)
 
 
 @extend_schema(tags=TAGS, responses=ReportSerializer, summary="After-action report over the seizures you may see")
 class OperationReport(APIView):
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
-        operation = selectors.get_operation_for(request.user, pk)
-        permissions.require_board(request.user, operation)
+        operation = selectors.get_board_for(request.user, pk)
         report = report_module.operation_report(operation=operation, user=request.user)
         return Response(ReportSerializer(report).data)
 
@@ -240,12 +256,9 @@ class OperationReportCSV(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     def get(self, request: AuthenticatedRequest, pk: int) -> HttpResponse:
-        operation = selectors.get_operation_for(request.user, pk)
-        permissions.require_board(request.user, operation)
+        operation = selectors.get_board_for(request.user, pk)
         report = report_module.operation_report(operation=operation, user=request.user)
-        response = HttpResponse(report_module.report_csv(report), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{operation.code}-report.csv"'
-        return response
+        return report_module.report_csv_response(report)
 
 
 def _own_seizure(request: AuthenticatedRequest) -> Seizure:
@@ -257,29 +270,25 @@ def _own_seizure(request: AuthenticatedRequest) -> Seizure:
         raise ValidationError({"seizure": ["No such seizure."]})
 
 
-@extend_schema(
-    tags=TAGS,
-    request=LinkSeizureSerializer,
-    responses=OperationSerializer,
-    summary="Link one of your agency's seizures (agencies that accepted)",
-)
-class OperationLinkSeizure(_OperationAction):
-    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
-        operation = selectors.get_operation_for(request.user, pk)
-        permissions.require_board(request.user, operation)
-        services.operation_link_seizure(operation=operation, seizure=_own_seizure(request), by=request.user)
-        return self._done(request, pk)
+def _link_view(name: str, service: Callable[..., Seizure], summary: str) -> type[APIView]:
+    @extend_schema(tags=TAGS, request=LinkSeizureSerializer, responses=OperationSerializer, summary=summary)
+    class View(_OperationAction):
+        def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+            operation = selectors.get_board_for(request.user, pk)
+            service(operation=operation, seizure=_own_seizure(request), by=request.user)
+            return self._done(request, pk)
+
+    View.__name__ = View.__qualname__ = name
+    return View
 
 
-@extend_schema(
-    tags=TAGS,
-    request=LinkSeizureSerializer,
-    responses=OperationSerializer,
-    summary="Take one of your agency's seizures out of the operation",
+OperationLinkSeizure = _link_view(
+    "OperationLinkSeizure",
+    services.operation_link_seizure,
+    "Link one of your agency's seizures (agencies that accepted)",
 )
-class OperationUnlinkSeizure(_OperationAction):
-    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
-        operation = selectors.get_operation_for(request.user, pk)
-        permissions.require_board(request.user, operation)
-        services.operation_unlink_seizure(operation=operation, seizure=_own_seizure(request), by=request.user)
-        return self._done(request, pk)
+OperationUnlinkSeizure = _link_view(
+    "OperationUnlinkSeizure",
+    services.operation_unlink_seizure,
+    "Take one of your agency's seizures out of the operation",
+)

@@ -12,7 +12,8 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
+from django.http import HttpResponse
 
 from cases.choices import AssignmentStatus, Drug, TransportMode
 from cases.operations.models import JointOperation
@@ -45,41 +46,22 @@ def operation_report(*, operation: JointOperation, user) -> Report:
     totals = seizures.aggregate(n=Count("id"), weight=Sum("total_weight_kg"))
     drug_labels = dict(Drug.choices)
     by_drug = [
-        {
-            "drug": row["drug"],
-            "label": drug_labels.get(row["drug"], row["drug"]),
-            "seizures": row["n"],
-            "weight_kg": row["weight"] or ZERO,
-        }
+        _row("drug", row["drug"], drug_labels.get(row["drug"], row["drug"]), row)
         for row in SeizureItem.objects.filter(seizure__in=seizures.values("pk"))
         .values("drug")
         .annotate(n=Count("seizure", distinct=True), weight=Sum("weight_kg"))
         .order_by("drug")
     ]
     by_agency = [
-        {
-            "agency": row["agency__code"],
-            "label": row["agency__name"],
-            "seizures": row["n"],
-            "weight_kg": row["weight"] or ZERO,
-        }
-        for row in seizures.order_by()
-        .values("agency__code", "agency__name")
-        .annotate(n=Count("id"), weight=Sum("total_weight_kg"))
-        .order_by("agency__code")
+        _row("agency", row["agency__code"], row["agency__name"], row)
+        for row in _seizures_by(seizures, "agency__code", "agency__name")
     ]
     mode_labels = dict(TransportMode.choices)
     by_mode = [
-        {
-            "transport_mode": row["transport_mode"],
-            "label": mode_labels.get(row["transport_mode"], row["transport_mode"]),
-            "seizures": row["n"],
-            "weight_kg": row["weight"] or ZERO,
-        }
-        for row in seizures.order_by()
-        .values("transport_mode")
-        .annotate(n=Count("id"), weight=Sum("total_weight_kg"))
-        .order_by("transport_mode")
+        _row(
+            "transport_mode", row["transport_mode"], mode_labels.get(row["transport_mode"], row["transport_mode"]), row
+        )
+        for row in _seizures_by(seizures, "transport_mode")
     ]
     assignments = dict.fromkeys(AssignmentStatus.values, 0)
     for row in operation.assignments.order_by().values("status").annotate(n=Count("id")):
@@ -93,6 +75,18 @@ def operation_report(*, operation: JointOperation, user) -> Report:
         by_transport_mode=by_mode,
         assignments=assignments,
     )
+
+
+def _seizures_by(seizures: QuerySet[Seizure], *fields: str) -> QuerySet:
+    """Seizure count and weight per group of `fields`, ordered by the first."""
+    return (
+        seizures.order_by().values(*fields).annotate(n=Count("id"), weight=Sum("total_weight_kg")).order_by(fields[0])
+    )
+
+
+def _row(key: str, value: str, label: str, group: dict) -> dict:
+    """One line of a breakdown table, from a group annotated with `n` and `weight`."""
+    return {key: value, "label": label, "seizures": group["n"], "weight_kg": group["weight"] or ZERO}
 
 
 def report_csv(report: Report) -> str:
@@ -120,6 +114,13 @@ def report_csv(report: Report) -> str:
     for status, count in report.assignments.items():
         writer.writerow(["assignments", status, count, ""])
     return out.getvalue()
+
+
+def report_csv_response(report: Report) -> HttpResponse:
+    """The CSV download of the report, named after the operation's code."""
+    response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{report.operation.code}-report.csv"'
+    return response
 
 
 def _safe(value: str) -> str:

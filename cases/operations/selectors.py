@@ -40,6 +40,13 @@ def get_operation_for(user, pk) -> JointOperation:
         raise Http404
 
 
+def get_board_for(user, pk) -> JointOperation:
+    """The operation behind its board: 404 as `get_operation_for`, 403 unless the user's agency accepted."""
+    operation = get_operation_for(user, pk)
+    require_board(user, operation)
+    return operation
+
+
 def assignments_visible_to(user) -> QuerySet[Assignment]:
     return Assignment.objects.filter(operation__in=JointOperation.objects.visible_to(user)).select_related(
         "agency", "assignee", "created_by", "operation"
@@ -52,9 +59,7 @@ def get_assignment_for(user, pk) -> Assignment:
         assignment = assignments_visible_to(user).get(pk=pk)
     except (Assignment.DoesNotExist, ValueError, TypeError):
         raise Http404
-    operation = get_operation_for(user, assignment.operation_id)
-    require_board(user, operation)
-    assignment.operation = operation
+    assignment.operation = get_board_for(user, assignment.operation_id)
     return assignment
 
 

@@ -167,12 +167,12 @@ class ReportTotalsSerializer(serializers.Serializer):
     by_transport_mode = ModeRowSerializer(many=True)
 
 
-class AssignmentCountsSerializer(serializers.Serializer):
-    open = serializers.IntegerField()
-    acknowledged = serializers.IntegerField()
-    in_progress = serializers.IntegerField()
-    done = serializers.IntegerField()
-    cancelled = serializers.IntegerField()
+# One count per assignment status, in the enum's order: the report counts every status.
+AssignmentCountsSerializer = type(
+    "AssignmentCountsSerializer",
+    (serializers.Serializer,),
+    {status: serializers.IntegerField() for status in AssignmentStatus.values},
+)
 
 
 class ReportSerializer(serializers.Serializer):

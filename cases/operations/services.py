@@ -391,44 +391,35 @@ def _require_linker(seizure: Seizure, by: User) -> None:
 def operation_link_seizure(*, operation: JointOperation, seizure: Seizure, by: User) -> Seizure:
     """The owning agency links its own seizure to an operation its agency has accepted; recorded
     on the seizure's history and on the operation's timeline."""
-    _require_linker(seizure, by)
-    permissions.require_board(by, operation)
-    with transaction.atomic():
-        locked_operation = _lock(operation)
-        _require_not_finished(locked_operation)
-        locked = Seizure.objects.select_for_update().get(pk=seizure.pk)
-        if locked.operation_id == locked_operation.pk:
-            raise Conflict(_("The seizure is already linked to this operation."))
-        old = locked.operation_id
-        locked.operation = locked_operation
-        locked.save(update_fields=["operation", "updated_at"])
-        SeizureRevision.objects.create(
-            seizure=locked,
-            by=by,
-            action=SeizureRevision.Action.LINKED,
-            changes={"operation": [old, locked_operation.pk]},
-        )
-        _event(locked_operation, by, "seizure_linked", seizure=locked.pk, reference=locked.reference)
-    return locked
+    return _set_seizure_operation(operation=operation, seizure=seizure, by=by, link=True)
 
 
 def operation_unlink_seizure(*, operation: JointOperation, seizure: Seizure, by: User) -> Seizure:
     """The owning agency takes its seizure out of the operation."""
+    return _set_seizure_operation(operation=operation, seizure=seizure, by=by, link=False)
+
+
+def _set_seizure_operation(*, operation: JointOperation, seizure: Seizure, by: User, link: bool) -> Seizure:
     _require_linker(seizure, by)
     permissions.require_board(by, operation)
     with transaction.atomic():
         locked_operation = _lock(operation)
         _require_not_finished(locked_operation)
         locked = Seizure.objects.select_for_update().get(pk=seizure.pk)
-        if locked.operation_id != locked_operation.pk:
+        linked = locked.operation_id == locked_operation.pk
+        if link and linked:
+            raise Conflict(_("The seizure is already linked to this operation."))
+        if not link and not linked:
             raise Conflict(_("The seizure is not linked to this operation."))
-        locked.operation = None
+        old = locked.operation_id
+        locked.operation = locked_operation if link else None
         locked.save(update_fields=["operation", "updated_at"])
         SeizureRevision.objects.create(
             seizure=locked,
             by=by,
             action=SeizureRevision.Action.LINKED,
-            changes={"operation": [locked_operation.pk, None]},
+            changes={"operation": [old, locked.operation_id]},
         )
-        _event(locked_operation, by, "seizure_unlinked", seizure=locked.pk, reference=locked.reference)
+        event = "seizure_linked" if link else "seizure_unlinked"
+        _event(locked_operation, by, event, seizure=locked.pk, reference=locked.reference)
     return locked

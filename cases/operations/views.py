@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.choices import AssignmentStatus, Drug, ParticipantRole, ParticipantStatus, TransportMode
@@ -28,6 +30,7 @@ from cases.operations import report as report_module
 from cases.operations.models import JointOperation, OperationEvent
 from cases.seizures.models import Seizure
 from crackdown.errors import Conflict, Forbidden
+from members.forms import add_service_errors
 from members.http import AuthenticatedHttpRequest
 from members.models import User
 
@@ -94,19 +97,11 @@ def operation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             operation = services.operation_create(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Operation %(code)s created.") % {"code": operation.code})
             return redirect("operations:board", pk=operation.pk)
     return render(request, "operations/form.html", {"form": form, "operation": None})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -122,7 +117,7 @@ def operation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.operation_update(operation=operation, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Operation updated."))
             return redirect("operations:board", pk=operation.pk)
@@ -269,21 +264,49 @@ def _timeline(operation: JointOperation, user: User) -> list[OperationEvent]:
     return events
 
 
-@login_required
-@require_POST
-@domain_errors
-def operation_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    operation = selectors.get_operation_for(request.user, pk)
-    permissions.require_lead_coordinator(request.user, operation)
-    form = forms.InviteForm(request.POST, operation=operation)
-    if form.is_valid():
-        services.operation_invite(
-            operation=operation, agencies=form.cleaned_data["agencies"], role=form.cleaned_data["role"], by=request.user
-        )
-        messages.success(request, _("Invitations sent."))
-    else:
-        _form_errors(request, form)
-    return _board(pk, "participants")
+def _lead_form_view(
+    form_class: Callable[..., django_forms.Form],
+    service: Callable[..., Any],
+    *,
+    lookup: Callable[[User, int], JointOperation],
+    done: str,
+    anchor: str,
+) -> Callable[..., HttpResponse]:
+    """A lead coordinator's form on the board: the service runs with the form's data, a refused
+    form comes back to the board as messages. `done` is marked with gettext_noop."""
+
+    @login_required
+    @require_POST
+    @domain_errors
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        operation = lookup(request.user, pk)
+        permissions.require_lead_coordinator(request.user, operation)
+        form = form_class(request.POST, operation=operation)
+        if form.is_valid():
+            service(operation=operation, by=request.user, **form.cleaned_data)
+            messages.success(request, _(done))
+        else:
+            _form_errors(request, form)
+        return _board(pk, anchor)
+
+    return view
+
+
+operation_invite = _lead_form_view(
+    forms.InviteForm,
+    services.operation_invite,
+    lookup=selectors.get_operation_for,
+    done=gettext_noop("Invitations sent."),
+    anchor="participants",
+)
+# Assigning work also needs the board: the lead agency must have accepted its own operation.
+assignment_create = _lead_form_view(
+    forms.AssignmentForm,
+    services.assignment_create,
+    lookup=selectors.get_board_for,
+    done=gettext_noop("Assignment sent."),
+    anchor="assignments",
+)
 
 
 @login_required
@@ -322,22 +345,6 @@ def operation_move(request: AuthenticatedHttpRequest, pk: int, move: str) -> Htt
 @login_required
 @require_POST
 @domain_errors
-def assignment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    operation = selectors.get_operation_for(request.user, pk)
-    permissions.require_board(request.user, operation)
-    permissions.require_lead_coordinator(request.user, operation)
-    form = forms.AssignmentForm(request.POST, operation=operation)
-    if form.is_valid():
-        services.assignment_create(operation=operation, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Assignment sent."))
-    else:
-        _form_errors(request, form)
-    return _board(pk, "assignments")
-
-
-@login_required
-@require_POST
-@domain_errors
 def assignment_update(request: AuthenticatedHttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     assignment = selectors.get_assignment_for(request.user, assignment_pk)
     if assignment.operation_id != pk:
@@ -367,8 +374,7 @@ def assignment_update(request: AuthenticatedHttpRequest, pk: int, assignment_pk:
 @domain_errors
 def operation_messages(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: the thread partial (polled by htmx). POST: post, then the partial (htmx) or the board."""
-    operation = selectors.get_operation_for(request.user, pk)
-    permissions.require_board(request.user, operation)
+    operation = selectors.get_board_for(request.user, pk)
     if request.method == "POST":
         form = forms.MessageForm(request.POST)
         if form.is_valid():
@@ -392,40 +398,33 @@ def _own_seizure(request: AuthenticatedHttpRequest) -> Seizure:
         raise ValidationError(_("Choose one of your agency's seizures.")) from None
 
 
-def _change_link(
-    request: AuthenticatedHttpRequest, pk: int, *, service: Callable[..., Seizure], message: str
-) -> HttpResponse:
-    operation = selectors.get_operation_for(request.user, pk)
-    permissions.require_board(request.user, operation)
-    seizure = service(operation=operation, seizure=_own_seizure(request), by=request.user)
-    messages.success(request, message % {"ref": seizure.reference})
-    return _board(pk, "seizures")
+def _link_view(service: Callable[..., Seizure], message: str) -> Callable[..., HttpResponse]:
+    """A POST that links or unlinks one of the user's agency's seizures, then back to the board.
+
+    `message` is marked with gettext_noop and translated per request, in the reader's language.
+    """
+
+    @login_required
+    @require_POST
+    @domain_errors
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        operation = selectors.get_board_for(request.user, pk)
+        seizure = service(operation=operation, seizure=_own_seizure(request), by=request.user)
+        messages.success(request, _(message) % {"ref": seizure.reference})
+        return _board(pk, "seizures")
+
+    return view
 
 
-@login_required
-@require_POST
-@domain_errors
-def seizure_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _change_link(
-        request, pk, service=services.operation_link_seizure, message=_("%(ref)s linked to the operation.")
-    )
-
-
-@login_required
-@require_POST
-@domain_errors
-def seizure_unlink(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _change_link(
-        request, pk, service=services.operation_unlink_seizure, message=_("%(ref)s taken out of the operation.")
-    )
+seizure_link = _link_view(services.operation_link_seizure, gettext_noop("%(ref)s linked to the operation."))
+seizure_unlink = _link_view(services.operation_unlink_seizure, gettext_noop("%(ref)s taken out of the operation."))
 
 
 @login_required
 @require_GET
 @domain_errors
 def operation_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    operation = selectors.get_operation_for(request.user, pk)
-    permissions.require_board(request.user, operation)
+    operation = selectors.get_board_for(request.user, pk)
     report = report_module.operation_report(operation=operation, user=request.user)
     return render(
         request,
@@ -443,9 +442,6 @@ def operation_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_GET
 @domain_errors
 def operation_report_csv(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    operation = selectors.get_operation_for(request.user, pk)
-    permissions.require_board(request.user, operation)
+    operation = selectors.get_board_for(request.user, pk)
     report = report_module.operation_report(operation=operation, user=request.user)
-    response = HttpResponse(report_module.report_csv(report), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{operation.code}-report.csv"'
-    return response
+    return report_module.report_csv_response(report)

@@ -22,6 +22,20 @@ def _fmt(value: Number) -> str:
     return f"{value:,}"
 
 
+def _svg(parts: list[SafeString], *, width: int, height: int, title: str, chart_id: str) -> SafeString:
+    """The chart's svg element, titled for screen readers, around `parts` (each built by format_html)."""
+    head = format_html(
+        '<svg viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}-title">{}</title>',
+        width,
+        height,
+        chart_id,
+        chart_id,
+        title,
+    )
+    return mark_safe("".join(str(p) for p in [head, *parts, "</svg>"]))  # noqa: S308 - pieces built by format_html
+
+
 def hbar_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str) -> SafeString:
     """Horizontal bars, one per row (label, value): reads well on a 390 px phone."""
     width, label_w, value_w, bar_h, gap = 480, 150, 70, 18, 6
@@ -29,15 +43,6 @@ def hbar_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str)
     plot_w = width - label_w - value_w
     top = max((float(v) for _, v in rows), default=0.0) or 1.0
     parts = [
-        format_html(
-            '<svg viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title" xmlns="http://www.w3.org/2000/svg">'
-            '<title id="{}-title">{}</title>',
-            width,
-            height,
-            chart_id,
-            chart_id,
-            title,
-        ),
         format_html('<line class="axis" x1="{}" y1="0" x2="{}" y2="{}"></line>', label_w, label_w, height),
     ]
     for index, (label, value) in enumerate(rows):
@@ -62,8 +67,7 @@ def hbar_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str)
                 _fmt(value),
             )
         )
-    parts.append(mark_safe("</svg>"))  # noqa: S308 - constant markup
-    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every piece built by format_html
+    return _svg(parts, width=width, height=height, title=title, chart_id=chart_id)
 
 
 def column_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str, label_every: int = 3) -> SafeString:
@@ -74,15 +78,6 @@ def column_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: st
     slot = plot_w / count
     top = max((float(v) for _, v in rows), default=0.0) or 1.0
     parts = [
-        format_html(
-            '<svg viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title" xmlns="http://www.w3.org/2000/svg">'
-            '<title id="{}-title">{}</title>',
-            width,
-            height,
-            chart_id,
-            chart_id,
-            title,
-        ),
         format_html(
             '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"></line>'
             '<text x="{}" y="{}" text-anchor="end">{}</text><text x="{}" y="{}" text-anchor="end">0</text>',
@@ -120,8 +115,7 @@ def column_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: st
                     label,
                 )
             )
-    parts.append(mark_safe("</svg>"))  # noqa: S308 - constant markup
-    return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every piece built by format_html
+    return _svg(parts, width=width, height=height, title=title, chart_id=chart_id)
 
 
 __all__ = ["column_chart", "hbar_chart"]

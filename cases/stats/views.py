@@ -35,33 +35,22 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         row["label"] = _label(Drug, row["key"])
     for row in data.by_transport_mode:
         row["label"] = _label(TransportMode, row["key"])
+    # Bar charts: id → (rows, the row's label key, the row's value key, title).
+    bars = {
+        "drug": (data.by_drug, "label", "weight_kg", _("Kilograms seized by drug")),
+        "mode": (data.by_transport_mode, "label", "seizures", _("Seizures by transport mode")),
+        "routes": (data.top_routes, "label", "weight_kg", _("Top routes by kilograms")),
+        "agency": (data.by_agency, "key", "seizures", _("Seizures by agency")),
+    }
     charts = {
         "month": column_chart(
             [(row["key"], row["weight_kg"]) for row in data.by_month],
             title=_("Kilograms seized by month"),
             chart_id="chart-month",
         ),
-        "drug": hbar_chart(
-            [(row["label"], row["weight_kg"]) for row in data.by_drug],
-            title=_("Kilograms seized by drug"),
-            chart_id="chart-drug",
-        ),
-        "mode": hbar_chart(
-            [(row["label"], row["seizures"]) for row in data.by_transport_mode],
-            title=_("Seizures by transport mode"),
-            chart_id="chart-mode",
-        ),
-        "routes": hbar_chart(
-            [(row["label"], row["weight_kg"]) for row in data.top_routes],
-            title=_("Top routes by kilograms"),
-            chart_id="chart-routes",
-        ),
-        "agency": hbar_chart(
-            [(row["key"], row["seizures"]) for row in data.by_agency],
-            title=_("Seizures by agency"),
-            chart_id="chart-agency",
-        ),
     }
+    for name, (rows, label, value, title) in bars.items():
+        charts[name] = hbar_chart([(row[label], row[value]) for row in rows], title=title, chart_id=f"chart-{name}")
     change = {
         "seizures": data.this_month["seizures"] - data.last_month["seizures"],
         "weight_kg": data.this_month["weight_kg"] - data.last_month["weight_kg"],
