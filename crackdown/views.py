@@ -1,8 +1,14 @@
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404
 
+from crackdown.errors import Conflict, Forbidden
 from crackdown.security import log_refused
 
 
@@ -26,3 +32,18 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
         # API clients get the contract's JSON error shape, never an HTML page.
         return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "errors/404.html", status=404)
+
+
+def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For pages: a service's Forbidden is the 403 page, its Conflict the 409 page with its message."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except Conflict as exc:
+            return render(request, "errors/409.html", {"message": str(exc)}, status=409)
+
+    return wrapper

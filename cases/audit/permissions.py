@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from members.models import Role
+from members.permissions import is_agency_admin
 
 
 def can_read_audit(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.role == Role.AGENCY_ADMIN
-        and user.agency_id
-    )
+    return is_agency_admin(user)

@@ -29,7 +29,8 @@ from cases.operations import forms, permissions, selectors, services
 from cases.operations import report as report_module
 from cases.operations.models import JointOperation, OperationEvent
 from cases.seizures.models import Seizure
-from crackdown.errors import Conflict, Forbidden
+from crackdown.errors import Conflict
+from crackdown.views import domain_errors as platform_domain_errors
 from members.forms import add_service_errors
 from members.http import AuthenticatedHttpRequest
 from members.models import User
@@ -38,16 +39,13 @@ FINISHED_ASSIGNMENT = (AssignmentStatus.DONE, AssignmentStatus.CANCELLED)
 
 
 def domain_errors(view: Callable) -> Callable:
-    """Forbidden → 403 page, Conflict → 409 page; a refused form goes back to the board with the reason."""
+    """crackdown.views.domain_errors, and a refused form goes back to the board with the reason."""
 
     @functools.wraps(view)
+    @platform_domain_errors
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except Conflict as exc:
-            return render(request, "errors/409.html", {"message": str(exc)}, status=409)
         except ValidationError as exc:
             for text in _messages_of(exc):
                 messages.error(request, text)

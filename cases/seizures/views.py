@@ -7,15 +7,13 @@ is decided in one place, cases.seizures.permissions.seizure_actions().
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,26 +33,10 @@ from cases.seizures.services import (
 )
 from cases.seizures.validators import country_name
 from cases.seizures.visibility import operation_shown_to
-from crackdown.errors import Conflict, Forbidden
 from crackdown.paging import keyset_page
+from crackdown.views import domain_errors
 from members.http import AuthenticatedHttpRequest
 from members.models import User
-
-
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Forbidden → the 403 page; Conflict → the 409 page with the service's message."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc)) from exc
-        except Conflict as exc:
-            return render(request, "errors/409.html", {"message": str(exc)}, status=409)
-
-    return wrapper
-
 
 # --- list, load more, export ------------------------------------------------------------
 
