@@ -31,11 +31,10 @@ class AuthenticatedRequest(Request):
 
 
 class AuthenticatedAPIView(APIView):
-    """A base for DRF views (put first among the bases) whose `self.request` has the signed-in user.
-
-    Methods a view adds (`get`, `post`, …) annotate their argument as `AuthenticatedRequest`;
-    the generic views' own methods (`create`, `update`, …) keep DRF's signature and read
-    `self.request`, the same object.
-    """
+    # A base for DRF views (put first among the bases) whose `self.request` has the signed-in
+    # user. Methods a view adds (`get`, `post`, …) annotate their argument as
+    # `AuthenticatedRequest`; the generic views' own methods (`create`, `update`, …) keep DRF's
+    # signature and read `self.request`, the same object. A comment, not a docstring:
+    # drf-spectacular would copy a docstring into every subclass's operation description.
 
     request: AuthenticatedRequest

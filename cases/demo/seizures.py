@@ -85,8 +85,8 @@ KOREA_2023 = [
 ]
 
 
-def _users(agencies) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-
+def reporters_and_verifiers(agencies) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """Per agency: the users who report its seizures, and the coordinators who verify them."""
     reporters: dict[int, list[int]] = {a.pk: [] for a in agencies}
     verifiers: dict[int, list[int]] = {a.pk: [] for a in agencies}
     users = User.objects.filter(agency__in=agencies, is_active=True).order_by("email")
@@ -156,7 +156,7 @@ def seed_seizures() -> int:
         if not agencies:
             return 0
         by_code = {a.code: a for a in agencies}
-        reporters, verifiers = _users(agencies)
+        reporters, verifiers = reporters_and_verifiers(agencies)
         accepted: dict[int, list[int]] = {}
         for agency_id, operation_id in (
             Participation.objects.filter(status=ParticipantStatus.ACCEPTED)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -54,6 +56,14 @@ def _field_errors(exc: DjangoValidationError, data) -> exceptions.ValidationErro
     if hasattr(exc, "error_dict"):
         return exceptions.ValidationError(nest_errors(exc.message_dict, data if isinstance(data, dict) else {}))
     return exceptions.ValidationError({"detail": exc.messages})
+
+
+# A POST that moves a seizure on: no body, the seizure back, 409 from the wrong state.
+STATE_CHANGE: dict[str, Any] = {
+    "parameters": [SEIZURE_ID],
+    "request": None,
+    "responses": {200: SeizureSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+}
 
 
 @extend_schema_view(
@@ -142,23 +152,13 @@ class SeizureViewSet(AuthenticatedAPIView, viewsets.GenericViewSet):
         services.seizure_delete(seizure=seizure, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(
-        summary="Submit a draft (partners on the route are alerted)",
-        parameters=[SEIZURE_ID],
-        request=None,
-        responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
-    )
+    @extend_schema(summary="Submit a draft (partners on the route are alerted)", **STATE_CHANGE)
     @action(detail=True, methods=["post"])
     def submit(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         seizure = get_seizure_for(request.user, pk, write=True)
         return self._representation(services.seizure_submit(seizure=seizure, by=request.user))
 
-    @extend_schema(
-        summary="Verify a submitted seizure (a coordinator of the reporting agency)",
-        parameters=[SEIZURE_ID],
-        request=None,
-        responses={200: SeizureSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
-    )
+    @extend_schema(summary="Verify a submitted seizure (a coordinator of the reporting agency)", **STATE_CHANGE)
     @action(detail=True, methods=["post"])
     def verify(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         seizure = get_seizure_for(request.user, pk)

@@ -19,21 +19,10 @@ from django.db.models import Count, F, Model, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from cases.seizures import visibility
-from cases.seizures.models import PublicModeStat, PublicRouteStat, Seizure, SeizureItem, SeizureStat
+from cases.seizures.models import SEIZURE_STAT_KEY, PublicModeStat, PublicRouteStat, Seizure, SeizureItem, SeizureStat
 from crackdown.db import postgresql
 
-KEY_FIELDS = (
-    "drug",
-    "month",
-    "agency_id",
-    "status",
-    "sharing",
-    "transport_mode",
-    "country",
-    "origin_country",
-    "destination_country",
-    "transit",
-)
+KEY_FIELDS = tuple("agency_id" if name == "agency" else name for name in SEIZURE_STAT_KEY)
 ALL_DRUGS = ""
 ZERO = Decimal("0")
 

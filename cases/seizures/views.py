@@ -7,6 +7,7 @@ is decided in one place, cases.seizures.permissions.seizure_actions().
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.seizures.export import export_response
@@ -191,24 +194,23 @@ def seizure_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 # --- state changes (POST only) ------------------------------------------------------------
 
 
-@login_required
-@require_POST
-@domain_errors
-def seizure_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    seizure = get_seizure_for(request.user, pk, write=True)
-    seizure_submit(seizure=seizure, by=request.user)
-    messages.success(request, _("Seizure %(ref)s submitted.") % {"ref": seizure.reference})
-    return redirect("seizures:detail", pk=seizure.pk)
+def _state_change(service: Callable[..., Seizure], done: Promise) -> Callable[..., HttpResponse]:
+    """A POST-only page action: the seizure's writer moves it on, and reads `done` on its page."""
+
+    @login_required
+    @require_POST
+    @domain_errors
+    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        seizure = get_seizure_for(request.user, pk, write=True)
+        service(seizure=seizure, by=request.user)
+        messages.success(request, done % {"ref": seizure.reference})
+        return redirect("seizures:detail", pk=seizure.pk)
+
+    return view
 
 
-@login_required
-@require_POST
-@domain_errors
-def seizure_verify_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    seizure = get_seizure_for(request.user, pk, write=True)
-    seizure_verify(seizure=seizure, by=request.user)
-    messages.success(request, _("Seizure %(ref)s verified.") % {"ref": seizure.reference})
-    return redirect("seizures:detail", pk=seizure.pk)
+seizure_submit_view = _state_change(seizure_submit, gettext_lazy("Seizure %(ref)s submitted."))
+seizure_verify_view = _state_change(seizure_verify, gettext_lazy("Seizure %(ref)s verified."))
 
 
 @login_required

@@ -14,11 +14,18 @@ from cases.seizures.models.records import (
     SeizureRevision,
     SeizureTransit,
 )
-from cases.seizures.models.stat_tables import PublicModeStat, PublicRouteStat, PublicSeizureStat, SeizureStat
+from cases.seizures.models.stat_tables import (
+    SEIZURE_STAT_KEY,
+    PublicModeStat,
+    PublicRouteStat,
+    PublicSeizureStat,
+    SeizureStat,
+)
 from cases.seizures.validators import UNIT_TO_KG
 
 __all__ = [
     "ROW_MODELS",
+    "SEIZURE_STAT_KEY",
     "SHARED_STATUSES",
     "UNIT_TO_KG",
     "PublicModeStat",

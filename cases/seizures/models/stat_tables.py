@@ -8,6 +8,20 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+# A SeizureStat row's key, in the unique index's order (cases/seizures/summary.py reads it).
+SEIZURE_STAT_KEY = (
+    "drug",
+    "month",
+    "agency",
+    "status",
+    "sharing",
+    "transport_mode",
+    "country",
+    "origin_country",
+    "destination_country",
+    "transit",
+)
+
 
 class SeizureStat(models.Model):
     """Seizure counts and weights per UTC month and key: the dashboard's summary (never stale).
@@ -43,21 +57,7 @@ class SeizureStat(models.Model):
         ]
         constraints = [
             # Drug and month first: the unique index also serves the dashboard's range reads.
-            models.UniqueConstraint(
-                fields=[
-                    "drug",
-                    "month",
-                    "agency",
-                    "status",
-                    "sharing",
-                    "transport_mode",
-                    "country",
-                    "origin_country",
-                    "destination_country",
-                    "transit",
-                ],
-                name="seizure_stat_key",
-            ),
+            models.UniqueConstraint(fields=list(SEIZURE_STAT_KEY), name="seizure_stat_key"),
             models.CheckConstraint(condition=Q(seizures__gte=0), name="seizure_stat_seizures_non_negative"),
         ]
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from cases.choices import ParticipantStatus
 from cases.demo.generator import SeizureMaker, bulk_write
+from cases.demo.seizures import reporters_and_verifiers
 from cases.operations.models import Participation
-from members.models import Agency, Role, User
+from members.models import Agency
 
 
 class Command(BaseCommand):
@@ -36,14 +37,7 @@ class Command(BaseCommand):
         agencies = list(Agency.objects.active().order_by("code"))
         if not agencies:
             raise CommandError("No active agency: run migrations first.")
-        reporters: dict[int, list[int]] = {a.pk: [] for a in agencies}
-        verifiers: dict[int, list[int]] = {a.pk: [] for a in agencies}
-        users = User.objects.filter(agency__in=agencies, is_active=True).order_by("email")
-        for pk, agency_id, role in users.values_list("pk", "agency_id", "role"):
-            if role in (Role.OFFICER, Role.COORDINATOR):
-                reporters[agency_id].append(pk)
-            if role == Role.COORDINATOR:
-                verifiers[agency_id].append(pk)
+        reporters, verifiers = reporters_and_verifiers(agencies)
         accepted: dict[int, list[int]] = {}
         for agency_id, operation_id in Participation.objects.filter(status=ParticipantStatus.ACCEPTED).values_list(
             "agency_id", "operation_id"
