@@ -30,6 +30,7 @@ from kombu.exceptions import KombuError
 from cases.alerts.models import Alert, Delivery
 from cases.choices import Priority
 from crackdown.celery import app
+from crackdown.rows import insert_rows
 
 if TYPE_CHECKING:
     from members.models import Agency, User
@@ -147,8 +148,8 @@ def publish_many(drafts: Iterable[tuple[Alert, Iterable[Agency]]]) -> list[Alert
         return []
     now = timezone.now()
     with transaction.atomic(savepoint=False):
-        alerts = Alert.objects.bulk_create([alert for alert, _recipients in pending])
-        deliveries = Delivery.objects.bulk_create(
+        alerts = insert_rows([alert for alert, _recipients in pending])
+        deliveries = insert_rows(
             [
                 Delivery(alert=alert, agency=agency, next_attempt_at=now)
                 for alert, recipients in pending
