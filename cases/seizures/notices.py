@@ -6,14 +6,14 @@ Written beside the seizure; sent through the alert outbox in the caller's transa
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from cases.alerts.models import Alert, SeizureNotice
 from cases.alerts.outbox import publish, site_language
-from cases.choices import AlertKind, Drug, ParticipantStatus, TransportMode
-from cases.operations.models import JointOperation, Participation
+from cases.choices import AlertKind, Drug, TransportMode
 from cases.seizures.models import Seizure
-from cases.seizures.visibility import operation_shown_to_agency
+from cases.seizures.visibility import operation_shown_to_all
 from members.models import Agency, User
 
 
@@ -56,24 +56,14 @@ def _seizure_summary(seizure: Seizure) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
-def _operation_named_to(seizure: Seizure, recipients: list[Agency]) -> JointOperation | None:
+def _operation_named_to(seizure: Seizure, recipients: list[Agency]) -> Model | None:
     """The seizure's operation if every recipient may learn of it, else None (one alert is
     shared by all recipients: an agency named in shared_with need not be in the operation)."""
     if seizure.operation_id is None:
         return None
-    # One query for all recipients: which of them accepted this operation.
-    in_operation = set(
-        Participation.objects.filter(agency__in=recipients)
-        .filter(operation_id=seizure.operation_id, status=ParticipantStatus.ACCEPTED)
-        .values_list("agency_id", flat=True)
-    )
-    for agency in recipients:
-        accepted = {seizure.operation_id} if agency.pk in in_operation else set()
-        if not operation_shown_to_agency(
-            agency.pk, agency_id=seizure.agency_id, operation_id=seizure.operation_id, accepted=accepted
-        ):
-            return None
-    return seizure.operation
+    if operation_shown_to_all(seizure, [agency.pk for agency in recipients]):
+        return seizure.operation
+    return None
 
 
 def notify_seizure_submitted(*, seizure: Seizure, by: User) -> Alert | None:

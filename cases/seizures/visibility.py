@@ -228,6 +228,27 @@ def operation_shown_to_agency(
     return agency_id == reader_agency_id or operation_id in accepted
 
 
+def operation_shown_to_all(seizure: Any, agency_ids: list[int]) -> bool:
+    """`operation_shown_to_agency` for several readers at once (one query): whether every one
+    of them may learn the seizure's joint operation."""
+    if seizure.operation_id is None:
+        return False
+    accepted = set(
+        Participation.objects.filter(
+            agency_id__in=agency_ids, operation_id=seizure.operation_id, status=ParticipantStatus.ACCEPTED
+        ).values_list("agency_id", flat=True)
+    )
+    return all(
+        operation_shown_to_agency(
+            agency_id,
+            agency_id=seizure.agency_id,
+            operation_id=seizure.operation_id,
+            accepted={seizure.operation_id} if agency_id in accepted else set(),
+        )
+        for agency_id in agency_ids
+    )
+
+
 class AcceptedOperations:
     """The joint operations an agency accepted, read on first use (one query at most)."""
 
