@@ -85,6 +85,30 @@ KOREA_2023 = [
 ]
 
 
+def maker_for(
+    agencies: list[Agency], *, seed: int, start: dt.datetime, end: dt.datetime, avoid: tuple[str, int] | None = None
+) -> SeizureMaker:
+    """A SeizureMaker for these agencies: their reporters and verifiers, the operations each accepted."""
+    reporters, verifiers = reporters_and_verifiers(agencies)
+    accepted: dict[int, list[int]] = {}
+    for agency_id, operation_id in (
+        Participation.objects.filter(status=ParticipantStatus.ACCEPTED)
+        .order_by("agency_id", "operation_id")
+        .values_list("agency_id", "operation_id")
+    ):
+        accepted.setdefault(agency_id, []).append(operation_id)
+    return SeizureMaker(
+        agencies=agencies,
+        reporters=reporters,
+        verifiers=verifiers,
+        accepted_operations=accepted,
+        seed=seed,
+        start=start,
+        end=end,
+        avoid=avoid,
+    )
+
+
 def reporters_and_verifiers(agencies) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
     """Per agency: the users who report its seizures, and the coordinators who verify them."""
     reporters: dict[int, list[int]] = {a.pk: [] for a in agencies}
@@ -157,22 +181,11 @@ def seed_seizures() -> int:
             return 0
         by_code = {a.code: a for a in agencies}
         reporters, verifiers = reporters_and_verifiers(agencies)
-        accepted: dict[int, list[int]] = {}
-        for agency_id, operation_id in (
-            Participation.objects.filter(status=ParticipantStatus.ACCEPTED)
-            .order_by("agency_id", "operation_id")
-            .values_list("agency_id", "operation_id")
-        ):
-            accepted.setdefault(agency_id, []).append(operation_id)
-        now = timezone.now() - dt.timedelta(hours=1)
-        maker = SeizureMaker(
-            agencies=agencies,
-            reporters=reporters,
-            verifiers=verifiers,
-            accepted_operations=accepted,
+        maker = maker_for(
+            agencies,
             seed=SEED,
             start=dt.datetime(2019, 1, 1, tzinfo=dt.UTC),
-            end=now,
+            end=timezone.now() - dt.timedelta(hours=1),
             avoid=("KR", 2023),
         )
         specs = [maker.make(agency) for agency in agencies for _ in range(PER_AGENCY)]

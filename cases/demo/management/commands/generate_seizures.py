@@ -9,10 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cases.choices import ParticipantStatus
-from cases.demo.generator import SeizureMaker, bulk_write
-from cases.demo.seizures import reporters_and_verifiers
-from cases.operations.models import Participation
+from cases.demo.generator import bulk_write
+from cases.demo.seizures import maker_for
 from members.models import Agency
 
 
@@ -37,24 +35,8 @@ class Command(BaseCommand):
         agencies = list(Agency.objects.active().order_by("code"))
         if not agencies:
             raise CommandError("No active agency: run migrations first.")
-        reporters, verifiers = reporters_and_verifiers(agencies)
-        accepted: dict[int, list[int]] = {}
-        for agency_id, operation_id in Participation.objects.filter(status=ParticipantStatus.ACCEPTED).values_list(
-            "agency_id", "operation_id"
-        ):
-            accepted.setdefault(agency_id, []).append(operation_id)
-
         now = timezone.now() - dt.timedelta(minutes=5)
-        start = dt.datetime(now.year - years + 1, 1, 1, tzinfo=dt.UTC)
-        maker = SeizureMaker(
-            agencies=agencies,
-            reporters=reporters,
-            verifiers=verifiers,
-            accepted_operations=accepted,
-            seed=seed,
-            start=start,
-            end=now,
-        )
+        maker = maker_for(agencies, seed=seed, start=dt.datetime(now.year - years + 1, 1, 1, tzinfo=dt.UTC), end=now)
         parts = -(-count // batch)
         sizes = [min(batch, count - part * batch) for part in range(parts)]
         done = 0
