@@ -22,7 +22,7 @@ from cases.alerts.permissions import can_send_alerts, can_set_preferences
 from cases.choices import MANUAL_ALERT_KINDS, AlertKind, DeliveryStatus, Drug, Priority, TransportMode
 
 # A manual alert may link a seizure or an operation that its sender can see: only their
-# access-checked managers are read (a contract in pyproject.toml names this exception).
+# access-checked managers are read (the apps contract in .importlinter names this exception).
 from cases.operations.models import JointOperation
 from cases.seizures.models import Seizure
 from crackdown.errors import Conflict, Forbidden

@@ -7,7 +7,7 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registration imports: the seizure services call these hooks in their transaction
-        # without importing matching (the contract "seizures below matching" in pyproject.toml).
+        # without importing matching (the apps contract in .importlinter: seizures below matching).
         from cases.matching import services
         from cases.seizures import hooks
 

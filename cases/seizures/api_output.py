@@ -5,7 +5,7 @@ and every write is built here from `values()` rows. On PostgreSQL the child rows
 identifiers, persons, shared_with) come inside the seizure query as JSON built by the database,
 so a page is one query; elsewhere they take one query per kind, whatever the page size. Nested
 ModelSerializers over model instances cost ~10× the CPU for the same JSON, which was most of a
-list page at national scale (docs/performance.md). tests/cases/seizures/test_representation.py
+list page at national scale (docs/performance.md). tests/cases/seizures/test_api_output.py
 pins that both paths and the serializer give the same object, field for field.
 """
 

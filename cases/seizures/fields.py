@@ -1,6 +1,6 @@
 """The seizure's field lists, written once: the API object, what a caller may write, the rows.
 
-The serializers, the output builder (representation.py), the services, the page forms and the
+The serializers, the output builder (api_output.py), the services, the page forms and the
 CSV export take their fields from here; the rules of each field live on the models.
 """
 

@@ -81,7 +81,7 @@ def get_seizure_for(user, pk, *, write: bool = False, details: bool = True) -> S
     return seizure
 
 
-def _as_datetime(value, *, end_of_day: bool = False) -> dt.datetime | None:
+def as_datetime(value, *, end_of_day: bool = False) -> dt.datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, str):
@@ -135,10 +135,10 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any], *, agenc
             queryset = queryset.filter(operation_link_shown(agency_id, operation))
         else:
             queryset = queryset.none()
-    after = _as_datetime(f.get("occurred_after"))
+    after = as_datetime(f.get("occurred_after"))
     if after is not None:
         queryset = queryset.filter(occurred_at__gte=after)
-    before = _as_datetime(f.get("occurred_before"), end_of_day=True)
+    before = as_datetime(f.get("occurred_before"), end_of_day=True)
     if before is not None:
         queryset = queryset.filter(occurred_at__lte=before)
     if "identifier" in f:

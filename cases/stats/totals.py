@@ -40,7 +40,7 @@ from django.utils import timezone
 from cases.choices import Drug
 from cases.seizures import visibility
 from cases.seizures.models import PublicModeStat, PublicRouteStat, Seizure, SeizureStat
-from cases.seizures.selectors import _as_datetime, apply_filters
+from cases.seizures.selectors import apply_filters, as_datetime
 
 ZERO = Decimal("0")
 MICROSECOND = dt.timedelta(microseconds=1)
@@ -362,8 +362,8 @@ def seizure_totals(
         return {}
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
     tz = timezone.get_current_timezone()
-    start = _as_datetime(filters.get("occurred_after"))
-    before = _as_datetime(filters.get("occurred_before"), end_of_day=True)
+    start = as_datetime(filters.get("occurred_after"))
+    before = as_datetime(filters.get("occurred_before"), end_of_day=True)
     read = TotalsQuery(
         agency_id=user.agency_id,
         by=tuple(by),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 from django.test import override_settings
 
 DEAD_REDIS = {
@@ -30,3 +31,13 @@ def test_api_answers_while_the_cache_is_down(kim, api_as, dead_cache):
     response = api_as(kim).get("/api/v1/me/")
     assert response.status_code == 200
     assert response.json()["email"] == kim.email
+
+
+def test_the_configured_cache_round_trips_through_redis(settings):
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL: a real Redis")
+    cache = caches["default"]
+    cache.set("crackdown-cache-probe", {"n": 1}, 5)
+    assert cache.get("crackdown-cache-probe") == {"n": 1}
+    cache.delete("crackdown-cache-probe")
+    assert cache.get("crackdown-cache-probe") is None
