@@ -1,4 +1,5 @@
-"""Navigation by role: each entry shows only to the roles that may use it.
+"""Navigation: each entry shows only to the users its app's permission admits
+(crackdown/navigation.py, registered by the apps).
 
 Entries whose URL does not resolve are left out, so the layout never breaks on a page that
 is not installed.
@@ -6,42 +7,30 @@ is not installed.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
-AGENCY_ROLES = ("officer", "coordinator", "agency_admin")
-
-NAVIGATION = [
-    # (label, url name, who: "agency" = any agency user, a role name, or "platform")
-    (_("Dashboard"), "home", AGENCY_ROLES),
-    (_("Seizures"), "seizures:list", AGENCY_ROLES),
-    (_("Operations"), "operations:list", AGENCY_ROLES),
-    (_("Alerts"), "alerts:inbox", AGENCY_ROLES),
-    (_("Matches"), "matching:list", AGENCY_ROLES),
-    (_("My agency"), "members:agency", AGENCY_ROLES),
-    (_("Access audit"), "audit:page", ("agency_admin",)),
-    (_("Agencies"), "members:platform_agencies", ("platform",)),
-    (_("Django admin"), "admin:index", ("platform",)),
-]
+from crackdown import navigation as nav
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    who = "platform" if user.is_platform_admin else user.role
     items = []
-    for label, name, roles in NAVIGATION:
-        if who not in roles:
+    for entry in nav.entries():
+        if not entry.allowed(user):
             continue
         try:
-            url = reverse(name)
+            url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
         items.append(
             {
-                "label": label,
-                "name": name,
+                "label": entry.label,
+                "name": entry.url_name,
                 "url": url,
                 "active": request.path.startswith(url) and url != "/" or request.path == url,
             }

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "cases.seizures",
     "cases.alerts",
     "cases.matching",
+    "cases.audit",
+    "cases.stats",
     "cases.demo",
 ]
 

@@ -6,6 +6,13 @@ from typing import Any
 
 from members.models import Agency, Role
 
+AGENCY_ROLES = (Role.OFFICER, Role.COORDINATOR, Role.AGENCY_ADMIN)
+
+
+def is_agency_user(user: Any) -> bool:
+    """Anyone who belongs to an agency, whatever the role (platform admins belong to none)."""
+    return bool(getattr(user, "is_authenticated", False) and user.role in AGENCY_ROLES)
+
 
 def is_agency_admin(user: Any) -> bool:
     """An active admin of an agency (manages its people, settings and national-system link)."""

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertsConfig(AppConfig):
@@ -10,3 +11,9 @@ class AlertsConfig(AppConfig):
         # the escalation task publishes through the outbox), so they must be registered in
         # every process that publishes, worker or web.
         from cases.alerts import tasks  # noqa: F401
+
+        # Registration imports (AppConfig.ready): the layout's navigation entries of this app.
+        from crackdown import navigation
+        from members.permissions import is_agency_user
+
+        navigation.register(order=40, label=_("Alerts"), url_name="alerts:inbox", allowed=is_agency_user)

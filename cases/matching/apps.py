@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MatchingConfig(AppConfig):
@@ -13,3 +14,8 @@ class MatchingConfig(AppConfig):
 
         hooks.on_submitted(services.match_on_submit)
         hooks.on_identifiers_changed(services.match_seizure)
+        # Registration imports (AppConfig.ready): the layout's navigation entries of this app.
+        from crackdown import navigation
+        from members.permissions import is_agency_user
+
+        navigation.register(order=50, label=_("Matches"), url_name="matching:list", allowed=is_agency_user)

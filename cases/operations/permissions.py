@@ -21,6 +21,16 @@ def can_create_operation(user: Any) -> bool:
     return bool(getattr(user, "is_active", False) and user.role == Role.COORDINATOR and user.agency_id)
 
 
+def can_link_seizure(user: Any, seizure: Any) -> bool:
+    """Only the owning agency's officers and coordinators link or unlink its seizure."""
+    return can_link_seizures(user) and user.agency_id == seizure.agency_id
+
+
+def works_on(user: Any, assignment: Any) -> bool:
+    """The assigned agency's people report progress on an assignment."""
+    return bool(getattr(user, "agency_id", None)) and assignment.agency_id == user.agency_id
+
+
 def can_answer_invitations(user: Any) -> bool:
     """A coordinator answers an invitation for the agency."""
     return bool(getattr(user, "is_active", False) and user.role == Role.COORDINATOR)

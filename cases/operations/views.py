@@ -222,7 +222,7 @@ def _board_context(request: AuthenticatedHttpRequest, operation: JointOperation,
     assignments = list(selectors.operation_assignments(operation).order_by("agency__code", "status", "due_at", "id"))
     live = operation.status not in services.FINISHED
     for assignment in assignments:
-        mine = assignment.agency_id == user.agency_id and live
+        mine = live and permissions.works_on(user, assignment)
         is_open = assignment.status not in FINISHED_ASSIGNMENT
         _show(
             assignment,
@@ -238,6 +238,8 @@ def _board_context(request: AuthenticatedHttpRequest, operation: JointOperation,
         .order_by("-occurred_at", "-id")
     )
     can_link = live and permissions.can_link_seizures(user)
+    for seizure in seizures:
+        _show(seizure, unlinkable=can_link and permissions.can_link_seizure(user, seizure))
     return {
         "assignments": assignments,
         "seizures": seizures,
