@@ -95,17 +95,6 @@ class Delivery(models.Model):
         ]
 
 
-class SeizureNotice(models.Model):
-    """Remembers that an agency was told of a seizure, so amendments never alert it twice."""
-
-    seizure = models.ForeignKey("seizures.Seizure", on_delete=models.CASCADE, related_name="+")
-    agency = models.ForeignKey("members.Agency", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["seizure", "agency"], name="seizure_notice_once")]
-
-
 class AlertPreference(models.Model):
     """Per agency: which alerts also go by e-mail (the rest stay in-app), and the digest."""
 

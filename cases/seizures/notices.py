@@ -9,10 +9,10 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from cases.alerts.models import Alert, SeizureNotice
+from cases.alerts.models import Alert
 from cases.alerts.outbox import publish, site_language
 from cases.choices import AlertKind, Drug, TransportMode
-from cases.seizures.models import Seizure
+from cases.seizures.models import Seizure, SeizureNotice
 from cases.seizures.visibility import operation_shown_to_all
 from members.models import Agency, User
 

@@ -358,3 +358,18 @@ class SeizureAccess(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["seizure", "-at"], name="seizure_access_order")]
+
+
+class SeizureNotice(models.Model):
+    """Remembers that an agency was told of a seizure, so amendments never alert it twice
+    (cases/seizures/notices.py)."""
+
+    seizure = models.ForeignKey("seizures.Seizure", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("members.Agency", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # The table the alerts app created before the notice moved beside the seizure
+        # (migrations seizures 0007 and alerts 0002 move the model, not the rows).
+        db_table = "alerts_seizurenotice"
+        constraints = [models.UniqueConstraint(fields=["seizure", "agency"], name="seizure_notice_once")]
