@@ -7,6 +7,13 @@ from typing import Any
 from members.models import Agency, Role
 
 AGENCY_ROLES = (Role.OFFICER, Role.COORDINATOR, Role.AGENCY_ADMIN)
+# Roles that work with the cases: seizures, operations, matches, alerts (agency admins manage people).
+CASE_ROLES = (Role.OFFICER, Role.COORDINATOR)
+
+
+def works_cases(user: Any) -> bool:
+    """An active officer or coordinator of an agency (User.can_report_seizures, with an agency)."""
+    return bool(getattr(user, "is_authenticated", False) and user.can_report_seizures and user.agency_id)
 
 
 def is_agency_user(user: Any) -> bool:

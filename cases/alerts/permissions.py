@@ -6,16 +6,12 @@ from typing import Any
 
 from cases.alerts.models import Alert
 from members.models import Agency, Role
+from members.permissions import works_cases
 
 
 def can_send_alerts(user: Any) -> bool:
     """Officers and coordinators send manual alerts; agency admins and platform admins do not."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.agency_id
-        and user.role in (Role.OFFICER, Role.COORDINATOR)
-    )
+    return works_cases(user)
 
 
 def can_see_delivery_errors(user: Any, alert: Alert) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -68,7 +69,7 @@ class AccessAuditView(AuthenticatedAPIView):
     )
     def get(self, request: AuthenticatedRequest) -> Response:
         if not can_read_audit(request.user):
-            raise Forbidden("Only an admin of the agency reads its access audit.")
+            raise Forbidden(_("Only an admin of the agency reads its access audit."))
         form = AuditFilterForm(request.query_params, user=request.user)
         if not form.is_valid():
             return Response(plain_errors(form), status=400)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.audit.permissions import can_read_audit
 from cases.seizures.models import SeizureAccess
@@ -28,7 +29,7 @@ def accesses_for(*, user: User, filters: dict[str, Any] | None = None) -> QueryS
     agency_id = user.agency_id
     # can_read_audit() already refuses a user of no agency; the second test tells mypy so.
     if not can_read_audit(user) or agency_id is None:
-        raise Forbidden("Only an admin of the agency reads its access audit.")
+        raise Forbidden(_("Only an admin of the agency reads its access audit."))
     queryset = (
         SeizureAccess.objects.filter(seizure__agency_id=agency_id)
         .exclude(agency_id=agency_id)

@@ -14,6 +14,7 @@ from cases.operations.models import Assignment, JointOperation
 from cases.seizures.models import Seizure
 from crackdown.forms import field_of
 from members.models import Agency, User
+from members.permissions import CASE_ROLES
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
@@ -121,7 +122,7 @@ class AssignmentUpdateForm(forms.Form):
             (s.value, s.label) for s in AssignmentStatus if s != AssignmentStatus.CANCELLED
         ]
         field_of(self, "assignee", forms.ModelChoiceField).queryset = User.objects.filter(
-            agency_id=assignment.agency_id, is_active=True, role__in=permissions.CASE_ROLES
+            agency_id=assignment.agency_id, is_active=True, role__in=CASE_ROLES
         ).order_by("full_name")
         prefix = f"a{assignment.pk}"
         for name, field in self.fields.items():

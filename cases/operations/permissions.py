@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from cases.choices import ParticipantRole, ParticipantStatus
 from cases.operations.models import JointOperation, Participation
 from crackdown.errors import Forbidden
 from members.models import Role
-
-CASE_ROLES = (Role.OFFICER, Role.COORDINATOR)
+from members.permissions import works_cases
 
 
 def can_create_operation(user: Any) -> bool:
@@ -38,12 +39,12 @@ def can_answer_invitations(user: Any) -> bool:
 
 def can_be_assignee(user: Any) -> bool:
     """Work goes to active officers and coordinators, never to agency admins."""
-    return bool(user.is_active and user.role in CASE_ROLES)
+    return works_cases(user)
 
 
 def can_link_seizures(user: Any) -> bool:
     """Officers and coordinators link their agency's seizures to an operation it accepted."""
-    return bool(getattr(user, "is_active", False) and user.role in CASE_ROLES)
+    return works_cases(user)
 
 
 def participation_of(operation: JointOperation, user) -> Participation | None:
@@ -64,7 +65,7 @@ def can_see_board(user, operation: JointOperation) -> bool:
 
 def require_board(user, operation: JointOperation) -> None:
     if not can_see_board(user, operation):
-        raise Forbidden("Only agencies that accepted the operation see its board.")
+        raise Forbidden(_("Only agencies that accepted the operation see its board."))
 
 
 def is_lead_coordinator(user, operation: JointOperation) -> bool:
@@ -77,7 +78,7 @@ def is_lead_coordinator(user, operation: JointOperation) -> bool:
 
 def require_lead_coordinator(user, operation: JointOperation) -> None:
     if not is_lead_coordinator(user, operation):
-        raise Forbidden("Only the lead agency's coordinators steer the operation.")
+        raise Forbidden(_("Only the lead agency's coordinators steer the operation."))
 
 
 def can_respond(user, operation: JointOperation) -> bool:

@@ -15,8 +15,9 @@ from django.http import Http404
 
 from cases.choices import AssignmentStatus
 from cases.operations.models import Assignment, JointOperation, OperationEvent, OperationMessage, Participation
-from cases.operations.permissions import CASE_ROLES, can_be_assigned, require_board
+from cases.operations.permissions import can_be_assigned, require_board
 from members.models import User
+from members.permissions import CASE_ROLES
 
 OPEN_ASSIGNMENT_STATUSES = (AssignmentStatus.OPEN, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.IN_PROGRESS)
 

@@ -10,16 +10,12 @@ from typing import Any
 
 from cases.choices import SeizureStatus
 from cases.seizures.models import Seizure
+from members.permissions import works_cases
 
 
 def can_write(user: Any, seizure: Seizure) -> bool:
     """Officers and coordinators of the owning agency write its seizures; nobody else does."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.can_report_seizures
-        and user.agency_id is not None
-        and user.agency_id == seizure.agency_id
-    )
+    return works_cases(user) and user.agency_id == seizure.agency_id
 
 
 def can_verify(user: Any, seizure: Seizure) -> bool:
@@ -29,7 +25,7 @@ def can_verify(user: Any, seizure: Seizure) -> bool:
 
 def can_report(user: Any) -> bool:
     """Officers and coordinators of an agency create seizures."""
-    return bool(getattr(user, "is_authenticated", False) and user.can_report_seizures and user.agency_id)
+    return works_cases(user)
 
 
 @dataclass(frozen=True)
