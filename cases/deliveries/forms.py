@@ -49,10 +49,12 @@ class DeliveryForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         accepted = Participation.objects.accepted_by(user.agency_id).values("operation_id")
-        self.fields["operation"].queryset = JointOperation.objects.filter(pk__in=accepted).order_by("-starts_on")
+        operation = self.fields["operation"]
+        assert isinstance(operation, forms.ModelChoiceField)
+        operation.queryset = JointOperation.objects.filter(pk__in=accepted).order_by("-starts_on")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("identifier_value") and not cleaned.get("identifier_kind"):
             self.add_error("identifier_kind", _("Choose the kind of identifier."))
         return cleaned
@@ -69,13 +71,15 @@ class LegForm(forms.Form):
     from_place = forms.CharField(label=_("From"), max_length=10, widget=PlaceInput())
     to_place = forms.CharField(label=_("To"), max_length=10, widget=PlaceInput())
     transport_mode = forms.ChoiceField(label=_("Transport mode"), choices=TransportMode.choices)
-    eta = forms.DateTimeField(label=_("Expected arrival (your time)"), widget=DateTimeInput(), input_formats=DATETIME_FORMATS)
+    eta = forms.DateTimeField(
+        label=_("Expected arrival (your time)"), widget=DateTimeInput(), input_formats=DATETIME_FORMATS
+    )
 
 
 class BaseLegFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         super().clean()
-        if not any(form.has_changed() and not self._should_delete_form(form) for form in self.forms):
+        if not any(form.has_changed() for form in self.forms):
             raise forms.ValidationError(_("Give at least one leg."))
 
 

@@ -85,15 +85,17 @@ class DeliveryLeg(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["delivery", "seq"], name="delivery_leg_unique_seq"),
-            models.CheckConstraint(condition=Q(status__in=[s.value for s in LegState]), name="delivery_leg_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in LegState]), name="delivery_leg_status_valid"
+            ),
         ]
 
 
 class DeliveryEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[override]
+    def update(self, **kwargs):
         raise TypeError("A controlled delivery's timeline is append-only.")
 
-    def delete(self):  # type: ignore[override]
+    def delete(self):
         raise TypeError("A controlled delivery's timeline is append-only.")
 
 

@@ -28,14 +28,18 @@ class ConsignmentSerializer(serializers.Serializer):
     drug = serializers.ChoiceField(choices=Drug.choices)
     estimated_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=Decimal("0.001"))
     unit = serializers.ChoiceField(choices=Unit.choices)
-    identifiers = DeliveryIdentifierSerializer(many=True, required=False, max_length=50)
+    identifiers: serializers.ListSerializer = serializers.ListSerializer(
+        child=DeliveryIdentifierSerializer(), required=False, max_length=50
+    )
 
 
 class LegSerializer(serializers.ModelSerializer):
     agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(
         slug_field="code", queryset=Agency.objects.filter(is_active=True)
     )
-    from_place = serializers.CharField(max_length=10, help_text="UN/LOCODE (e.g. THLCH) or IATA airport code (e.g. BKK)")
+    from_place = serializers.CharField(
+        max_length=10, help_text="UN/LOCODE (e.g. THLCH) or IATA airport code (e.g. BKK)"
+    )
     to_place = serializers.CharField(max_length=10, help_text="UN/LOCODE (e.g. KRPUS) or IATA airport code (e.g. ICN)")
     transport_mode = serializers.ChoiceField(choices=TransportMode.choices)
     status = serializers.ChoiceField(choices=LegState.choices, read_only=True)
@@ -82,10 +86,10 @@ class TimelineSerializer(serializers.ModelSerializer):
         fields = ["at", "agency", "by", "action", "notes"]
 
     def get_agency(self, event: DeliveryEvent) -> str | None:
-        return event.agency.code if event.agency_id else None
+        return event.agency.code if event.agency is not None else None
 
     def get_by(self, event: DeliveryEvent) -> str | None:
-        return event.by.full_name if event.by_id else None
+        return event.by.full_name if event.by is not None else None
 
 
 class ControlledDeliverySerializer(serializers.ModelSerializer):
@@ -95,7 +99,9 @@ class ControlledDeliverySerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=DeliveryState.choices, read_only=True)
     consignment = serializers.SerializerMethodField()
     legs = LegSerializer(many=True, read_only=True)
-    seizures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    seizures: serializers.ManyRelatedField = serializers.ManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(read_only=True), read_only=True
+    )
     timeline = TimelineSerializer(source="events", many=True, read_only=True)
 
     class Meta:
@@ -129,7 +135,7 @@ class DeliveryRequestSerializer(serializers.Serializer):
     operation = serializers.IntegerField(required=False, allow_null=True)
     legal_basis = serializers.CharField(max_length=2000)
     consignment = ConsignmentSerializer()
-    legs = LegSerializer(many=True, min_length=1, max_length=10)
+    legs: serializers.ListSerializer = serializers.ListSerializer(child=LegSerializer(), min_length=1, max_length=10)
 
 
 class RespondSerializer(serializers.Serializer):
@@ -143,7 +149,9 @@ class HandoverSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    seizures = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500, required=False, default=list)
+    seizures = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=500, required=False, default=list
+    )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

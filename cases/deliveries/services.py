@@ -64,9 +64,7 @@ def _lock(delivery: ControlledDelivery) -> ControlledDelivery:
 
 def _require_state(delivery: ControlledDelivery, *states: str) -> None:
     if delivery.status not in states:
-        raise Conflict(
-            _("The controlled delivery is %(status)s.") % {"status": delivery.get_status_display().lower()}
-        )
+        raise Conflict(_("The controlled delivery is %(status)s.") % {"status": delivery.get_status_display().lower()})
 
 
 def _step(delivery: ControlledDelivery, by: User | None, action: str, *, notes: str = "") -> None:
@@ -199,7 +197,7 @@ def delivery_request(
     cleaned_identifiers = _clean_identifiers(identifiers, errors)
     cleaned_legs = _clean_legs(list(legs or []), errors, now)
     _clean_operation(operation, by, errors)
-    if errors:
+    if errors or quantity is None or by.agency_id is None:
         raise ValidationError(errors)
     delivery = ControlledDelivery(
         operation=operation,

@@ -26,7 +26,6 @@ from cases.seizures.models import Seizure
 from crackdown.views import domain_errors
 from members.http import AuthenticatedHttpRequest
 
-
 # What each step of the timeline reads as (the stored action is a code, never translated).
 ACTIONS = {
     "requested": gettext_lazy("Requested"),
@@ -129,7 +128,9 @@ def delivery_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "legs": _legs(delivery, user),
         "events": [(event, ACTIONS.get(event.action, event.action)) for event in delivery.events.all()],
         "seizures": list(Seizure.objects.visible_to(user).filter(controlled_deliveries=delivery)),
-        "can_respond": delivery.status == DeliveryState.REQUESTED and own_pending and permissions.can_respond(user, delivery),
+        "can_respond": delivery.status == DeliveryState.REQUESTED
+        and own_pending
+        and permissions.can_respond(user, delivery),
         "can_depart": steering and delivery.status == DeliveryState.ACCEPTED,
         "can_complete": steering and delivery.status == DeliveryState.IN_TRANSIT,
         "can_abort": steering and delivery.status in services.OPEN_STATES,
@@ -176,21 +177,37 @@ def _act(
 @require_POST
 @domain_errors
 def delivery_respond(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, forms.RespondForm, services.delivery_respond, permissions.can_respond, _("Your answer is recorded."))
+    return _act(
+        request,
+        pk,
+        forms.RespondForm,
+        services.delivery_respond,
+        permissions.can_respond,
+        _("Your answer is recorded."),
+    )
 
 
 @login_required
 @require_POST
 @domain_errors
 def delivery_depart(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, None, services.delivery_depart, permissions.is_requesting_coordinator, _("The consignment is in transit."))
+    return _act(
+        request,
+        pk,
+        None,
+        services.delivery_depart,
+        permissions.is_requesting_coordinator,
+        _("The consignment is in transit."),
+    )
 
 
 @login_required
 @require_POST
 @domain_errors
 def delivery_handover(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, forms.HandoverForm, services.delivery_handover, permissions.can_respond, _("Handover recorded."))
+    return _act(
+        request, pk, forms.HandoverForm, services.delivery_handover, permissions.can_respond, _("Handover recorded.")
+    )
 
 
 def _complete(*, delivery: ControlledDelivery, by: Any, seizures: str = "", notes: str = "") -> Any:
@@ -207,7 +224,13 @@ def _complete(*, delivery: ControlledDelivery, by: Any, seizures: str = "", note
 @domain_errors
 def delivery_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(
-        request, pk, forms.CompleteForm, _complete, permissions.is_requesting_coordinator, _("The controlled delivery is completed."))
+        request,
+        pk,
+        forms.CompleteForm,
+        _complete,
+        permissions.is_requesting_coordinator,
+        _("The controlled delivery is completed."),
+    )
 
 
 @login_required
@@ -215,4 +238,10 @@ def delivery_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @domain_errors
 def delivery_abort(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(
-        request, pk, forms.AbortForm, services.delivery_abort, permissions.is_requesting_coordinator, _("The controlled delivery is aborted."))
+        request,
+        pk,
+        forms.AbortForm,
+        services.delivery_abort,
+        permissions.is_requesting_coordinator,
+        _("The controlled delivery is aborted."),
+    )

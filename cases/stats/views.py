@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import Drug, TransportMode
 from cases.stats.forms import DashboardFilterForm
+from cases.stats.route_map import route_map
 from cases.stats.selectors import dashboard
 from cases.stats.svg import column_chart, hbar_chart
 from members.http import AuthenticatedHttpRequest
@@ -49,6 +50,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             chart_id="chart-month",
         ),
     }
+    charts["route_map"] = route_map(data.top_routes, title=_("Drug flows: arrows weighted by kilograms seized"))
     for name, (rows, label, value, title) in bars.items():
         charts[name] = hbar_chart([(row[label], row[value]) for row in rows], title=title, chart_id=f"chart-{name}")
     change = {

@@ -88,7 +88,10 @@ def test_every_step_is_alerted_to_the_other_agencies(api_as, park, niran):
     api_as(niran).post(f"{BASE}{pk}/respond/", {"accept": True}, format="json")
     api_as(park).post(f"{BASE}{pk}/depart/")
     recipients = [
-        (alert.title.split(": ")[-1] if ":" in alert.title else alert.title, sorted(alert.deliveries.values_list("agency__code", flat=True)))
+        (
+            alert.title.split(": ")[-1] if ":" in alert.title else alert.title,
+            sorted(alert.deliveries.values_list("agency__code", flat=True)),
+        )
         for alert in Alert.objects.filter(kind="controlled_delivery").order_by("id")
     ]
     # Requested → TCD; accepted by TCD → KCS; departed by KCS → TCD.
