@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cases.alerts",
     "cases.matching",
     "cases.deliveries",
+    "cases.reports",
     "cases.audit",
     "cases.stats",
     "cases.demo",

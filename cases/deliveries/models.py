@@ -99,6 +99,19 @@ class DeliveryEventQuerySet(models.QuerySet):
         raise TypeError("A controlled delivery's timeline is append-only.")
 
 
+# What each step of the timeline reads as (the stored action is a code, never translated).
+ACTION_LABELS = {
+    "requested": _("Requested"),
+    "accepted": _("Accepted"),
+    "declined": _("Declined"),
+    "departed": _("In transit"),
+    "handed_over": _("Handed over"),
+    "completed": _("Completed"),
+    "aborted": _("Aborted"),
+    "overdue": _("Leg overdue"),
+}
+
+
 class DeliveryEvent(models.Model):
     """One step on a delivery's timeline; written by its services, never changed."""
 
@@ -119,3 +132,7 @@ class DeliveryEvent(models.Model):
         if self.pk is not None:
             raise TypeError("A controlled delivery's timeline is append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.choices import DeliveryState, LegState
@@ -25,18 +24,6 @@ from cases.deliveries.places import find_place, place_choices
 from cases.seizures.models import Seizure
 from crackdown.views import domain_errors
 from members.http import AuthenticatedHttpRequest
-
-# What each step of the timeline reads as (the stored action is a code, never translated).
-ACTIONS = {
-    "requested": gettext_lazy("Requested"),
-    "accepted": gettext_lazy("Accepted"),
-    "declined": gettext_lazy("Declined"),
-    "departed": gettext_lazy("In transit"),
-    "handed_over": gettext_lazy("Handed over"),
-    "completed": gettext_lazy("Completed"),
-    "aborted": gettext_lazy("Aborted"),
-    "overdue": gettext_lazy("Leg overdue"),
-}
 
 
 @login_required
@@ -126,7 +113,7 @@ def delivery_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "delivery": delivery,
         "legs": _legs(delivery, user),
-        "events": [(event, ACTIONS.get(event.action, event.action)) for event in delivery.events.all()],
+        "events": list(delivery.events.all()),
         "seizures": list(Seizure.objects.visible_to(user).filter(controlled_deliveries=delivery)),
         "can_respond": delivery.status == DeliveryState.REQUESTED
         and own_pending
