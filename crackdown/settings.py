@@ -382,6 +382,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO; PDFs are rendered on request.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "crackdown.security": {"level": "INFO"},
     },
 }

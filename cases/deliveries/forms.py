@@ -70,7 +70,8 @@ class LegForm(forms.Form):
     )
     from_place = forms.CharField(label=_("From"), max_length=10, widget=PlaceInput())
     to_place = forms.CharField(label=_("To"), max_length=10, widget=PlaceInput())
-    transport_mode = forms.ChoiceField(label=_("Transport mode"), choices=TransportMode.choices)
+    # A blank first choice: an unused leg row posts nothing and is left out.
+    transport_mode = forms.ChoiceField(label=_("Transport mode"), choices=[("", "—"), *TransportMode.choices])
     eta = forms.DateTimeField(
         label=_("Expected arrival (your time)"), widget=DateTimeInput(), input_formats=DATETIME_FORMATS
     )

@@ -11,6 +11,7 @@ geometry in SVG attributes, looks in the `.route-map` classes of static/css/crac
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
+
+logger = logging.getLogger(__name__)
 
 TOPOLOGY = Path(settings.BASE_DIR) / "node_modules" / "world-atlas" / "countries-110m.json"
 
@@ -121,7 +124,16 @@ def _area_centre(ring: list[tuple[float, float]]) -> tuple[float, tuple[float, f
 @cache
 def base_map() -> BaseMap:
     """The countries as SVG paths and each country's anchor point, decoded once per process."""
-    topology = json.loads(TOPOLOGY.read_text(encoding="utf-8"))
+    try:
+        topology = json.loads(TOPOLOGY.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        # An install without the npm assets: the arrows still draw, over no land.
+        logger.error("route map: %s is missing (run `make install`)", TOPOLOGY)
+        topology = {
+            "transform": {"scale": [1, 1], "translate": [0, 0]},
+            "arcs": [],
+            "objects": {"countries": {"geometries": []}},
+        }
     arcs = _decode_arcs(topology)
     paths = []
     anchors: dict[str, tuple[float, float]] = {}
@@ -183,23 +195,39 @@ def window(points: Iterable[tuple[float, float]]) -> tuple[float, float, float, 
     return x0, y0, width, height
 
 
-def route_map(routes: Sequence[dict[str, Any]], *, title: str, chart_id: str = "route-map") -> SafeString:
-    """The member region (wider where routes reach further) with an arrow per leg of the given routes."""
+def reaches_beyond_region(routes: Sequence[dict[str, Any]]) -> bool:
+    """Whether a route touches a country outside the member region's window."""
+    world = base_map()
+    (x0, y0), (x1, y1) = HOME_WINDOW
+    for a, b, _kg in route_legs(routes):
+        for code in (a, b):
+            point = world.anchors.get(code)
+            if point and not (x0 <= point[0] <= x1 and y0 <= point[1] <= y1):
+                return True
+    return False
+
+
+def route_map(
+    routes: Sequence[dict[str, Any]], *, title: str, chart_id: str = "route-map", whole_routes: bool = False
+) -> SafeString:
+    """The member region with an arrow per leg of the given routes; a leg from further away enters
+    from the edge. With whole_routes the window widens to take in every route's ends."""
     world = base_map()
     legs = [leg for leg in route_legs(routes) if leg[0] in world.anchors and leg[1] in world.anchors]
     heaviest = max((kg for _a, _b, kg in legs), default=Decimal(0))
     involved = sorted({code for a, b, _kg in legs for code in (a, b)})
-    x, y, width, height = window(world.anchors[code] for code in involved)
+    x, y, width, height = window(world.anchors[code] for code in (involved if whole_routes else []))
     zoom = width / WIDTH  # sizes below are in screen-like units of the whole-world drawing
     parts: list[SafeString] = [
         format_html(
-            '<svg viewBox="{}" role="img" aria-labelledby="{}-title" class="route-map" '
+            '<svg viewBox="{}" role="img" aria-labelledby="{}-title" class="{}" '
             'xmlns="http://www.w3.org/2000/svg"><title id="{}-title">{}</title>'
             '<defs><marker id="{}-arrow" viewBox="0 0 10 10" refX="7" refY="5" markerUnits="userSpaceOnUse" '
             'markerWidth="{}" markerHeight="{}" orient="auto"><path d="M0,0L10,5L0,10z" class="route-arrow-head"/>'
             "</marker></defs>",
             f"{x:.1f} {y:.1f} {width:.1f} {height:.1f}",
             chart_id,
+            "route-map route-map-world" if whole_routes else "route-map route-map-region",
             chart_id,
             title,
             chart_id,

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cases.stats.route_map import MEMBERS, base_map, route_legs, route_map
+from cases.stats.route_map import MEMBERS, base_map, reaches_beyond_region, route_legs, route_map
 from tests.factories import SeizureFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,11 +53,17 @@ def test_the_heavier_leg_gets_the_wider_arrow():
     assert "style=" not in svg and "<script" not in svg
 
 
-def test_a_far_origin_widens_the_window():
-    near = str(route_map([{"origin": "MM", "transit": [], "destination": "KR", "weight_kg": 1}], title="t"))
-    far = str(route_map([{"origin": "MX", "transit": [], "destination": "KR", "weight_kg": 1}], title="t"))
+def test_a_far_origin_widens_the_whole_routes_window_only():
+    near_route = [{"origin": "MM", "transit": [], "destination": "KR", "weight_kg": 1}]
+    far_route = [{"origin": "MX", "transit": [], "destination": "KR", "weight_kg": 1}]
+    assert not reaches_beyond_region(near_route) and reaches_beyond_region(far_route)
+    near = str(route_map(near_route, title="t", whole_routes=True))
+    far = str(route_map(far_route, title="t", whole_routes=True))
+    regional = str(route_map(far_route, title="t"))
+    assert 'data-from="MX"' in regional  # the arrow enters the region from its edge
     width = lambda svg: float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', svg).group(1))  # noqa: E731
     assert width(far) > width(near) * 2
+    assert width(regional) == width(near)
 
 
 def test_the_dashboard_draws_the_visible_routes_only(client_as, kim, kcs, tcd):
