@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -195,6 +195,26 @@ def window(points: Iterable[tuple[float, float]]) -> tuple[float, float, float, 
     return x0, y0, width, height
 
 
+@lru_cache(maxsize=16)
+def _country_layer(stroke: str) -> SafeString:
+    """The countries' paths, built once per outline width (the region's window has one)."""
+    return mark_safe(  # noqa: S308 - every piece built by format_html
+        "".join(
+            str(
+                format_html(
+                    '<path d="{}" class="{}" data-country="{}" stroke-width="{}"/>',
+                    data,
+                    "country member" if code in MEMBERS else "country",
+                    code,
+                    stroke,
+                )
+            )
+            for code, data in base_map().paths
+            if data
+        )
+    )
+
+
 def reaches_beyond_region(routes: Sequence[dict[str, Any]]) -> bool:
     """Whether a route touches a country outside the member region's window."""
     world = base_map()
@@ -235,17 +255,7 @@ def route_map(
             f"{14 * zoom:.2f}",
         )
     ]
-    for code, data in world.paths:
-        if data:
-            parts.append(
-                format_html(
-                    '<path d="{}" class="{}" data-country="{}" stroke-width="{}"/>',
-                    data,
-                    "country member" if code in MEMBERS else "country",
-                    code,
-                    f"{0.6 * zoom:.2f}",
-                )
-            )
+    parts.append(_country_layer(f"{0.6 * zoom:.2f}"))
     for a, b, kg in legs:
         (x0, y0), (x1, y1) = world.anchors[a], world.anchors[b]
         # A gentle curve to the left of the direction of travel, so A → B and B → A don't overlap.
