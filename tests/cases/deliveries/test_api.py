@@ -179,3 +179,15 @@ def test_the_timeline_is_append_only(api_as, park):
         DeliveryEvent.objects.filter(delivery_id=pk).update(notes="x")
     with pytest.raises(TypeError):
         DeliveryEvent.objects.filter(delivery_id=pk).delete()
+
+
+def test_the_demo_delivery_is_seeded_once_in_transit(settings):
+    from cases.demo.deliveries import seed_deliveries
+    from members import demo
+
+    demo.seed_users()
+    assert seed_deliveries() == 1
+    assert seed_deliveries() == 0
+    delivery = ControlledDelivery.objects.get()
+    assert delivery.status == "in_transit"
+    assert [leg.status for leg in delivery.legs.all()] == ["in_transit", "accepted"]
