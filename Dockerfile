@@ -8,6 +8,9 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 RUN useradd --create-home --uid 10001 crackdown
+COPY .ci/apt-packages /tmp/apt-packages
+RUN apt-get update && grep -v '^#' /tmp/apt-packages | xargs apt-get install -y --no-install-recommends \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY --from=assets /app/node_modules ./node_modules

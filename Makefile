@@ -12,7 +12,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 DEPLOY_CHECK_ENV := DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=crackdown.example DATABASE_URL=$(TEST_DATABASE_URL)
 
-.PHONY: run test lint check bench profile install clean
+.PHONY: run test lint check bench profile install clean system-packages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# Debian packages (.ci/apt-packages): WeasyPrint's Pango, poppler's pdftotext for the PDF tests.
+system-packages:
+	@bash .ci/install-system-packages
+
+install: system-packages $(VENV)/.installed node_modules/.installed
 
 run: install
 	PORT=$(PORT) $(PY) -m crackdown.launcher

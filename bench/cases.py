@@ -13,7 +13,7 @@ from bench import load
 from bench.export import case_export
 from bench.measuring import LIST_URL, Bench, CaseResult, require_module, require_url
 from bench.reads import case_detail, case_list
-from bench.reports import case_dashboard, case_operation_report, case_origin_share
+from bench.reports import case_dashboard, case_operation_report, case_operation_report_pdf, case_origin_share
 from bench.writes import case_create_submit, case_matching
 
 # --- alert fan-out --------------------------------------------------------------------------
@@ -88,6 +88,7 @@ CASES: list[tuple[str, Callable[[Bench], list[CaseResult]]]] = [
     ("dashboard", case_dashboard),
     ("stats", case_origin_share),
     ("operations", case_operation_report),
+    ("report_pdf", case_operation_report_pdf),
     ("export", case_export),
     ("alerts", case_alerts),
     ("write", case_create_submit),

@@ -123,3 +123,22 @@ def case_operation_report(b: Bench) -> list[CaseResult]:
     result = result_from("operation report", "operations", timing)
     result.extra |= {"operation": operation_id, "seizures": timing.last.json().get("totals", {}).get("seizures")}
     return [judge(result, p95_max=300)]
+
+
+def case_operation_report_pdf(b: Bench) -> list[CaseResult]:
+    """The after-action report as PDF (WeasyPrint) over the same operation: budget 3 s."""
+    require_url("/api/v1/operations/1/report.pdf")
+    operation_id = _report_operation(b)
+    url = f"/api/v1/operations/{operation_id}/report.pdf"
+    repeats = max(3, min(b.repeats, 10))
+
+    def get(i: int):
+        response = expect(b.api.get(url))
+        if not response.content.startswith(b"%PDF-"):
+            raise CaseFailed("the report did not answer a PDF")
+        return response
+
+    timing = measure(get, warmup=1, repeats=repeats)
+    result = result_from("operation report PDF", "operations", timing)
+    result.extra |= {"operation": operation_id, "bytes": len(timing.last.content)}
+    return [judge(result, p95_max=3000)]

@@ -117,6 +117,25 @@ class AssignmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class DeliveryState(models.TextChoices):
+    """A controlled delivery's lifecycle (API.md "Controlled deliveries")."""
+
+    REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_TRANSIT = "in_transit", _("In transit")
+    COMPLETED = "completed", _("Completed")
+    ABORTED = "aborted", _("Aborted")
+
+
+class LegState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    IN_TRANSIT = "in_transit", _("In transit")
+    HANDED_OVER = "handed_over", _("Handed over")
+
+
 class AlertKind(models.TextChoices):
     SEIZURE_NOTICE = "seizure_notice", _("Seizure notice")
     OPERATION_INVITE = "operation_invite", _("Operation invitation")

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "cases.seizures",
     "cases.alerts",
     "cases.matching",
+    "cases.deliveries",
+    "cases.reports",
     "cases.audit",
     "cases.stats",
     "cases.demo",
@@ -292,6 +294,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "alerts-sweep-deliveries": {"task": "alerts.sweep_deliveries", "schedule": 30.0},
     "alerts-escalate-overdue": {"task": "alerts.escalate_overdue", "schedule": 60.0},
     "alerts-send-digests": {"task": "alerts.send_digests", "schedule": 3600.0},
+    "deliveries-escalate-overdue-legs": {"task": "deliveries.escalate_overdue_legs", "schedule": 60.0},
     "members-delete-expired-tokens": {"task": "members.delete_expired_tokens", "schedule": 3600.0},
 }
 
@@ -379,6 +382,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO; PDFs are rendered on request.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "crackdown.security": {"level": "INFO"},
     },
 }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import Drug, TransportMode
 from cases.stats.forms import DashboardFilterForm
+from cases.stats.route_map import reaches_beyond_region, route_map
 from cases.stats.selectors import dashboard
 from cases.stats.svg import column_chart, hbar_chart
 from members.http import AuthenticatedHttpRequest
@@ -49,6 +50,16 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             chart_id="chart-month",
         ),
     }
+    charts["route_map"] = route_map(
+        data.top_routes, title=_("Drug flows into and within the region: arrows weighted by kilograms seized")
+    )
+    if reaches_beyond_region(data.top_routes):
+        charts["route_map_world"] = route_map(
+            data.top_routes,
+            title=_("The same flows from their origins worldwide"),
+            chart_id="route-map-world",
+            whole_routes=True,
+        )
     for name, (rows, label, value, title) in bars.items():
         charts[name] = hbar_chart([(row[label], row[value]) for row in rows], title=title, chart_id=f"chart-{name}")
     change = {

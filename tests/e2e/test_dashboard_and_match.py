@@ -50,7 +50,7 @@ def test_dashboard_and_blind_match_request(live_server, page, sign_in, kim, somc
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     assert page.get_by_test_id("this-month-seizures").inner_text() == "1"
-    assert page.locator("svg[role=img]").count() == 5
+    assert page.locator("svg[role=img]").count() == 6  # five charts and the route map
     assert "LA → TH → KR" in page.get_by_test_id("table-routes").inner_text()
 
     page.get_by_role("link", name="Matches").first.click()

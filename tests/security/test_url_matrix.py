@@ -72,6 +72,11 @@ POST_ONLY_PAGES = {
     "alerts/<int:pk>/acknowledge/",
     "matches/<int:pk>/request-access/",
     "matches/access-requests/<int:pk>/grant/",
+    "controlled-deliveries/<int:pk>/respond/",
+    "controlled-deliveries/<int:pk>/depart/",
+    "controlled-deliveries/<int:pk>/handover/",
+    "controlled-deliveries/<int:pk>/complete/",
+    "controlled-deliveries/<int:pk>/abort/",
 }
 
 # Query strings for reads that need one to mean anything.
@@ -129,6 +134,15 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "matches/ GET": (302, 200, 200, 200, 200, 200),
     "matches/<int:pk>/request-access/ POST": (302, 302, 302, 403, 404, 404),
     "matches/access-requests/<int:pk>/grant/ POST": (302, 302, 302, 403, 404, 404),
+    # A controlled delivery requested by KCS (park) with a Thai leg and a Korean leg.
+    "controlled-deliveries/ GET": (302, 200, 200, 200, 200, 200),
+    "controlled-deliveries/new/ GET": (302, 403, 200, 403, 403, 403),
+    "controlled-deliveries/<int:pk>/ GET": (302, 200, 200, 200, 404, 404),
+    "controlled-deliveries/<int:pk>/respond/ POST": (302, 403, 302, 403, 404, 404),
+    "controlled-deliveries/<int:pk>/depart/ POST": (302, 403, 409, 403, 404, 404),
+    "controlled-deliveries/<int:pk>/handover/ POST": (302, 403, 302, 403, 404, 404),
+    "controlled-deliveries/<int:pk>/complete/ POST": (302, 403, 409, 403, 404, 404),
+    "controlled-deliveries/<int:pk>/abort/ POST": (302, 403, 302, 403, 404, 404),
     # --- API: anonymous gets 401 ------------------------------------------------------------
     "api/v1/auth/login/ POST": (400, 400, 400, 400, 400, 400),  # open to all: empty credentials are a 400
     "api/v1/auth/logout/ POST": (401, 204, 204, 204, 204, 204),
@@ -180,6 +194,17 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "api/v1/alerts/<int:pk>/acknowledge/ POST": (401, 404, 404, 404, 404, 404),
     "api/v1/matches/ GET": (401, 200, 200, 200, 200, 200),
     "api/v1/matches/<int:pk>/request-access/ POST": (401, 201, 201, 403, 404, 404),
+    "api/v1/operations/<int:pk>/report.pdf GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/seizures/<str:pk>/report.pdf GET": (401, 200, 200, 200, 200, 404),
+    "api/v1/controlled-deliveries/<int:pk>/report.pdf GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/controlled-deliveries/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/controlled-deliveries/ POST": (401, 403, 400, 403, 403, 403),
+    "api/v1/controlled-deliveries/<int:pk>/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/controlled-deliveries/<int:pk>/respond/ POST": (401, 403, 400, 403, 404, 404),
+    "api/v1/controlled-deliveries/<int:pk>/depart/ POST": (401, 403, 409, 403, 404, 404),
+    "api/v1/controlled-deliveries/<int:pk>/handover/ POST": (401, 403, 400, 403, 404, 404),
+    "api/v1/controlled-deliveries/<int:pk>/complete/ POST": (401, 403, 409, 403, 404, 404),
+    "api/v1/controlled-deliveries/<int:pk>/abort/ POST": (401, 403, 400, 403, 404, 404),
     "api/v1/stats/seizures/ GET": (401, 200, 200, 200, 200, 200),
     "api/v1/stats/origin-share/ GET": (401, 200, 200, 200, 200, 200),
 }
@@ -269,8 +294,10 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
     access_request = AccessRequest.objects.create(
         match=match, seizure=hidden, requesting_agency=tcd, requested_by=niran
     )
+    delivery = _controlled_delivery(park)
     return {
         "pk_for": {
+            "controlled-deliveries": delivery.pk,
             "seizures": seizure.pk,
             "operations": operation.pk,
             "assignments": assignment.pk,
@@ -290,6 +317,23 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
             "platform_admin": platform_admin,
         },
     }
+
+
+def _controlled_delivery(park):
+    from cases.deliveries.services import delivery_request
+
+    eta = timezone.now() + dt.timedelta(days=2)
+    leg = {"from_place": "THLCH", "to_place": "BKK", "transport_mode": "land_vehicle", "eta": eta}
+    onward = {"from_place": "BKK", "to_place": "ICN", "transport_mode": "air_cargo", "eta": eta + dt.timedelta(hours=8)}
+    return delivery_request(
+        by=park,
+        legal_basis="MoU KCS–TCD",
+        description="Reefer container",
+        drug="methamphetamine",
+        estimated_quantity="40",
+        unit="kg",
+        legs=[{**leg, "agency": agency("TCD")}, {**onward, "agency": agency("KCS")}],
+    )
 
 
 def _seizure(owner, sharing: str, container: bool = False):

@@ -108,9 +108,11 @@ def test_home_page_shows_charts_and_tables_without_hidden_seizures(arranged, cli
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("<svg") == 5
+    assert html.count("<svg") == 6  # five charts and the route map
     assert 'data-testid="table-drug"' in html
-    assert "777" not in html
+    # The route map's coordinates are digits too: look for the hidden 777 kg outside the map.
+    map_start = html.index('data-testid="route-map"')
+    assert "777" not in html[:map_start] + html[html.index("</figure>", map_start) :]
     assert "style=" not in html
     assert "LA → TH → KR" in html
 
