@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LookoutsConfig(AppConfig):
+    name = "cases.lookouts"
+    label = "lookouts"
+    verbose_name = _("Lookouts")
+
+    def ready(self) -> None:
+        # Registration imports: the seizure services call these hooks in their transaction
+        # without importing lookouts (the apps contract in .importlinter: seizures below lookouts).
+        from cases.lookouts import watch
+        from cases.seizures import hooks
+
+        hooks.on_submitted(watch.hits_on_submit)
+        hooks.on_identifiers_changed(watch.hits_on_identifiers_changed)
