@@ -15,3 +15,8 @@ class LookoutsConfig(AppConfig):
 
         hooks.on_submitted(watch.hits_on_submit)
         hooks.on_identifiers_changed(watch.hits_on_identifiers_changed)
+        # Registration imports (AppConfig.ready): the layout's navigation entries of this app.
+        from crackdown import navigation
+        from members.permissions import is_agency_user
+
+        navigation.register(order=55, label=_("Lookouts"), url_name="lookouts:list", allowed=is_agency_user)

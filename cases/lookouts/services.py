@@ -327,3 +327,33 @@ def hit_access_request(*, hit: Hit, by):
         raise Conflict(_("This hit is on a manifest line, not a seizure."))
     seizure = Seizure.objects.select_related("agency").get(pk=hit.seizure_id)
     return access_request_for_seizure(seizure=seizure, by=by, normalized=hit.normalized)
+
+
+def mark_hits_seen(*, lookout: Lookout, by) -> None:
+    """Its own agency opened the lookout: its hits are no longer new (the badge)."""
+    if by.agency_id == lookout.agency_id and lookout.hit_count:
+        now = timezone.now()
+        Lookout.objects.filter(pk=lookout.pk).update(hits_seen_at=now)
+
+
+def lookout_from_seizure(*, seizure: Seizure, by, days: int = 90) -> Lookout:
+    """One click on a seizure's page: watch its identifiers for `days`, shared with all members.
+
+    The title names the seizure's reference (the caller sees the seizure); the new lookout is
+    then edited like any other. A seizure without identifiers is refused (ValidationError).
+    """
+    values = [
+        {"kind": kind, "value": value}
+        for kind, value in SeizureIdentifier.objects.filter(seizure_id=seizure.pk).values_list("kind", "value")
+    ]
+    if not values:
+        raise ValidationError({"values": [_("This seizure has no identifier to watch.")]})
+    data = {
+        "title": _("Identifiers of seizure %(ref)s") % {"ref": seizure.reference},
+        "reason": "",
+        "expires_at": timezone.now() + dt.timedelta(days=days),
+        "sharing": "members",
+        "shared_with": [],
+        "values": values[:500],
+    }
+    return lookout_create(by=by, data=data)
