@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from cases.choices import IdentifierKind
 from cases.lookouts.models import Lookout, LookoutSharing
@@ -116,7 +117,10 @@ def _rows_as_list(detail: Any, data: Any) -> Any:
         return detail
     result = dict(detail)
     rows = detail.get("values")
-    if isinstance(rows, dict) and rows and all(str(k).isdigit() for k in rows):
+    if isinstance(rows, dict) and set(rows) == {api_settings.NON_FIELD_ERRORS_KEY}:
+        # About the list as a whole ("at most 500"): its messages, as for any field.
+        result["values"] = list(rows[api_settings.NON_FIELD_ERRORS_KEY])
+    elif isinstance(rows, dict) and rows and all(str(k).isdigit() for k in rows):
         submitted = data.get("values") if isinstance(data, dict) else None
         size = max([int(k) + 1 for k in rows] + [len(submitted) if isinstance(submitted, list) else 0])
         result["values"] = [rows.get(str(i), rows.get(i, {})) for i in range(size)]
