@@ -31,9 +31,7 @@ def _body(**overrides):
 
 
 def _alerts_to(code, kind):
-    return list(
-        Alert.objects.filter(kind=kind, pk__in=Delivery.objects.filter(agency__code=code).values("alert_id"))
-    )
+    return list(Alert.objects.filter(kind=kind, pk__in=Delivery.objects.filter(agency__code=code).values("alert_id")))
 
 
 def test_create_normalises_values_and_records_history(api_as, somchai):
@@ -88,9 +86,11 @@ def test_a_bad_value_is_reported_on_its_row(api_as, somchai):
 
 def test_sharing_decides_who_sees_and_only_the_owner_writes(api_as, somchai, kim, maria, lee):
     members = api_as(somchai).post("/api/v1/lookouts/", _body(), format="json").json()
-    named = api_as(somchai).post(
-        "/api/v1/lookouts/", _body(title="Named", sharing="named", shared_with=["KCS"]), format="json"
-    ).json()
+    named = (
+        api_as(somchai)
+        .post("/api/v1/lookouts/", _body(title="Named", sharing="named", shared_with=["KCS"]), format="json")
+        .json()
+    )
     own = api_as(somchai).post("/api/v1/lookouts/", _body(title="Own", sharing="agency"), format="json").json()
 
     assert api_as(kim).get(f"/api/v1/lookouts/{named['id']}/").status_code == 200
@@ -148,15 +148,11 @@ def test_acceptance_hit_blind_hit_and_access_request(api_as, record, somchai, ki
     assert any(hidden.reference in alert.title for alert in _alerts_to("KCS", "message"))
     # The visible one needs no access.
     shown_hit = by_seizure[shown.pk]["id"]
-    assert (
-        api_as(somchai).post(f"/api/v1/lookouts/{lookout['id']}/hits/{shown_hit}/request-access/").status_code == 409
-    )
+    assert api_as(somchai).post(f"/api/v1/lookouts/{lookout['id']}/hits/{shown_hit}/request-access/").status_code == 409
 
 
 def test_deconfliction_names_only_the_other_agency(api_as, somchai):
-    gdvc_officer = UserFactory(
-        email="an@gdvc.test", full_name="Nguyen An", agency=agency("GDVC"), role=Role.OFFICER
-    )
+    gdvc_officer = UserFactory(email="an@gdvc.test", full_name="Nguyen An", agency=agency("GDVC"), role=Role.OFFICER)
     api_as(somchai).post("/api/v1/lookouts/", _body(), format="json")
     response = api_as(gdvc_officer).post(
         "/api/v1/lookouts/",
