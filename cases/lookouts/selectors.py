@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from cases.lookouts.models import Deconfliction, Hit, Lookout, LookoutRevision, LookoutStatus
+from cases.lookouts.models import Deconfliction, Hit, HitSource, Lookout, LookoutRevision, LookoutStatus
 from cases.lookouts.permissions import owns_lookout
 from cases.matching.models import AccessRequest
 from cases.seizures.models import Seizure
@@ -69,6 +69,10 @@ class HitRow:
     on_seizure: bool
     access_requested: bool
     is_new: bool
+
+    @property
+    def source_label(self) -> str:
+        return str(HitSource(self.source).label) if self.source in HitSource.values else self.source
 
     @property
     def url(self) -> str | None:

@@ -68,7 +68,7 @@ def record_hits(
             lookout__status=LookoutStatus.ACTIVE,
             lookout__expires_at__gt=now,
         )
-        .select_related("lookout__agency", "lookout__created_by")
+        .select_related("lookout__agency")
         .order_by("lookout_id", "position", "id")
         if (value.kind, value.normalized) in keys
     ]
