@@ -162,10 +162,3 @@ def deconfliction_rows(lookout: Lookout, *, user) -> list[DeconflictionRow]:
 
 def lookout_history(lookout: Lookout) -> QuerySet[LookoutRevision]:
     return LookoutRevision.objects.filter(lookout=lookout).select_related("by").order_by("at", "id")
-
-
-def new_hit_total(user) -> int:
-    """New hits over the user's agency's active lookouts (the list's badge)."""
-    if not getattr(user, "agency_id", None):
-        return 0
-    return sum(lookout.new_hits for lookout in lookout_list(user=user, status=LookoutStatus.ACTIVE, mine=True))

@@ -76,7 +76,8 @@ class HitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     normalized = serializers.CharField()
-    source = serializers.ChoiceField(choices=HitSource.choices)
+    # The contract's field name; DRF takes declared fields out of the class attributes.
+    source = serializers.ChoiceField(choices=HitSource.choices)  # type: ignore[assignment]
     agency = serializers.CharField(source="agency_code", help_text="The agency whose record hit.")
     seizure = serializers.SerializerMethodField()
     blind = serializers.BooleanField()

@@ -137,13 +137,14 @@ def _insert_hits(hits: list[Hit], *, lookouts: dict[int, Lookout]) -> list[Hit]:
     connection = connections[db]
     opts, quote = Hit._meta, connection.ops.quote_name
     names = ["lookout", "kind", "normalized", "source", "agency", "seizure", "subject_id", "created_at"]
-    fields = [opts.get_field(name) for name in names]
-    columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
+    fields = [field for field in opts.concrete_fields if field.name in names]
+    fields.sort(key=lambda field: names.index(field.name))
+    columns = ", ".join(quote(field.column) for field in fields)
     rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(hits))
     sql = (
         f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES {rows} "  # noqa: S608 - our names
         f"ON CONFLICT DO NOTHING RETURNING {quote(opts.pk.column)}, "
-        f"{quote(opts.get_field('lookout').column)}, {quote('kind')}, {quote('normalized')}"  # type: ignore[union-attr]
+        f"{quote(fields[0].column)}, {quote(fields[1].column)}, {quote(fields[2].column)}"
     )
     params: list[Any] = []
     for hit in hits:
