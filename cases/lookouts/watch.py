@@ -18,7 +18,7 @@ from django.utils import timezone
 from cases.lookouts.models import Hit, HitSource, Lookout, LookoutStatus, LookoutValue
 from cases.lookouts.notices import notify_hits
 from cases.seizures.models import Seizure, SeizureIdentifier
-from cases.seizures.visibility import condition
+from cases.seizures.visibility import condition, is_public
 
 if TYPE_CHECKING:
     from members.models import Agency
@@ -109,25 +109,27 @@ def record_hits(
 
 
 def agencies_seeing(seizure: Seizure | None, agency_ids: set[int], *, record_agency: Agency) -> set[int]:
-    """Which of these agencies may see the record (one query for a seizure, none otherwise).
-
-    A manifest line is seen by its own agency only.
-    """
+    """Which of these agencies may see the record: at most one query (none for a seizure shared
+    with all members, for the seizure's own agency, or for a manifest line, which its own
+    agency alone sees)."""
     if seizure is None:
         return {record_agency.pk} & agency_ids
-    ids = sorted(agency_ids)
+    if is_public(seizure.status, seizure.sharing):
+        return set(agency_ids)  # shared with all members: every agency sees it, no query
+    ids = sorted(agency_ids - {seizure.agency_id})
+    own = {seizure.agency_id} & agency_ids
+    if not ids:
+        return own
     annotations = {
         f"sees_{pk}": Case(
             When(condition(Seizure, pk), then=Value(True)), default=Value(False), output_field=BooleanField()
         )
         for pk in ids
     }
-    if not annotations:
-        return set()
     flags = Seizure.objects.filter(pk=seizure.pk).annotate(**annotations).values_list(*annotations).first()
     if flags is None:
-        return set()
-    return {pk for pk, seen in zip(ids, flags, strict=True) if seen}
+        return own
+    return own | {pk for pk, seen in zip(ids, flags, strict=True) if seen}
 
 
 def _insert_hits(hits: list[Hit], *, lookouts: dict[int, Lookout]) -> list[Hit]:
