@@ -26,6 +26,7 @@ from bench.measuring import (
     summarize,
 )
 from bench.writes import container_number, seizure_payload
+from cases.lookouts.models import Lookout, LookoutValue
 from cases.seizures.models import Seizure, SeizureIdentifier
 from members.models import Agency, User
 
@@ -35,8 +36,6 @@ VALUES_PER_LOOKOUT = 500
 
 def ensure_lookout_values(total: int) -> int:
     """Active lookouts of every agency holding `total` values in all (created once, kept)."""
-    from cases.lookouts.models import Lookout, LookoutValue
-
     have = LookoutValue.objects.filter(active=True, lookout__title=BENCH_TITLE).count()
     if have >= total:
         return have
@@ -63,8 +62,6 @@ def ensure_lookout_values(total: int) -> int:
 
 
 def _watched_sample(n: int) -> list[str]:
-    from cases.lookouts.models import LookoutValue
-
     return list(
         LookoutValue.objects.filter(active=True, lookout__title=BENCH_TITLE)
         .order_by("?")
@@ -122,8 +119,6 @@ def case_retro_hunt(b: Bench) -> list[CaseResult]:
     """services.retro_hunt of a new 500-value lookout over the seizures of three years: 50 of
     its values are identifiers of recent seizures, the rest containers nobody seized."""
     services = require_module("cases.lookouts.services")
-    from cases.lookouts.models import Lookout, LookoutValue
-
     since = datetime.now(UTC) - timedelta(days=3 * 365)
     seen = list(
         SeizureIdentifier.objects.filter(

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from cases.lookouts.models import Deconfliction, Hit, HitSource, Lookout, LookoutRevision, LookoutStatus
 from cases.lookouts.permissions import owns_lookout
@@ -76,14 +77,17 @@ class HitRow:
 
     @property
     def url(self) -> str | None:
-        from django.urls import reverse
-
         return reverse("seizures:detail", args=[self.seizure_id]) if self.seizure_id else None
 
 
 def hit_queryset(lookout: Lookout, *, user) -> QuerySet[Hit]:
     """The lookout's hits, newest first, with `visible` (the reader sees the seizure) and
-    `access_requested` (the reader's agency asked for it) as EXISTS: no query per row."""
+    `access_requested` (the reader's agency asked for it) as EXISTS: no query per row.
+
+    Hits are the lookout agency's: another agency that sees a shared lookout reads none
+    (which agencies' records carry the value is not its business)."""
+    if not owns_lookout(user, lookout):
+        return Hit.objects.none()
     visible = Seizure.objects.visible_to(user).filter(pk=OuterRef("seizure_id"))
     requested = AccessRequest.objects.filter(seizure_id=OuterRef("seizure_id"), requesting_agency_id=user.agency_id)
     return (
