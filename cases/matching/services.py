@@ -237,7 +237,11 @@ def access_request_grant(*, access_request: AccessRequest, by) -> AccessRequest:
         seizure=seizure,
         by=by,
         action=SeizureRevision.Action.SHARED,
-        reason="Access requested after a cross-agency match",
+        reason=(
+            "Access requested after a cross-agency match"
+            if access_request.match_id is not None
+            else "Access requested after a lookout hit"
+        ),
         changes={"shared_with": [before, after]},
     )
     return access_request

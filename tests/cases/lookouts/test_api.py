@@ -194,3 +194,20 @@ def test_another_agency_reads_a_shared_lookout_but_not_its_hits(api_as, record, 
     assert api_as(maria).get(f"/api/v1/lookouts/{lookout['id']}/").status_code == 200
     assert api_as(maria).get(f"/api/v1/lookouts/{lookout['id']}/hits/").json()["results"] == []
     assert len(api_as(somchai).get(f"/api/v1/lookouts/{lookout['id']}/hits/").json()["results"]) == 1
+
+
+def test_granted_hit_access_request_unblinds_the_hit(api_as, client_as, record, somchai, kim):
+    lookout = api_as(somchai).post("/api/v1/lookouts/", _body(), format="json").json()
+    hidden = record(kim, [("container", "CSQU3054383")], sharing="agency")
+    [hit] = api_as(somchai).get(f"/api/v1/lookouts/{lookout['id']}/hits/").json()["results"]
+    api_as(somchai).post(f"/api/v1/lookouts/{lookout['id']}/hits/{hit['id']}/request-access/")
+
+    # The owner decides on the matches page, as for a match's hidden side.
+    request = AccessRequest.objects.get()
+    page = client_as(kim).get("/matches/").content.decode()
+    assert "(lookout hit)" in page
+    assert client_as(kim).post(f"/matches/access-requests/{request.pk}/grant/").status_code == 302
+
+    [hit] = api_as(somchai).get(f"/api/v1/lookouts/{lookout['id']}/hits/").json()["results"]
+    assert hit["blind"] is False
+    assert hit["seizure"] == {"id": hidden.pk, "reference": hidden.reference}
