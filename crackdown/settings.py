@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cases.matching",
     "cases.deliveries",
     "cases.reports",
+    "cases.lookouts",
     "cases.audit",
     "cases.stats",
     "cases.demo",
@@ -296,6 +297,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "alerts-send-digests": {"task": "alerts.send_digests", "schedule": 3600.0},
     "deliveries-escalate-overdue-legs": {"task": "deliveries.escalate_overdue_legs", "schedule": 60.0},
     "members-delete-expired-tokens": {"task": "members.delete_expired_tokens", "schedule": 3600.0},
+    "lookouts-expire": {"task": "lookouts.expire", "schedule": 300.0},
 }
 
 # --- REST framework -----------------------------------------------------------------------
@@ -358,6 +360,10 @@ SPECTACULAR_SETTINGS = {
         "UnitEnum": "cases.choices.Unit",
         "SeizureStatusEnum": "cases.choices.SeizureStatus",
         "SharingEnum": "cases.choices.Sharing",
+        "LookoutSharingEnum": "cases.lookouts.models.LookoutSharing",
+        "LookoutStatusEnum": "cases.lookouts.models.LookoutStatus",
+        "HitSourceEnum": "cases.lookouts.models.HitSource",
+        "RetroStatusEnum": "cases.lookouts.models.RetroStatus",
         "IdentifierKindEnum": "cases.choices.IdentifierKind",
         "PersonRoleEnum": "cases.choices.PersonRole",
         "SexEnum": "cases.choices.Sex",

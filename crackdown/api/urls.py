@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("cases.matching.api_urls")),
     path("", include("cases.deliveries.api_urls")),
     path("", include("cases.reports.api_urls")),
+    path("", include("cases.lookouts.api_urls")),
     path("", include("cases.stats.api_urls")),
     path("", include("cases.audit.api_urls")),
 ]
