@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.evidence import services
+from cases.evidence.downloads import INTEGRITY_FAILED, download_response
 from cases.evidence.models import CustodyEntry, Evidence
 from cases.evidence.selectors import custody_of, evidence_of, get_custody_entry, get_evidence_for
 from cases.evidence.serializers import (
@@ -22,7 +23,6 @@ from cases.evidence.serializers import (
     EvidenceUploadSerializer,
 )
 from cases.evidence.uploads import use_evidence_handlers
-from cases.evidence.downloads import INTEGRITY_FAILED, download_response
 from cases.seizures.selectors import get_seizure_for
 from crackdown.api.pagination import CursorPagination
 from crackdown.errors import Conflict

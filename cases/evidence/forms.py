@@ -47,9 +47,7 @@ class CustodyForm(forms.Form):
     to_holder = forms.CharField(label=_("To (holder)"), required=False, max_length=200)
     location = forms.CharField(label=_("Place"), required=False, max_length=200)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    evidence = forms.MultipleChoiceField(
-        label=_("Linked files"), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    evidence = forms.MultipleChoiceField(label=_("Linked files"), required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, seizure: Seizure, files: list[Evidence], **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -84,4 +82,3 @@ class CustodyForm(forms.Form):
             field = key if key in self.fields else None
             for message in messages:
                 self.add_error(field, message)
-

@@ -67,14 +67,14 @@ def get_thumbnail_for(user: Any, pk: Any) -> bytes | None:
 def evidence_of(seizure: Seizure) -> QuerySet[Evidence]:
     """A seizure's files, oldest first (the caller has the seizure from get_seizure_for)."""
     return (
-        Evidence.objects.filter(seizure=seizure).select_related("uploaded_by").only(*LIST_FIELDS, "uploaded_by__full_name")
+        Evidence.objects.filter(seizure=seizure)
+        .select_related("uploaded_by")
+        .only(*LIST_FIELDS, "uploaded_by__full_name")
     )
 
 
 def evidence_with_thumbnail_ids(seizure: Seizure) -> set[int]:
-    return set(
-        Evidence.objects.filter(seizure=seizure, thumbnail__isnull=False).values_list("id", flat=True)
-    )
+    return set(Evidence.objects.filter(seizure=seizure, thumbnail__isnull=False).values_list("id", flat=True))
 
 
 def custody_of(seizure: Seizure) -> QuerySet[CustodyEntry]:

@@ -20,7 +20,17 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = ["id", "kind", "filename", "content_type", "size", "sha256", "description", "uploaded_by", "uploaded_at"]
+        fields = [
+            "id",
+            "kind",
+            "filename",
+            "content_type",
+            "size",
+            "sha256",
+            "description",
+            "uploaded_by",
+            "uploaded_at",
+        ]
         read_only_fields = fields
 
 
@@ -38,7 +48,9 @@ class EvidenceUploadSerializer(EvidenceFormSerializer):
 
 
 class PuritySerializer(serializers.ModelSerializer):
-    item = serializers.IntegerField(min_value=1, max_value=32767, help_text="The item's number in the seizure (1-based).")
+    item = serializers.IntegerField(
+        min_value=1, max_value=32767, help_text="The item's number in the seizure (1-based)."
+    )
     drug = serializers.CharField(read_only=True)
     percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
 

@@ -252,9 +252,7 @@ def custody_record(*, seizure: Seizure, by: User, data: dict[str, Any]) -> Custo
     files = list(Evidence.objects.filter(seizure=seizure, pk__in=wanted).only("id"))
     if len(files) != len(wanted):
         missing = sorted(wanted - {f.pk for f in files})
-        errors["evidence"] = [
-            _("Not a file of this seizure: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing)}
-        ]
+        errors["evidence"] = [_("Not a file of this seizure: %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing)}]
     raw_purity = data.get("purity") or []
     purities: list[ItemPurity] = []
     if raw_purity:

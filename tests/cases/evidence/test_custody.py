@@ -56,7 +56,12 @@ def test_entry_links_files_of_the_seizure_only(api_as, kim, shared_seizure):
     ).json()["id"]
     other = SeizureFactory(agency=agency("KCS"))
     other_file = Evidence.objects.create(
-        seizure=other, kind="other", filename="x.pdf", storage_key="k", content_type="application/pdf", size=1,
+        seizure=other,
+        kind="other",
+        filename="x.pdf",
+        storage_key="k",
+        content_type="application/pdf",
+        size=1,
         sha256="0" * 64,
     )
     data = {"action": "stored", "to_holder": "Vault", "at": _at(shared_seizure), "evidence": [file_id, other_file.pk]}
@@ -69,7 +74,10 @@ def test_entry_links_files_of_the_seizure_only(api_as, kim, shared_seizure):
 
 @pytest.mark.parametrize(
     ("when", "message"),
-    [(lambda s: timezone.now() + dt.timedelta(days=1), "future"), (lambda s: s.occurred_at - dt.timedelta(hours=1), "before")],
+    [
+        (lambda s: timezone.now() + dt.timedelta(days=1), "future"),
+        (lambda s: s.occurred_at - dt.timedelta(hours=1), "before"),
+    ],
 )
 def test_entry_dated_in_the_future_or_before_the_seizure_is_400(api_as, kim, shared_seizure, when, message):
     data = {"action": "stored", "to_holder": "Vault", "at": when(shared_seizure).isoformat()}
@@ -80,13 +88,20 @@ def test_entry_dated_in_the_future_or_before_the_seizure_is_400(api_as, kim, sha
 
 
 def test_transfer_needs_both_holders(api_as, kim, shared_seizure):
-    response = api_as(kim).post(_url(shared_seizure), {"action": "transferred", "at": _at(shared_seizure)}, format="json")
+    response = api_as(kim).post(
+        _url(shared_seizure), {"action": "transferred", "at": _at(shared_seizure)}, format="json"
+    )
     assert response.status_code == 400
     assert {"from_holder", "to_holder"} <= set(response.json())
 
 
 def test_lab_analysis_records_purity_per_item(api_as, kim, shared_seizure, client_as):
-    data = {"action": "analysed", "to_holder": "NFS lab", "at": _at(shared_seizure), "purity": [{"item": 1, "percent": "78.5"}]}
+    data = {
+        "action": "analysed",
+        "to_holder": "NFS lab",
+        "at": _at(shared_seizure),
+        "purity": [{"item": 1, "percent": "78.5"}],
+    }
     response = api_as(kim).post(_url(shared_seizure), data, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["purity"] == [{"item": 1, "drug": "methamphetamine", "percent": "78.50"}]
@@ -110,7 +125,9 @@ def test_bad_purity_is_400_and_nothing_written(api_as, kim, shared_seizure, puri
 
 def test_patch_and_delete_are_405(api_as, kim, shared_seizure):
     client = api_as(kim)
-    entry = client.post(_url(shared_seizure), {"action": "stored", "to_holder": "Vault", "at": _at(shared_seizure)}, format="json").json()
+    entry = client.post(
+        _url(shared_seizure), {"action": "stored", "to_holder": "Vault", "at": _at(shared_seizure)}, format="json"
+    ).json()
     for method in ("patch", "put", "delete"):
         assert getattr(client, method)(f"{_url(shared_seizure)}{entry['id']}/", {}, format="json").status_code == 405
         assert getattr(client, method)(_url(shared_seizure), {}, format="json").status_code == 405
@@ -120,7 +137,11 @@ def test_patch_and_delete_are_405(api_as, kim, shared_seizure):
 def test_sql_update_and_delete_fail_on_postgresql(kim, shared_seizure):
     if connection.vendor != "postgresql":
         pytest.skip("the trigger is PostgreSQL's")
-    entry = custody_record(seizure=shared_seizure, by=kim, data={"action": "stored", "to_holder": "Vault", "at": shared_seizure.occurred_at})
+    entry = custody_record(
+        seizure=shared_seizure,
+        by=kim,
+        data={"action": "stored", "to_holder": "Vault", "at": shared_seizure.occurred_at},
+    )
     for sql in (
         "UPDATE evidence_custodyentry SET to_holder = 'Someone else' WHERE id = %s",
         "DELETE FROM evidence_custodyentry WHERE id = %s",
@@ -132,7 +153,11 @@ def test_sql_update_and_delete_fail_on_postgresql(kim, shared_seizure):
 
 
 def test_model_and_queryset_refuse_changes_on_every_database(kim, shared_seizure):
-    entry = custody_record(seizure=shared_seizure, by=kim, data={"action": "stored", "to_holder": "Vault", "at": shared_seizure.occurred_at})
+    entry = custody_record(
+        seizure=shared_seizure,
+        by=kim,
+        data={"action": "stored", "to_holder": "Vault", "at": shared_seizure.occurred_at},
+    )
     entry.to_holder = "Someone else"
     with pytest.raises(AppendOnly):
         entry.save()
@@ -149,10 +174,15 @@ def test_a_deleted_draft_takes_its_record_and_files_with_it(
 ):
     draft = SeizureFactory(agency=agency("KCS"), status="draft", sharing="agency")
     api_as(kim).post(
-        f"/api/v1/seizures/{draft.pk}/evidence/", {"file": upload("a.pdf", pdf_bytes()), "kind": "document"},
+        f"/api/v1/seizures/{draft.pk}/evidence/",
+        {"file": upload("a.pdf", pdf_bytes()), "kind": "document"},
         format="multipart",
     )
-    custody_record(seizure=draft, by=kim, data={"action": "seized", "to_holder": "Kim", "at": draft.occurred_at, "evidence": [Evidence.objects.get().pk]})
+    custody_record(
+        seizure=draft,
+        by=kim,
+        data={"action": "seized", "to_holder": "Kim", "at": draft.occurred_at, "evidence": [Evidence.objects.get().pk]},
+    )
     assert len(stored_files(evidence_dir)) == 1
     with django_capture_on_commit_callbacks(execute=True):
         seizure_delete(seizure=draft, by=kim)

@@ -17,7 +17,11 @@ def test_plain_form_uploads_several_files_and_shows_the_gallery(client_as, kim, 
     client = client_as(kim)
     response = client.post(
         f"/seizures/{shared_seizure.pk}/evidence/upload/",
-        {"files": [upload("a.jpg", jpeg_with_gps()), upload("b.jpg", jpeg_with_gps())], "kind": "photo", "description": "Bags"},
+        {
+            "files": [upload("a.jpg", jpeg_with_gps()), upload("b.jpg", jpeg_with_gps())],
+            "kind": "photo",
+            "description": "Bags",
+        },
     )
     assert response.status_code == 302
     assert sorted(Evidence.objects.values_list("filename", flat=True)) == ["a.jpg", "b.jpg"]
@@ -31,7 +35,11 @@ def test_plain_form_uploads_several_files_and_shows_the_gallery(client_as, kim, 
 def test_one_bad_file_in_a_batch_stores_none(client_as, kim, shared_seizure, evidence_dir):
     response = client_as(kim).post(
         f"/seizures/{shared_seizure.pk}/evidence/upload/",
-        {"files": [upload("a.pdf", pdf_bytes()), upload("b.jpg", exe_bytes())], "kind": "document", "description": "Kept"},
+        {
+            "files": [upload("a.pdf", pdf_bytes()), upload("b.jpg", exe_bytes())],
+            "kind": "document",
+            "description": "Kept",
+        },
     )
     assert response.status_code == 415
     assert b'data-testid="upload-errors"' in response.content
@@ -83,7 +91,13 @@ def test_custody_form_records_an_entry_and_the_timeline_shows_it(client_as, kim,
     at = timezone.localtime(shared_seizure.occurred_at + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         f"/seizures/{shared_seizure.pk}/custody/",
-        {"action": "transferred", "at": at, "from_holder": "Officer Kim", "to_holder": "Evidence room", "location": "Busan"},
+        {
+            "action": "transferred",
+            "at": at,
+            "from_holder": "Officer Kim",
+            "to_holder": "Evidence room",
+            "location": "Busan",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client.get(f"/seizures/{shared_seizure.pk}/evidence/")

@@ -34,7 +34,15 @@ def test_officer_uploads_a_photo_hashed_and_typed_by_content(api_as, kim, shared
     assert body["filename"] == "container.png"
     assert body["uploaded_by"] == {"id": kim.pk, "full_name": kim.full_name}
     assert set(body) == {
-        "id", "kind", "filename", "content_type", "size", "sha256", "description", "uploaded_by", "uploaded_at"
+        "id",
+        "kind",
+        "filename",
+        "content_type",
+        "size",
+        "sha256",
+        "description",
+        "uploaded_by",
+        "uploaded_at",
     }
     [path] = stored_files(evidence_dir)
     assert path.read_bytes() == content
@@ -60,7 +68,8 @@ def test_thumbnail_has_no_exif_location(client_as, kim, shared_seizure, api_as):
 
 def test_executable_renamed_jpg_is_refused_and_nothing_stored(api_as, kim, shared_seizure, evidence_dir):
     response = api_as(kim).post(
-        _url(shared_seizure), {"file": upload("holiday.jpg", exe_bytes(), "image/jpeg"), "kind": "photo"},
+        _url(shared_seizure),
+        {"file": upload("holiday.jpg", exe_bytes(), "image/jpeg"), "kind": "photo"},
         format="multipart",
     )
     assert response.status_code == 415
@@ -73,7 +82,8 @@ def test_oversized_file_is_413_and_nothing_stored(api_as, kim, shared_seizure, e
     settings.EVIDENCE_MAX_BYTES = 100_000
     settings.EVIDENCE_CHUNK_BYTES = 16 * 1024
     response = api_as(kim).post(
-        _url(shared_seizure), {"file": upload("big.pdf", pdf_bytes(100_001)), "kind": "lab_report"},
+        _url(shared_seizure),
+        {"file": upload("big.pdf", pdf_bytes(100_001)), "kind": "lab_report"},
         format="multipart",
     )
     assert response.status_code == 413
@@ -86,7 +96,8 @@ def test_a_file_at_the_limit_is_kept(api_as, kim, shared_seizure, settings):
     settings.EVIDENCE_MAX_BYTES = 100_000
     settings.EVIDENCE_CHUNK_BYTES = 16 * 1024
     response = api_as(kim).post(
-        _url(shared_seizure), {"file": upload("big.pdf", pdf_bytes(100_000)), "kind": "lab_report"},
+        _url(shared_seizure),
+        {"file": upload("big.pdf", pdf_bytes(100_000)), "kind": "lab_report"},
         format="multipart",
     )
     assert response.status_code == 201
@@ -168,7 +179,22 @@ def test_only_the_owning_agencys_officers_and_coordinators_upload(
     api_as, lee, somchai, maria, private_seizure, shared_seizure, evidence_dir
 ):
     data = {"kind": "document"}
-    assert api_as(lee).post(_url(shared_seizure), {**data, "file": upload("a.pdf", pdf_bytes())}, format="multipart").status_code == 403
-    assert api_as(somchai).post(_url(shared_seizure), {**data, "file": upload("a.pdf", pdf_bytes())}, format="multipart").status_code == 403
-    assert api_as(maria).post(_url(private_seizure), {**data, "file": upload("a.pdf", pdf_bytes())}, format="multipart").status_code == 404
+    assert (
+        api_as(lee)
+        .post(_url(shared_seizure), {**data, "file": upload("a.pdf", pdf_bytes())}, format="multipart")
+        .status_code
+        == 403
+    )
+    assert (
+        api_as(somchai)
+        .post(_url(shared_seizure), {**data, "file": upload("a.pdf", pdf_bytes())}, format="multipart")
+        .status_code
+        == 403
+    )
+    assert (
+        api_as(maria)
+        .post(_url(private_seizure), {**data, "file": upload("a.pdf", pdf_bytes())}, format="multipart")
+        .status_code
+        == 404
+    )
     assert stored_files(evidence_dir) == []

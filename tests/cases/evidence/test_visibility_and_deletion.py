@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def _upload(client, seizure) -> int:
     response = client.post(
-        f"/api/v1/seizures/{seizure.pk}/evidence/", {"file": upload("a.pdf", pdf_bytes()), "kind": "document"},
+        f"/api/v1/seizures/{seizure.pk}/evidence/",
+        {"file": upload("a.pdf", pdf_bytes()), "kind": "document"},
         format="multipart",
     )
     assert response.status_code == 201, response.content
@@ -46,7 +47,9 @@ def test_evidence_of_a_submitted_or_verified_seizure_is_not_deleted(api_as, kim,
     assert len(stored_files(evidence_dir)) == 1
 
 
-def test_a_drafts_evidence_is_deleted_with_its_bytes(api_as, kim, park, lee, evidence_dir, django_capture_on_commit_callbacks):
+def test_a_drafts_evidence_is_deleted_with_its_bytes(
+    api_as, kim, park, lee, evidence_dir, django_capture_on_commit_callbacks
+):
     draft = SeizureFactory(agency=agency("KCS"), status="draft")
     pk = _upload(api_as(kim), draft)
     assert api_as(lee).delete(f"/api/v1/evidence/{pk}/").status_code == 403
