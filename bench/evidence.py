@@ -48,8 +48,9 @@ def _call(handler: WSGIHandler, *, method: str, path: str, token: str, body: byt
     """One request straight into the WSGI application; the body is read from a stream."""
     status: list[str] = []
 
-    def start_response(value: str, headers: Any, exc_info: Any = None) -> None:
+    def start_response(value: str, headers: Any, exc_info: Any = None, /) -> Any:
         status.append(value)
+        return lambda data: None
 
     environ = {
         "REQUEST_METHOD": method,

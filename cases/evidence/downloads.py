@@ -22,7 +22,7 @@ def download_response(evidence: Evidence) -> StreamingHttpResponse:
     response = StreamingHttpResponse(stored_chunks(evidence.storage_key), content_type=evidence.content_type)
     response["Content-Length"] = str(evidence.size)
     response["Repr-Digest"] = repr_digest(evidence.sha256)
-    response["Content-Disposition"] = content_disposition_header(True, evidence.filename)
+    response["Content-Disposition"] = content_disposition_header(True, evidence.filename) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"

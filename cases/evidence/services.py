@@ -227,13 +227,14 @@ def custody_record(*, seizure: Seizure, by: User, data: dict[str, Any]) -> Custo
     analyses only). Every problem is reported at once, keyed by field; nothing is written.
     """
     _require_writer(seizure, by)
+    at: Any = data.get("at")
     entry = CustodyEntry(
         seizure=seizure,
         action=data.get("action") or "",
         from_holder=(data.get("from_holder") or "").strip(),
         to_holder=(data.get("to_holder") or "").strip(),
         location=(data.get("location") or "").strip(),
-        at=data.get("at"),
+        at=at,
         notes=(data.get("notes") or "").strip(),
         recorded_by=by,
     )
@@ -242,7 +243,6 @@ def custody_record(*, seizure: Seizure, by: User, data: dict[str, Any]) -> Custo
         entry.full_clean(exclude=["seizure", "recorded_by"])
     except ValidationError as exc:
         errors.update({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
-    at = entry.at
     if isinstance(at, dt.datetime) and "at" not in errors:
         if at > timezone.now() + CLOCK_SKEW:
             errors["at"] = [_("The time is in the future.")]

@@ -61,7 +61,7 @@ class EvidenceUploadHandler(FileUploadHandler):
 
     def handle_raw_input(
         self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: str | None = None
-    ) -> tuple[QueryDict, MultiValueDict]:
+    ) -> tuple[QueryDict, MultiValueDict[str, UploadedFile]]:
         """Parse the whole body here, in chunks, instead of Django's parser (which holds
         several copies of each chunk while it looks for the boundary)."""
         # A declared body beyond every file's limit is refused before a byte of it is read.
@@ -149,7 +149,7 @@ class _StreamingForm:
         self.handler = handler
         self.encoding = encoding
         self.post = QueryDict(mutable=True, encoding=encoding)
-        self.files = MultiValueDict()
+        self.files: MultiValueDict[str, UploadedFile] = MultiValueDict()
         self.field_bytes = 0
         self.field_count = 0
         self._headers: dict[str, str] = {}
@@ -179,7 +179,7 @@ class _StreamingForm:
             self.handler.close_current()
             raise MalformedUpload(_("The upload is not a well-formed multipart form.")) from exc
 
-    def finish(self) -> tuple[QueryDict, MultiValueDict]:
+    def finish(self) -> tuple[QueryDict, MultiValueDict[str, UploadedFile]]:
         self.parser.finalize()
         self.post._mutable = False
         return self.post, self.files

@@ -187,7 +187,6 @@ def custody_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET"])
-@domain_errors
 def download_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     evidence = get_evidence_for(request.user, pk)
     if not services.evidence_check_download(evidence=evidence, by=request.user):
