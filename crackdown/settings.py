@@ -272,7 +272,6 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
             "location": env_str("EVIDENCE_DIR", str(VAR_DIR / "evidence")),
-            "base_url": None,
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,
         },
@@ -403,6 +402,8 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "cases.choices.AssignmentStatus",
         "AlertKindEnum": "cases.choices.AlertKind",
         "PriorityEnum": "cases.choices.Priority",
+        "EvidenceKindEnum": "cases.evidence.models.EvidenceKind",
+        "CustodyActionEnum": "cases.evidence.models.CustodyAction",
         "DeliveryStatusEnum": "cases.choices.DeliveryStatus",
         "UserRoleEnum": "members.models.Role",
     },

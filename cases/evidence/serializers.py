@@ -9,14 +9,16 @@ from rest_framework import serializers
 from cases.evidence.models import CustodyAction, CustodyEntry, Evidence, EvidenceKind, ItemPurity
 
 
-class UserRefSerializer(serializers.Serializer):
+class EvidenceUserSerializer(serializers.Serializer):
+    """Who uploaded a file or recorded an entry: {id, full_name}."""
+
     id = serializers.IntegerField()
     full_name = serializers.CharField()
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=EvidenceKind.choices)
-    uploaded_by = UserRefSerializer(read_only=True, allow_null=True)
+    uploaded_by = EvidenceUserSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Evidence
@@ -71,7 +73,7 @@ class EvidenceIdsField(serializers.ListField):
 
 class CustodyEntrySerializer(serializers.ModelSerializer):
     action = serializers.ChoiceField(choices=CustodyAction.choices)
-    recorded_by = UserRefSerializer(read_only=True, allow_null=True)
+    recorded_by = EvidenceUserSerializer(read_only=True, allow_null=True)
     evidence = EvidenceIdsField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, default=list
     )

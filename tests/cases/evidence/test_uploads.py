@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 
 import pytest
 from django.db import connection
@@ -198,3 +199,33 @@ def test_only_the_owning_agencys_officers_and_coordinators_upload(
         == 404
     )
     assert stored_files(evidence_dir) == []
+
+
+def _docx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "status", "content_type"),
+    [
+        ("notes.txt", b"Seal 0042 intact at hand-over.\n" * 3, 201, "text/plain"),
+        ("statement.docx", _docx(), 201, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("report.pdf", b"<html><body><script>alert(1)</script></body></html>", 415, None),
+        ("scan.png", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script/></svg>', 415, None),
+    ],
+)
+def test_the_allow_list_reads_the_content(api_as, kim, shared_seizure, name, content, status, content_type):
+    response = api_as(kim).post(
+        _url(shared_seizure), {"file": upload(name, content), "kind": "document"}, format="multipart"
+    )
+    assert response.status_code == status
+    if content_type:
+        assert response.json()["content_type"] == content_type
