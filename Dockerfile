@@ -7,6 +7,8 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
+# libmagic1: python-magic reads evidence files' types with it.
+RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 crackdown
 COPY .ci/apt-packages /tmp/apt-packages
 RUN apt-get update && grep -v '^#' /tmp/apt-packages | xargs apt-get install -y --no-install-recommends \
@@ -15,7 +17,7 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY --from=assets /app/node_modules ./node_modules
 COPY . .
-RUN DEBUG=true python manage.py collectstatic --no-input -v 0 && mkdir -p var && chown -R crackdown var
+RUN DEBUG=true python manage.py collectstatic --no-input -v 0 && mkdir -p var/evidence && chown -R crackdown var
 USER crackdown
 EXPOSE 8000
 CMD ["gunicorn", "crackdown.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

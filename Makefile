@@ -17,6 +17,8 @@ DEPLOY_CHECK_ENV := DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(se
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@# Evidence file types come from libmagic, a system package (README "Evidence storage").
+	@$(PY) -c "import magic" 2>/dev/null || { echo "python-magic cannot load libmagic: install it (Debian/Ubuntu: apt-get install libmagic1; macOS: brew install libmagic)"; exit 1; }
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -1,7 +1,7 @@
 """The benchmark cases in the order they run, each a function returning CaseResult rows.
 
 How a case measures is in bench/measuring.py; the cases themselves by concept in
-bench/reads.py, bench/reports.py, bench/export.py and bench/writes.py.
+bench/reads.py, bench/reports.py, bench/export.py, bench/writes.py and bench/evidence.py.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench import load
+from bench.evidence import case_evidence
 from bench.export import case_export
 from bench.lookouts import case_lookouts
 from bench.measuring import LIST_URL, Bench, CaseResult, require_module, require_url
@@ -96,4 +97,5 @@ CASES: list[tuple[str, Callable[[Bench], list[CaseResult]]]] = [
     ("matching", case_matching),
     ("lookouts", case_lookouts),
     ("throughput", case_throughput),
+    ("evidence", case_evidence),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cases.deliveries",
     "cases.reports",
     "cases.lookouts",
+    "cases.evidence",
     "cases.audit",
     "cases.stats",
     "cases.demo",
@@ -243,8 +244,45 @@ STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 _HTMX_DIR = BASE_DIR / "node_modules" / "htmx.org" / "dist"
 if _HTMX_DIR.exists():
     STATICFILES_DIRS.append(("vendor/htmx", _HTMX_DIR))
+# --- Evidence files (README "Evidence storage") ---------------------------------------------
+# Never served from a URL: only the access-checked download view reads them. The filesystem
+# under var/ by default; an S3-compatible bucket when EVIDENCE_S3_BUCKET is set (credentials
+# from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read by boto3 itself, never by settings).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 10)  # files in one page upload
+# The upload is read and written in chunks of this size: memory per upload stays near it.
+EVIDENCE_CHUNK_BYTES = env_int("EVIDENCE_CHUNK_BYTES", 256 * 1024)
+# Images above this many pixels are refused (decompression bombs); Pillow's default is 89M.
+EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 40_000_000)
+_EVIDENCE_BUCKET = env_str("EVIDENCE_S3_BUCKET", None)
+_EVIDENCE_STORAGE: dict[str, Any]
+if _EVIDENCE_BUCKET:
+    _EVIDENCE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _EVIDENCE_BUCKET,
+            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL", None),
+            "region_name": env_str("EVIDENCE_S3_REGION", None),
+            "location": env_str("EVIDENCE_S3_PREFIX", "evidence"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": env_str("EVIDENCE_S3_SSE", "AES256")},
+        },
+    }
+else:
+    _EVIDENCE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("EVIDENCE_DIR", str(VAR_DIR / "evidence")),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": _EVIDENCE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -373,6 +411,8 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "cases.choices.AssignmentStatus",
         "AlertKindEnum": "cases.choices.AlertKind",
         "PriorityEnum": "cases.choices.Priority",
+        "EvidenceKindEnum": "cases.evidence.models.EvidenceKind",
+        "CustodyActionEnum": "cases.evidence.models.CustodyAction",
         "DeliveryStatusEnum": "cases.choices.DeliveryStatus",
         "UserRoleEnum": "members.models.Role",
     },

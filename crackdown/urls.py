@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/agency/audit/", include("cases.audit.urls")),
     path("accounts/", include("members.urls")),
     path("seizures/", include("cases.seizures.urls")),
+    path("", include("cases.evidence.urls")),
     path("operations/", include("cases.operations.urls")),
     path("alerts/", include("cases.alerts.urls")),
     path("matches/", include("cases.matching.urls")),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("cases.deliveries.api_urls")),
     path("", include("cases.reports.api_urls")),
     path("", include("cases.lookouts.api_urls")),
+    path("", include("cases.evidence.api_urls")),
     path("", include("cases.stats.api_urls")),
     path("", include("cases.audit.api_urls")),
 ]

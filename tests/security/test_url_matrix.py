@@ -5,6 +5,8 @@ walking the URLconf; EXPECTED below holds one row per route and method with the 
 persona gets. A route without a row fails `test_every_route_has_a_permission_row`, so an
 endpoint cannot be added without deciding who may use it.
 
+The world also holds a document of that seizure (with a preview) and a custody entry.
+
 Personas (tests/conftest.py): anonymous; officer = kim (KCS); coordinator = park (KCS);
 agency_admin = lee (KCS); outsider = maria (BOC officer: sees only what KCS shares with all
 members); platform_admin (no agency).
@@ -25,6 +27,7 @@ redirect to sign-in (302) from pages.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -64,6 +67,9 @@ POST_ONLY_PAGES = {
     "seizures/<int:pk>/submit/",
     "seizures/<int:pk>/verify/",
     "seizures/<int:pk>/delete/",
+    "seizures/<int:pk>/evidence/upload/",
+    "seizures/<int:pk>/custody/",
+    "evidence/<int:pk>/delete/",
     "operations/<int:pk>/invite/",
     "operations/<int:pk>/respond/",
     "operations/^(?P<pk>[0-9]+)/(?P<move>activate|close|cancel)/$",
@@ -116,6 +122,12 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "seizures/<int:pk>/submit/ POST": (302, 409, 409, 403, 403, 404),
     "seizures/<int:pk>/verify/ POST": (302, 403, 302, 403, 403, 404),
     "seizures/<int:pk>/delete/ POST": (302, 409, 409, 403, 403, 404),
+    "seizures/<int:pk>/evidence/ GET": (302, 200, 200, 200, 200, 404),
+    "seizures/<int:pk>/evidence/upload/ POST": (302, 400, 400, 403, 403, 404),
+    "seizures/<int:pk>/custody/ POST": (302, 400, 400, 403, 403, 404),
+    "evidence/<int:pk>/download/ GET": (302, 200, 200, 200, 200, 404),
+    "evidence/<int:pk>/thumbnail/ GET": (302, 200, 200, 200, 200, 404),
+    "evidence/<int:pk>/delete/ POST": (302, 409, 409, 403, 403, 404),
     "operations/ GET": (302, 200, 200, 200, 200, 200),
     "operations/new/ GET": (302, 403, 200, 403, 403, 403),
     "operations/<int:pk>/ GET": (302, 200, 200, 200, 404, 404),
@@ -180,6 +192,15 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "api/v1/seizures/<str:pk>/submit/ POST": (401, 409, 409, 403, 403, 404),
     "api/v1/seizures/<str:pk>/verify/ POST": (401, 403, 200, 403, 403, 404),
     "api/v1/seizures/<str:pk>/history/ GET": (401, 200, 200, 200, 200, 404),
+    "api/v1/seizures/<str:pk>/evidence/ GET": (401, 200, 200, 200, 200, 404),
+    # An upload is multipart: the matrix's empty JSON body is refused as a media type (415).
+    "api/v1/seizures/<str:pk>/evidence/ POST": (401, 415, 415, 403, 403, 404),
+    "api/v1/seizures/<str:pk>/custody/ GET": (401, 200, 200, 200, 200, 404),
+    "api/v1/seizures/<str:pk>/custody/ POST": (401, 400, 400, 403, 403, 404),
+    "api/v1/seizures/<str:pk>/custody/<str:entry>/ GET": (401, 200, 200, 200, 200, 404),
+    "api/v1/evidence/<str:pk>/ GET": (401, 200, 200, 200, 200, 404),
+    "api/v1/evidence/<str:pk>/ DELETE": (401, 409, 409, 403, 403, 404),
+    "api/v1/evidence/<str:pk>/download/ GET": (401, 200, 200, 200, 200, 404),
     "api/v1/operations/ GET": (401, 200, 200, 200, 200, 200),
     "api/v1/operations/ POST": (401, 403, 400, 403, 403, 403),
     "api/v1/operations/<int:pk>/ GET": (401, 200, 200, 200, 404, 404),
@@ -296,7 +317,7 @@ def test_every_row_still_matches_a_route():
 
 
 @pytest.fixture
-def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
+def world(db, kim, park, lee, maria, platform_admin, niran, somchai, settings, tmp_path):
     from cases.alerts.services import alert_create
     from cases.operations.services import assignment_create, operation_create, operation_invite
 
@@ -324,6 +345,7 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
     hit = Hit.objects.create(
         lookout=lookout, kind="container", normalized="CSQU3054383", source="seizure", agency=tcd, seizure=theirs
     )
+    evidence, custody = _evidence(seizure, kim, settings, tmp_path)
     return {
         "hit_pk": hit.pk,
         "seizure_pk": seizure.pk,
@@ -337,7 +359,9 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
             "matches": match.pk,
             "access-requests": access_request.pk,
             "users": kim.pk,
+            "evidence": evidence.pk,
         },
+        "entry": custody.pk,
         "assignment_pk": assignment.pk,
         "code": "KCS",
         "personas": {
@@ -382,6 +406,34 @@ def _seizure(owner, sharing: str, container: bool = False):
     return seizure
 
 
+def _evidence(seizure, by, settings, tmp_path):
+    """A file of the seizure (with a preview) in a storage of the test's own, and a custody entry."""
+    from django.core.files.base import ContentFile
+
+    from cases.evidence.files import evidence_storage
+    from cases.evidence.models import CustodyEntry, Evidence
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    content = b"%PDF-1.4 seal record"
+    key = evidence_storage().save("world-file", ContentFile(content))
+    evidence = Evidence.objects.create(
+        seizure=seizure,
+        kind="document",
+        filename="seal.pdf",
+        storage_key=key,
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        thumbnail=b"preview",
+        uploaded_by=by,
+    )
+    custody = CustodyEntry.objects.create(seizure=seizure, action="stored", to_holder="Vault", at=seizure.occurred_at)
+    return evidence, custody
+
+
 def _fill(route: str, world) -> str:
     """The route with its kwargs replaced by the world's objects: `<int:pk>` after
     `seizures/` is the seizure, and so on."""
@@ -392,6 +444,7 @@ def _fill(route: str, world) -> str:
     path = path.replace("<int:assignment_pk>", str(world["assignment_pk"]))
     path = path.replace("<int:hit>", str(world["hit_pk"]))
     path = path.replace("<int:seizure_pk>", str(world["seizure_pk"]))
+    path = path.replace("<str:entry>", str(world["entry"]))
 
     def pk_for(match: re.Match) -> str:
         before = path[: match.start()].rstrip("/").rpartition("/")[2]

@@ -342,12 +342,13 @@ class SeizureRevision(models.Model):
 
 
 class SeizureAccess(models.Model):
-    """A user of another agency opened, exported or reported on a seizure (access audit)."""
+    """A user of another agency opened, exported, reported on or downloaded evidence of a seizure (access audit)."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
         EXPORT = "export", _("Exported")
         REPORT = "report", _("Reported on")
+        DOWNLOAD = "download", _("Downloaded evidence")
 
     seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
