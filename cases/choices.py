@@ -126,6 +126,7 @@ class AlertKind(models.TextChoices):
     CONTROLLED_DELIVERY = "controlled_delivery", _("Controlled delivery request")
     MATCH = "match", _("Cross-agency match")
     MESSAGE = "message", _("Message")
+    IMPORT_SUMMARY = "import_summary", _("Import summary")
 
 
 MANUAL_ALERT_KINDS = (AlertKind.LOOKOUT, AlertKind.PRE_ARRIVAL, AlertKind.CONTROLLED_DELIVERY)

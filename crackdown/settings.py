@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cases.seizures",
     "cases.alerts",
     "cases.matching",
+    "cases.imports",
     "cases.audit",
     "cases.stats",
     "cases.demo",
@@ -242,6 +243,11 @@ if _HTMX_DIR.exists():
     STATICFILES_DIRS.append(("vendor/htmx", _HTMX_DIR))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Bulk import uploads, kept only while their import runs (cases/imports).
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "imports", "file_permissions_mode": 0o600},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -293,6 +299,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "alerts-escalate-overdue": {"task": "alerts.escalate_overdue", "schedule": 60.0},
     "alerts-send-digests": {"task": "alerts.send_digests", "schedule": 3600.0},
     "members-delete-expired-tokens": {"task": "members.delete_expired_tokens", "schedule": 3600.0},
+    "imports-sweep": {"task": "imports.sweep", "schedule": 3600.0},
 }
 
 # --- REST framework -----------------------------------------------------------------------

@@ -198,6 +198,12 @@ class AgencyCodesField(serializers.ListField):
 
 # A seizure's writable fields with their rows; see the module's docstring for the depths.
 class SeizureInput(serializers.ModelSerializer):
+    external_reference = _text(
+        Seizure,
+        "external_reference",
+        required=False,
+        help_text="Your agency's own case number; unique within your agency.",
+    )
     occurred_at = serializers.DateTimeField()
     location = _text(Seizure, "location")
     country = _text(Seizure, "country", help_text="ISO 3166-1 alpha-2; default: the agency's country.")
@@ -235,6 +241,20 @@ class SeizureInput(serializers.ModelSerializer):
                 model_field(Seizure, name).run_validators(value)
             except DjangoValidationError as exc:
                 raise serializers.ValidationError(exc.messages) from None
+        return value
+
+    def validate_external_reference(self, value: str) -> str:
+        """Trimmed; unique within the agency (a bulk import that matched the row by it says
+        so with `external_reference_checked` in the context and is not asked again)."""
+        value = (value or "").strip()
+        if not _rules(self) or not value or self.context.get("external_reference_checked"):
+            return value
+        current = self.context.get("current")
+        taken = Seizure.objects.filter(agency=self.context["agency"], external_reference=value)
+        if current is not None:
+            taken = taken.exclude(pk=current.pk)
+        if taken.exists():
+            raise serializers.ValidationError(_("Another seizure of your agency has this external reference."))
         return value
 
     def validate_occurred_at(self, value: Any) -> Any:
@@ -323,16 +343,19 @@ class SeizureInput(serializers.ModelSerializer):
 
 
 def clean_seizure_input(
-    data: Any, *, agency: Any, current: Seizure | None = None
+    data: Any, *, agency: Any, current: Seizure | None = None, external_reference_checked: bool = False
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """Validate a create payload (`current` None) or an update's keys against the models' rules.
 
     Returns (cleaned data, None) or (None, errors in the API's shape). Cleaned data holds the
     keys given (all required ones for a create), in their stored form: the operation and the
     shared_with agencies as model instances, each row as a dict of its model's fields with
-    the computed ones (weight_kg, normalized). Looks up only the operation and agency codes.
+    the computed ones (weight_kg, normalized). Looks up only the operation, agency codes and
+    whether the external reference is taken (not when the caller, a bulk import, has checked
+    it for a whole file: `external_reference_checked`).
     """
-    serializer = SeizureInput(data=data, partial=current is not None, context={"agency": agency, "current": current})
+    context = {"agency": agency, "current": current, "external_reference_checked": external_reference_checked}
+    serializer = SeizureInput(data=data, partial=current is not None, context=context)
     if serializer.is_valid():
         return dict(serializer.validated_data), None
     return None, _plain(serializer.errors)
