@@ -189,7 +189,7 @@ def _row_values(layout: Layout, cells: list[Any] | tuple[Any, ...]) -> dict[str,
             values[column] = _text(cells[index]) if index < len(cells) else ""
     if layout.positions.get("items") == -1:
         drug, quantity, unit = (values.pop(column, "") for column in CEN_ITEM_COLUMNS)
-        values["items"] = " ".join(part for part in (drug.lower().replace(" ", "_"), quantity, unit.lower()) if part)
+        values["items"] = " ".join(part for part in (drug.replace(" ", "_"), quantity, unit) if part)
     return values
 
 
@@ -206,7 +206,10 @@ def _csv_lines(stream: IO[bytes]) -> Iterator[str]:
             _("The file is not UTF-8 text. Save it as “CSV UTF-8” (or as an Excel workbook) and upload it again.")
         ) from None
     finally:
-        text.detach()
+        try:
+            text.detach()  # leave the caller's stream open
+        except ValueError:
+            pass  # already closed by its owner
 
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import uuid
 import zoneinfo
 from collections.abc import Iterator
@@ -36,12 +37,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.choices import SeizureStatus
+from cases.choices import DetectionMethod, Drug, IdentifierKind, SeizureStatus, TransportMode, Unit
 from cases.imports import reading
 from cases.imports.models import SeizureImport
 from cases.imports.notices import PartnerCounts, notify_import_summary
@@ -68,6 +69,8 @@ MAX_ERRORS = 1000
 PROGRESS_TTL = 24 * 3600
 # A dry run without errors keeps its file this long for its confirmation.
 KEEP_UNCONFIRMED = dt.timedelta(hours=24)
+# Cells a seizure cannot do without.
+REQUIRED_CELLS = ("occurred_at", "transport_mode", "detection_method", "items")
 # Text cells that hold lists.
 LIST_SEPARATOR = ";"
 
@@ -587,14 +590,18 @@ class RowChecker:
 
     def _payload(self, number: int, values: dict[str, str], outcome: Outcome, current: Seizure | None) -> dict:
         payload: dict[str, Any] = {}
-        for name in (*SCALAR_FIELDS, "sharing"):
+        for name in SCALAR_FIELDS:
             if name in values and name in self.layout.positions:
                 payload[name] = values[name]
+        for name in REQUIRED_CELLS:
+            if not values.get(name):
+                payload.pop(name, None)
+                outcome.add_error(number, name, _("This column may not be empty."))
         if "sharing" in payload:
             payload["sharing"] = payload["sharing"].lower() or "members"
-        for name in ("transport_mode", "detection_method"):
-            if name in payload:
-                payload[name] = _choice_value(payload[name])
+        for name, choices in (("transport_mode", TransportMode), ("detection_method", DetectionMethod)):
+            if payload.get(name):
+                payload[name] = _choice_value(payload[name], choices)
         if "transit_countries" in values:
             payload["transit_countries"] = [c.strip() for c in values["transit_countries"].split(LIST_SEPARATOR) if c.strip()]
         if "operation" in values:
@@ -609,7 +616,7 @@ class RowChecker:
                 )
             else:
                 payload["operation"] = self.operations[code]
-        if "items" in values:
+        if values.get("items"):
             items = _items(values["items"])
             if items is None:
                 outcome.add_error(
@@ -642,9 +649,23 @@ def _column_of(key: str) -> tuple[str, str]:
     return parts[0], ""
 
 
-def _choice_value(text: str) -> str:
-    """A choice as its value; a label or a spaced value ("Sea container") read as the value."""
-    return text.strip().lower().replace(" ", "_").replace("-", "_")
+def _key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def _choice_value(text: str, choices: type[models.TextChoices]) -> str:
+    """A choice as its value: the value itself, or its English label in any case and spacing
+    ("Sea container", "X-ray", as the CEN template writes them); anything else as written,
+    for the seizure description to refuse."""
+    wanted = _key(text)
+    for value, label in choices.choices:
+        if wanted in (_key(value), _key(str(label))):
+            return value
+    with translation.override("en"):
+        for value, label in choices.choices:
+            if wanted == _key(str(label)):
+                return value
+    return text.strip()
 
 
 def _items(text: str) -> list[dict[str, Any]] | None:
@@ -657,7 +678,9 @@ def _items(text: str) -> list[dict[str, Any]] | None:
         if len(words) != 3:
             return None
         drug, quantity, unit = words
-        items.append({"drug": _choice_value(drug), "quantity": quantity.replace(",", ""), "unit": unit.lower()})
+        items.append(
+            {"drug": _choice_value(drug, Drug), "quantity": quantity.replace(",", ""), "unit": _choice_value(unit, Unit)}
+        )
     return items
 
 
@@ -670,7 +693,7 @@ def _identifiers(text: str) -> list[dict[str, str]] | None:
         kind, colon, value = part.partition(":")
         if not colon or not value.strip():
             return None
-        identifiers.append({"kind": _choice_value(kind), "value": value.strip()})
+        identifiers.append({"kind": _choice_value(kind, IdentifierKind), "value": value.strip()})
     return identifiers
 
 
