@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, parsers, status
 from rest_framework.response import Response
 
+from cases.imports.permissions import can_import
 from cases.imports.reading import FileRefused
 from cases.imports.selectors import get_import_for, import_list
 from cases.imports.serializers import SeizureImportSerializer, SeizureImportUploadSerializer
@@ -34,6 +36,8 @@ class SeizureImportListView(AuthenticatedAPIView, generics.GenericAPIView):
         responses={202: SeizureImportSerializer, 400: REFUSED, 403: None},
     )
     def post(self, request: AuthenticatedRequest) -> Response:
+        if not can_import(request.user):
+            raise exceptions.PermissionDenied(_("Only officers and coordinators of a member agency import seizures."))
         upload = SeizureImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data

@@ -109,8 +109,6 @@ def match_seizure(*, seizure: Seizure, just_submitted: bool = False, notify: boo
     if not new_keys:
         return []
 
-    if not notify:
-        return new_matches
     known_pairs = {(a, b) for a, b, _kind, _norm in before}
     sides = {seizure.pk: seizure, **others}
     now = timezone.now()
@@ -118,6 +116,8 @@ def match_seizure(*, seizure: Seizure, just_submitted: bool = False, notify: boo
         Match(pk=pk, seizure_a=sides[a], seizure_b=sides[b], kind=k, normalized=n, created_at=now)
         for pk, a, b, k, n in _insert_matches(sorted(new_keys), now=now, using=hits.db)
     ]
+    if not notify:
+        return new_matches
     alerted: set[tuple[int, int]] = set()
     to_alert = []
     for match in new_matches:

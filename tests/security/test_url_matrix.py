@@ -37,6 +37,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from cases.imports.models import SeizureImport
 from cases.matching.models import AccessRequest, Match
 from cases.seizures.models import SeizureIdentifier
 from tests.factories import SeizureFactory, agency
@@ -62,6 +63,8 @@ POST_ONLY_PAGES = {
     "seizures/<int:pk>/submit/",
     "seizures/<int:pk>/verify/",
     "seizures/<int:pk>/delete/",
+    "seizures/imports/<int:pk>/cancel/",
+    "seizures/imports/<int:pk>/confirm/",
     "operations/<int:pk>/invite/",
     "operations/<int:pk>/respond/",
     "operations/^(?P<pk>[0-9]+)/(?P<move>activate|close|cancel)/$",
@@ -99,6 +102,12 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "accounts/agencies/ GET": (302, 403, 403, 403, 403, 200),
     "accounts/agencies/<str:code>/active/ POST": (302, 403, 403, 403, 403, 302),
     "seizures/ GET": (302, 200, 200, 200, 200, 200),
+    "seizures/imports/ GET": (302, 200, 200, 403, 200, 403),
+    "seizures/imports/template.csv GET": (302, 200, 200, 403, 200, 403),
+    "seizures/imports/template.xlsx GET": (302, 200, 200, 403, 200, 403),
+    "seizures/imports/<int:pk>/ GET": (302, 200, 200, 404, 404, 404),
+    "seizures/imports/<int:pk>/cancel/ POST": (302, 302, 302, 404, 404, 404),
+    "seizures/imports/<int:pk>/confirm/ POST": (302, 302, 302, 404, 404, 404),
     "seizures/new/ GET": (302, 200, 200, 403, 200, 403),
     "seizures/export.csv GET": (302, 200, 200, 200, 200, 200),
     "seizures/<int:pk>/ GET": (302, 200, 200, 200, 200, 404),
@@ -145,6 +154,11 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "api/v1/users/<int:pk>/ PATCH": (401, 403, 403, 200, 404, 404),
     "api/v1/audit/accesses/ GET": (401, 403, 403, 200, 403, 403),
     "api/v1/seizures/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/seizures/imports/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/seizures/imports/ POST": (401, 400, 400, 403, 400, 403),
+    "api/v1/seizures/imports/<int:pk>/ GET": (401, 200, 200, 404, 404, 404),
+    "api/v1/seizures/imports/<int:pk>/cancel/ POST": (401, 200, 200, 404, 404, 404),
+    "api/v1/seizures/imports/<int:pk>/confirm/ POST": (401, 409, 409, 404, 404, 404),
     "api/v1/seizures/ POST": (401, 400, 400, 400, 400, 400),
     "api/v1/seizures/export.csv GET": (401, 200, 200, 200, 200, 200),
     "api/v1/seizures/<str:pk>/ GET": (401, 200, 200, 200, 200, 404),
@@ -269,6 +283,8 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
     access_request = AccessRequest.objects.create(
         match=match, seizure=hidden, requesting_agency=tcd, requested_by=niran
     )
+    # A KCS import waiting for its run (no file: nothing to read or remove).
+    seizure_import = SeizureImport.objects.create(agency=kcs, created_by=kim, filename="records.csv", format="csv")
     return {
         "pk_for": {
             "seizures": seizure.pk,
@@ -277,6 +293,7 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
             "alerts": alert.pk,
             "matches": match.pk,
             "access-requests": access_request.pk,
+            "imports": seizure_import.pk,
             "users": kim.pk,
         },
         "assignment_pk": assignment.pk,
