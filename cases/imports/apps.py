@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
@@ -7,9 +6,5 @@ class ImportsConfig(AppConfig):
     label = "imports"
 
     def ready(self) -> None:
-        # Registration imports (AppConfig.ready): the task, and the layout's navigation entry.
+        # Registration import (AppConfig.ready): the tasks, by their names.
         from cases.imports import tasks  # noqa: F401
-        from crackdown import navigation
-        from members.permissions import works_cases
-
-        navigation.register(order=25, label=_("Import"), url_name="imports:list", allowed=works_cases)

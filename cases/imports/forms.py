@@ -13,7 +13,5 @@ class ImportForm(forms.Form):
     submit = forms.BooleanField(
         label=_("Submit the imported seizures"),
         required=False,
-        help_text=_(
-            "They are matched and checked against lookouts; each partner agency gets one summary alert."
-        ),
+        help_text=_("They are matched and checked against lookouts; each partner agency gets one summary alert."),
     )

@@ -134,7 +134,7 @@ NOT_CSV_OR_XLSX = gettext_lazy("Upload a CSV file (UTF-8) or an Excel workbook (
 
 
 def detect_format(name: str, head: bytes) -> str:
-    """"csv" or "xlsx" from the file's first bytes and its name; FileRefused otherwise."""
+    """ "csv" or "xlsx" from the file's first bytes and its name; FileRefused otherwise."""
     lower = name.lower()
     if head.startswith(b"PK\x03\x04"):
         if lower.endswith(".xlsx"):

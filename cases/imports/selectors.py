@@ -34,10 +34,12 @@ def get_import_for(user: Any, pk: Any) -> SeizureImport:
 
 def with_progress(seizure_import: SeizureImport) -> SeizureImport:
     """A running import's phase and processed rows, which its worker publishes in the cache
-    while its writes are not yet committed (the row itself changes only at commit)."""
-    if seizure_import.status == SeizureImport.Status.RUNNING:
+    while its writes are not yet committed (the row itself changes only at commit). The cache
+    entry lives from the run's start to its end."""
+    if not seizure_import.finished:
         live = cache.get(progress_key(seizure_import.pk))
         if isinstance(live, dict):
+            seizure_import.status = SeizureImport.Status.RUNNING
             seizure_import.phase = live.get("phase", seizure_import.phase)
             seizure_import.processed = live.get("processed", seizure_import.processed)
             seizure_import.rows = live.get("rows", seizure_import.rows)

@@ -15,7 +15,11 @@ class ImportErrorSerializer(serializers.Serializer):
 
 
 class SeizureImportSerializer(serializers.ModelSerializer):
-    errors = ImportErrorSerializer(many=True, read_only=True, help_text="The first 1,000 errors; see error_count.")
+    # The contract's name; this serializer only answers (never validates), so its own `errors`
+    # property is not used.
+    errors = ImportErrorSerializer(  # type: ignore[assignment]
+        many=True, read_only=True, help_text="The first 1,000 errors; see error_count."
+    )
     created_by = serializers.CharField(source="created_by.full_name", read_only=True, allow_null=True, default=None)
     percent = serializers.SerializerMethodField(help_text="0-100, for a progress bar.")
 

@@ -458,9 +458,7 @@ def partner_counts(agency: Agency, seizure_ids: list[int]) -> list[PartnerCounts
             | Q(country=candidate.country)
             | Q(transits__country=candidate.country)
         )
-        count = (
-            Seizure.objects.visible_to_agency(candidate.pk).filter(pk__in=ids).filter(route).distinct().count()
-        )
+        count = Seizure.objects.visible_to_agency(candidate.pk).filter(pk__in=ids).filter(route).distinct().count()
         if count:
             on_route[candidate.pk] = count
     agencies = Agency.objects.filter(pk__in=set(matches) | set(on_route)).order_by("code")
@@ -514,9 +512,7 @@ class RowChecker:
         codes = {values.get("operation", "").upper() for _n, values in batch} - {""} - set(self.operations)
         if not codes:
             return
-        known = dict(
-            linkable_operations(self.agency.pk).filter(code__in=codes).values_list("code", "pk")
-        )
+        known = dict(linkable_operations(self.agency.pk).filter(code__in=codes).values_list("code", "pk"))
         for code in codes:
             self.operations[code] = known.get(code)
 
@@ -545,7 +541,9 @@ class RowChecker:
         if reference:
             if reference in self.seen_reference:
                 outcome.add_error(
-                    number, "reference", _("This reference is also on row %(row)s.") % {"row": self.seen_reference[reference]}
+                    number,
+                    "reference",
+                    _("This reference is also on row %(row)s.") % {"row": self.seen_reference[reference]},
                 )
             else:
                 self.seen_reference[reference] = number
@@ -603,7 +601,9 @@ class RowChecker:
             if payload.get(name):
                 payload[name] = _choice_value(payload[name], choices)
         if "transit_countries" in values:
-            payload["transit_countries"] = [c.strip() for c in values["transit_countries"].split(LIST_SEPARATOR) if c.strip()]
+            payload["transit_countries"] = [
+                c.strip() for c in values["transit_countries"].split(LIST_SEPARATOR) if c.strip()
+            ]
         if "operation" in values:
             code = values["operation"].upper()
             if not code:
@@ -612,7 +612,9 @@ class RowChecker:
                 payload["operation"] = current.operation_id
             elif self.operations.get(code) is None:
                 outcome.add_error(
-                    number, "operation", _("No joint operation your agency has accepted has the code %(code)s.") % {"code": code}
+                    number,
+                    "operation",
+                    _("No joint operation your agency has accepted has the code %(code)s.") % {"code": code},
                 )
             else:
                 payload["operation"] = self.operations[code]
@@ -669,7 +671,7 @@ def _choice_value(text: str, choices: type[models.TextChoices]) -> str:
 
 
 def _items(text: str) -> list[dict[str, Any]] | None:
-    """"methamphetamine 12.5 kg; heroin 300 g" as item inputs; None if a part is not three words."""
+    """ "methamphetamine 12.5 kg; heroin 300 g" as item inputs; None if a part is not three words."""
     items = []
     for part in text.split(LIST_SEPARATOR):
         words = part.split()
@@ -679,7 +681,11 @@ def _items(text: str) -> list[dict[str, Any]] | None:
             return None
         drug, quantity, unit = words
         items.append(
-            {"drug": _choice_value(drug, Drug), "quantity": quantity.replace(",", ""), "unit": _choice_value(unit, Unit)}
+            {
+                "drug": _choice_value(drug, Drug),
+                "quantity": quantity.replace(",", ""),
+                "unit": _choice_value(unit, Unit),
+            }
         )
     return items
 
@@ -735,7 +741,8 @@ def _changes(current: Seizure, clean: dict[str, Any]) -> dict[str, Any]:
         new_ids = [(i["kind"], i["normalized"]) for i in clean["identifiers"]]
         if old_ids != new_ids:
             changes["identifiers"] = clean["identifiers"]
-    if "shared_with" in clean:
-        if sorted(a.pk for a in clean["shared_with"]) != sorted(a.pk for a in current.shared_with.all()):
-            changes["shared_with"] = clean["shared_with"]
+    if "shared_with" in clean and sorted(a.pk for a in clean["shared_with"]) != sorted(
+        a.pk for a in current.shared_with.all()
+    ):
+        changes["shared_with"] = clean["shared_with"]
     return changes

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from cases.imports.forms import ImportForm
 from cases.imports.permissions import can_import
-from cases.imports.reading import CEN_COLUMNS, FileRefused, READ_COLUMNS, REQUIRED_COLUMNS
+from cases.imports.reading import CEN_COLUMNS, READ_COLUMNS, REQUIRED_COLUMNS, FileRefused
 from cases.imports.selectors import get_import_for, import_list, percent_done
 from cases.imports.services import confirmable, import_cancel, import_confirm, import_create
 from cases.imports.template import template_csv, template_xlsx

@@ -202,7 +202,9 @@ def _input_snapshot(seizure: Seizure, clean: dict[str, Any]) -> dict[str, Any]:
     data["operation"] = seizure.operation_id
     data["shared_with"] = sorted(a.code for a in clean.get("shared_with") or [])
     for rows in ROW_LISTS:
-        data[rows] = [{name: _jsonable(row.get(name)) for name in ROW_INPUT_FIELDS[rows]} for row in clean.get(rows) or []]
+        data[rows] = [
+            {name: _jsonable(row.get(name)) for name in ROW_INPUT_FIELDS[rows]} for row in clean.get(rows) or []
+        ]
     return data
 
 

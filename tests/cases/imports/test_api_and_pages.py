@@ -22,10 +22,23 @@ def test_post_answers_202_with_the_contracts_object_then_the_status_follows_the_
     api_as, kim, django_capture_on_commit_callbacks
 ):
     client = api_as(kim)
-    response = _post(client, csv_bytes([row(), row(items="opium 3 kg")]), django_capture_on_commit_callbacks, dry_run="false")
+    response = _post(
+        client, csv_bytes([row(), row(items="opium 3 kg")]), django_capture_on_commit_callbacks, dry_run="false"
+    )
     assert response.status_code == 202, response.content
     body = response.json()
-    contract = {"id", "status", "dry_run", "rows", "processed", "created", "updated", "unchanged", "errors", "created_at"}
+    contract = {
+        "id",
+        "status",
+        "dry_run",
+        "rows",
+        "processed",
+        "created",
+        "updated",
+        "unchanged",
+        "errors",
+        "created_at",
+    }
     assert contract <= set(body)
     assert (body["status"], body["dry_run"], body["rows"], body["processed"]) == ("queued", False, 2, 0)
 

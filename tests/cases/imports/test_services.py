@@ -154,8 +154,12 @@ def test_a_clean_dry_run_counts_what_it_would_do_and_is_confirmed_into_a_real_ru
 
 
 def test_duplicate_external_references_in_one_file_are_row_errors(kim, run_import):
-    done = run_import(kim, csv_bytes([row(external_reference="A"), row(external_reference="B"), row(external_reference="A")]))
-    assert done.errors == [{"row": 4, "field": "external_reference", "message": "This external reference is also on row 2."}]
+    done = run_import(
+        kim, csv_bytes([row(external_reference="A"), row(external_reference="B"), row(external_reference="A")])
+    )
+    assert done.errors == [
+        {"row": 4, "field": "external_reference", "message": "This external reference is also on row 2."}
+    ]
     assert Seizure.objects.count() == 0
 
 
@@ -183,7 +187,7 @@ def test_errors_are_in_the_importers_language(kim, run_import):
 
 
 def test_a_missing_column_is_one_error_naming_it(kim):
-    header = [c for c in ("occurred_at", "transport_mode", "items")]
+    header = ["occurred_at", "transport_mode", "items"]
     with pytest.raises(FileRefused, match="detection_method"):
         import_create(by=kim, upload=upload(csv_bytes([row()], header=header)), dry_run=True, submit=False)
 
@@ -302,20 +306,45 @@ def test_the_wco_cen_template_columns_map_to_ours(kim, run_import):
         "Unit",
     ]
     content = csv_bytes(
-        [dict(zip(header, ["CEN-7", "2026-01-05", "Incheon Airport", "Air passenger", "X-ray", "TH", "KR", "Ketamine", "1.2", "kg"], strict=True))],
+        [
+            dict(
+                zip(
+                    header,
+                    [
+                        "CEN-7",
+                        "2026-01-05",
+                        "Incheon Airport",
+                        "Air passenger",
+                        "X-ray",
+                        "TH",
+                        "KR",
+                        "Ketamine",
+                        "1.2",
+                        "kg",
+                    ],
+                    strict=True,
+                )
+            )
+        ],
         header=header,
     )
     done = run_import(kim, content, name="cen.csv")
     assert done.error_count == 0, done.errors
     seizure = Seizure.objects.get(external_reference="CEN-7")
-    assert (seizure.transport_mode, seizure.origin_country, seizure.location) == ("air_passenger", "TH", "Incheon Airport")
+    assert (seizure.transport_mode, seizure.origin_country, seizure.location) == (
+        "air_passenger",
+        "TH",
+        "Incheon Airport",
+    )
     assert [(i.drug, i.quantity) for i in seizure.items.all()] == [("ketamine", Decimal("1.200"))]
 
 
 # --- cancel ------------------------------------------------------------------------------------
 
 
-def test_a_queued_import_is_cancelled_at_once_and_its_file_removed(kim, import_files, django_capture_on_commit_callbacks):
+def test_a_queued_import_is_cancelled_at_once_and_its_file_removed(
+    kim, import_files, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         queued = import_create(by=kim, upload=upload(csv_bytes([row()])), dry_run=False, submit=False)
     cancelled = import_cancel(seizure_import=queued, by=kim)
