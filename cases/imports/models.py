@@ -18,7 +18,7 @@ class SeizureImport(models.Model):
 
     class Phase(models.TextChoices):
         VALIDATING = "validating", _("Checking rows")
-        WRITING = "writing", _("Saving")
+        WRITING = "writing", _("Checking and saving rows")
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"

@@ -47,13 +47,8 @@ def with_progress(seizure_import: SeizureImport) -> SeizureImport:
 
 
 def percent_done(seizure_import: SeizureImport) -> int:
-    """0-100: checking is the first half of a real run, saving the second; a dry run only checks."""
+    """0-100: the rows checked (a dry run) or checked and saved (a real run) so far."""
     if seizure_import.finished:
         return 100
     rows = max(seizure_import.rows, 1)
-    share = min(seizure_import.processed, rows) / rows
-    if seizure_import.dry_run:
-        return int(share * 100)
-    if seizure_import.phase == SeizureImport.Phase.WRITING:
-        return int(50 + share * 50)
-    return int(share * 50)
+    return int(min(seizure_import.processed, rows) * 100 / rows)

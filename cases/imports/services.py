@@ -3,27 +3,29 @@
 `import_create` takes the upload: it refuses at once (FileRefused, a 400) a file that is not
 CSV/XLSX, not UTF-8, larger than 50 MB or 200,000 rows, or lacking a required column; else it
 keeps the file in the imports storage and queues `imports.run`. `import_run` (the task) reads
-the file twice, a batch of rows at a time, so that memory stays flat whatever its length:
+the file a batch of rows at a time, so that memory stays flat whatever its length. Each row is
+turned into the API's seizure input and checked by the one seizure description (an
+`InputChecker` over `SeizureInput`), as an API create or update is. A row whose `reference`
+(the agency's own) or `external_reference` names an existing seizure of the agency is compared
+with it: updated, or unchanged. Errors are collected as {"row", "field", "message"} in the
+importer's language.
 
-1. validation: each row is turned into the API's seizure input and checked by the one
-   seizure description (`clean_seizure_input`), as an API create or update is. A row whose
-   `reference` (the agency's own) or `external_reference` names an existing seizure of the
-   agency is compared with it: updated, or unchanged. Errors are collected as
-   {"row", "field", "message"} in the importer's language;
-2. unless it was a dry run or any row was wrong, the write, in one transaction: new rows
-   through `seizure_bulk_create`, changed ones through `seizure_update` (an "imported"
-   revision). With `submit`, the seizures are submitted with `notify=False` (matches and
-   hits recorded one by one, no per-seizure alert) and each partner agency gets one
-   `import_summary` alert in the same transaction.
+- A dry run only checks, and counts what a real run would do.
+- A real run checks and writes in one transaction: new rows through `seizure_bulk_create`,
+  changed ones through `seizure_update` (an "imported" revision). From the first wrong row
+  on it only checks, and rolls everything back at the end. With `submit`, the seizures are
+  submitted with `notify=False` (matches and hits recorded one by one, no per-seizure alert)
+  and each partner agency gets one `import_summary` alert in the same transaction.
 
 Progress goes to the cache every batch (the status answers while the write's transaction is
 open); a cancel request is read every batch and rolls everything back. The file is removed
-when the import ends, whatever the outcome.
+when the import ends, whatever the outcome (a clean dry run keeps it for its confirmation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import uuid
@@ -52,7 +54,7 @@ from cases.imports.selectors import progress_key
 from cases.matching.models import Match
 from cases.seizures import services as seizure_services
 from cases.seizures.fields import SCALAR_FIELDS
-from cases.seizures.inputs import clean_seizure_input, flatten_errors
+from cases.seizures.inputs import InputChecker, flatten_errors
 from cases.seizures.models import Seizure
 from cases.seizures.visibility import linkable_operations
 from crackdown.celery import app
@@ -184,7 +186,7 @@ class Planned:
 
 
 def import_run(import_id: int) -> SeizureImport | None:
-    """The task's body: validate the queued import's file, then write it (see the module)."""
+    """The task's body: check the queued import's file (a dry run), or check and write it."""
     claimed = SeizureImport.objects.filter(pk=import_id, status=SeizureImport.Status.QUEUED).update(
         status=SeizureImport.Status.RUNNING, started_at=timezone.now()
     )
@@ -197,16 +199,15 @@ def import_run(import_id: int) -> SeizureImport | None:
         with translation.override(language), timezone.override(_zone(seizure_import.agency)):
             if by is None or not can_import(by) or by.agency_id != seizure_import.agency_id:
                 raise Forbidden(_("The person who uploaded this file may no longer import seizures."))
-            outcome = _validate(seizure_import)
-            if outcome.error_count or seizure_import.dry_run:
-                _finish(seizure_import, SeizureImport.Status.DONE, outcome)
+            if seizure_import.dry_run:
+                _finish(seizure_import, SeizureImport.Status.DONE, _validate(seizure_import))
             else:
-                _write(seizure_import, outcome)
+                _write(seizure_import)
     except Cancelled:
         _finish(seizure_import, SeizureImport.Status.CANCELLED, Outcome(rows=seizure_import.rows))
-    except _Changed as exc:
-        # Another writer changed the agency's seizures between the check and the write.
-        _finish(seizure_import, SeizureImport.Status.FAILED, exc.outcome)
+    except _Invalid as exc:
+        # Nothing was saved; the report says what a run would have done and why it did not.
+        _finish(seizure_import, SeizureImport.Status.DONE, exc.outcome)
     except (FileRefused, Forbidden) as exc:
         outcome = Outcome(rows=seizure_import.rows)
         outcome.add_error(0, getattr(exc, "field", "file"), str(getattr(exc, "message", exc)))
@@ -348,8 +349,20 @@ def _layout(seizure_import: SeizureImport) -> Layout:
     return layout
 
 
+def _count(outcome: Outcome, plans: list[Planned]) -> None:
+    for planned in plans:
+        if planned.clean is None:
+            continue
+        if planned.current is None:
+            outcome.created += 1
+        elif planned.changes:
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+
+
 def _validate(seizure_import: SeizureImport) -> Outcome:
-    """Check every row; the counts say what a real run would do."""
+    """A dry run: check every row, write nothing; the counts say what a real run would do."""
     layout = _layout(seizure_import)
     outcome = Outcome(rows=seizure_import.rows)
     seizure_import.phase = SeizureImport.Phase.VALIDATING
@@ -357,72 +370,74 @@ def _validate(seizure_import: SeizureImport) -> Outcome:
     processed = 0
     _progress(seizure_import, 0, in_transaction=False)
     for batch in _batches(seizure_import, layout):
-        for planned in checker.check(batch, outcome):
-            if planned.clean is None:
-                continue
-            if planned.current is None:
-                outcome.created += 1
-            elif planned.changes:
-                outcome.updated += 1
-            else:
-                outcome.unchanged += 1
+        _count(outcome, checker.check(batch, outcome))
         processed += len(batch)
         _progress(seizure_import, processed, in_transaction=False)
     return outcome
 
 
+class _Invalid(Exception):
+    """A real run found a wrong row: everything it wrote is rolled back, every error reported."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__("the file has wrong rows")
+        self.outcome = outcome
+
+
 @transaction.atomic
-def _write(seizure_import: SeizureImport, checked: Outcome) -> None:
-    """Write every row in one transaction (a cancel or any failure rolls all of it back)."""
+def _write(seizure_import: SeizureImport) -> None:
+    """A real run, in one transaction: each batch is checked, then written while no row so far
+    was wrong; after the first wrong row the rest is only checked (every error is reported) and
+    the transaction is rolled back at the end. A cancel or a failure rolls back as well.
+
+    One pass over the file: each row is validated once, and the rows a batch writes are the
+    rows it has just checked, under the same transaction.
+    """
     layout = _layout(seizure_import)
     by = seizure_import.created_by
     outcome = Outcome(rows=seizure_import.rows)
     seizure_import.phase = SeizureImport.Phase.WRITING
     checker = RowChecker(seizure_import, layout)
     reason = _("Import #%(id)s: %(file)s") % {"id": seizure_import.pk, "file": seizure_import.filename}
-    written: list[int] = []
+    submitted: list[int] = []
     processed = 0
     _progress(seizure_import, 0, in_transaction=True)
     for batch in _batches(seizure_import, layout):
         plans = checker.check(batch, outcome)
-        if outcome.error_count:
-            # The data changed between the check and the write (another writer): stop, save nothing.
-            raise _Changed(outcome)
-        new = [planned.clean for planned in plans if planned.current is None and planned.clean is not None]
-        created = seizure_services.seizure_bulk_create(by=by, rows=new, submit=seizure_import.submit, reason=reason)
-        outcome.created += len(created)
-        written += [seizure.pk for seizure in created] if seizure_import.submit else []
-        for planned in plans:
-            if planned.current is None:
-                continue
-            seizure = planned.current
-            if planned.changes:
-                seizure = seizure_services.seizure_update(
-                    seizure=seizure,
-                    by=by,
-                    data=planned.changes,
-                    amendment_reason=reason,
-                    imported=True,
-                    clean=planned.changes,
-                )
-                outcome.updated += 1
-            else:
-                outcome.unchanged += 1
-            if seizure_import.submit and seizure.status == SeizureStatus.DRAFT:
-                seizure_services.seizure_submit(seizure=seizure, by=by, notify=False)
-                written.append(seizure.pk)
+        _count(outcome, plans)
+        if not outcome.error_count:
+            submitted += _write_batch(plans, by=by, submit=seizure_import.submit, reason=reason)
         processed += len(batch)
         _progress(seizure_import, processed, in_transaction=True)
-    seizure_import.phase = SeizureImport.Phase.WRITING
+    if outcome.error_count:
+        raise _Invalid(outcome)
     _finish(seizure_import, SeizureImport.Status.DONE, outcome)
-    if seizure_import.submit and written:
-        notify_import_summary(seizure_import=seizure_import, partners=partner_counts(seizure_import.agency, written))
+    if submitted:
+        notify_import_summary(seizure_import=seizure_import, partners=partner_counts(seizure_import.agency, submitted))
 
 
-class _Changed(Exception):
-    def __init__(self, outcome: Outcome) -> None:
-        super().__init__("rows changed between validation and write")
-        self.outcome = outcome
+def _write_batch(plans: list[Planned], *, by, submit: bool, reason: str) -> list[int]:
+    """Write a checked batch; returns the ids of the seizures it submitted."""
+    new = [planned.clean for planned in plans if planned.current is None and planned.clean is not None]
+    created = seizure_services.seizure_bulk_create(by=by, rows=new, submit=submit, reason=reason)
+    submitted = [seizure.pk for seizure in created] if submit else []
+    for planned in plans:
+        seizure = planned.current
+        if seizure is None:
+            continue
+        if planned.changes:
+            seizure = seizure_services.seizure_update(
+                seizure=seizure,
+                by=by,
+                data=planned.changes,
+                amendment_reason=reason,
+                imported=True,
+                clean=planned.changes,
+            )
+        if submit and seizure.status == SeizureStatus.DRAFT:
+            seizure_services.seizure_submit(seizure=seizure, by=by, notify=False)
+            submitted.append(seizure.pk)
+    return submitted
 
 
 def partner_counts(agency: Agency, seizure_ids: list[int]) -> list[PartnerCounts]:
@@ -480,6 +495,8 @@ class RowChecker:
         self.seen_external: dict[str, int] = {}
         self.seen_reference: dict[str, int] = {}
         self.operations: dict[str, int | None] = {}
+        # Whether an external reference is taken is known from the batch's lookup.
+        self.inputs = InputChecker(agency=self.agency, external_reference_checked=True)
 
     def check(self, batch: list[tuple[int, dict[str, str]]], outcome: Outcome) -> list[Planned]:
         existing_by_reference, existing_by_external = self._existing(batch)
@@ -496,7 +513,8 @@ class RowChecker:
             return {}, {}
         found = (
             Seizure.objects.filter(agency=self.agency)
-            .filter(Q(reference__in=references) | Q(external_reference__in=externals))
+            # "<> ''" spelled out: the planner then uses the partial unique index.
+            .filter(Q(reference__in=references) | (Q(external_reference__in=externals) & ~Q(external_reference="")))
             .select_related("agency", "operation")
             .prefetch_related("items", "identifiers", "shared_with")
             .order_by()
@@ -570,9 +588,7 @@ class RowChecker:
         payload = self._payload(number, values, outcome, current)
         if outcome.error_count > errors_before:
             return planned
-        clean, errors = clean_seizure_input(
-            payload, agency=self.agency, current=current, external_reference_checked=True
-        )
+        clean, errors = self.inputs.clean(payload, current=current)
         if errors is not None:
             for key, messages in flatten_errors(errors).items():
                 column, message_prefix = _column_of(key)
@@ -655,19 +671,24 @@ def _key(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
+@functools.cache
+def _choice_keys(choices: type[models.TextChoices]) -> dict[str, str]:
+    """Each value of `choices` by its own key and by its English label's."""
+    with translation.override("en"):
+        keys = {_key(str(label)): value for value, label in choices.choices}
+    keys.update({_key(value): value for value in choices.values})
+    keys.update({value: value for value in choices.values})
+    return keys
+
+
 def _choice_value(text: str, choices: type[models.TextChoices]) -> str:
     """A choice as its value: the value itself, or its English label in any case and spacing
     ("Sea container", "X-ray", as the CEN template writes them); anything else as written,
     for the seizure description to refuse."""
-    wanted = _key(text)
-    for value, label in choices.choices:
-        if wanted in (_key(value), _key(str(label))):
-            return value
-    with translation.override("en"):
-        for value, label in choices.choices:
-            if wanted == _key(str(label)):
-                return value
-    return text.strip()
+    keys = _choice_keys(choices)
+    if text in keys:  # the usual case: the file says the value
+        return keys[text]
+    return keys.get(_key(text), text.strip())
 
 
 def _items(text: str) -> list[dict[str, Any]] | None:
