@@ -44,6 +44,7 @@ HEADER = (
     "identifiers",
 )
 ROUTES = (("TH", "VN", "KR"), ("MM", "LA", "KR"), ("KH", "", "KR"), ("MY", "SG", "KR"), ("PH", "", "KR"))
+PHONES = ("+821012345678", "+66812345678", "+84912345678", "+60123456789")
 DRUGS = ("methamphetamine 12.5 kg", "heroin 800 g", "ketamine 3 kg; mdma 2000 tablet", "cocaine 1.2 kg")
 
 
@@ -73,7 +74,7 @@ def import_file(rows: int, *, seed: int = 7) -> bytes:
                 destination,
                 "members",
                 rng.choice(DRUGS),
-                f"company:Bench Trading {rng.randrange(10_000)}; phone:+8210{rng.randrange(10**8):08d}",
+                f"company:Bench Trading {rng.randrange(10_000)}; phone:{rng.choice(PHONES)}",
             ]
         )
     return out.getvalue().encode("utf-8")

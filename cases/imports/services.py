@@ -543,7 +543,7 @@ class RowChecker:
         by_external: dict[str, Seizure],
     ) -> Planned:
         planned = Planned(row=number)
-        errors_before = outcome.error_count
+        errors_before, listed_before = outcome.error_count, len(outcome.errors)
         reference = values.get("reference", "")
         external = values.get("external_reference", "")
         if external:
@@ -586,16 +586,19 @@ class RowChecker:
         elif external:
             current = by_external.get(external)
         payload = self._payload(number, values, outcome, current)
-        if outcome.error_count > errors_before:
-            return planned
+        # The row is checked even when a cell was already found wrong, so that the report
+        # lists every problem of the row (each column once).
+        reported = {error["field"] for error in outcome.errors[listed_before:]}
         clean, errors = self.inputs.clean(payload, current=current)
         if errors is not None:
             for key, messages in flatten_errors(errors).items():
                 column, message_prefix = _column_of(key)
+                if column in reported:
+                    continue
                 for message in messages:
                     outcome.add_error(number, column, message_prefix + message)
+        if clean is None or outcome.error_count > errors_before:
             return planned
-        assert clean is not None
         planned.clean = clean
         planned.current = current
         if current is not None:

@@ -121,10 +121,11 @@ def test_a_dry_run_lists_every_bad_row_by_row_and_column_and_saves_nothing(kim, 
     ]
     done = run_import(kim, csv_bytes(rows), dry_run=True)
 
-    assert done.status == "done" and done.error_count == 3
+    assert done.status == "done" and done.error_count == 4
     assert {(e["row"], e["field"]) for e in done.errors} == {
         (3, "items"),
         (4, "occurred_at"),
+        (6, "origin_country"),
         (6, "items"),
     }
     assert Seizure.objects.count() == 0
@@ -155,10 +156,19 @@ def test_a_clean_dry_run_counts_what_it_would_do_and_is_confirmed_into_a_real_ru
 
 def test_duplicate_external_references_in_one_file_are_row_errors(kim, run_import):
     done = run_import(
-        kim, csv_bytes([row(external_reference="A"), row(external_reference="B"), row(external_reference="A")])
+        kim,
+        csv_bytes(
+            [
+                row(external_reference="A"),
+                row(external_reference="B"),
+                row(external_reference="A", transport_mode="teleport"),
+            ]
+        ),
     )
+    # The row's other problems are listed too.
     assert done.errors == [
-        {"row": 4, "field": "external_reference", "message": "This external reference is also on row 2."}
+        {"row": 4, "field": "external_reference", "message": "This external reference is also on row 2."},
+        {"row": 4, "field": "transport_mode", "message": '"teleport" is not a valid choice.'},
     ]
     assert Seizure.objects.count() == 0
 
