@@ -149,7 +149,7 @@ def _timed_with_status_polls(b: Bench, rows: int) -> dict[str, Any]:
 
 def case_import(b: Bench) -> list[CaseResult]:
     require_url(STATUS_URL.format(id=1))
-    small, large = (2_000, 10_000) if b.quick else (10_000, 100_000)
+    small, large = (1_000, 5_000) if b.quick else (10_000, 100_000)
     memory_small = _traced(b, small)
     memory_large = _traced(b, large)
     speed = _timed_with_status_polls(b, large)

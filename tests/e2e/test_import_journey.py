@@ -63,7 +63,9 @@ def _check_and_confirm(page, live_server, path: Path, *, confirm: bool = True):
 
 
 def _counts(page) -> tuple[str, str, str, str]:
-    return tuple(page.get_by_test_id(f"count-{name}").inner_text() for name in ("created", "updated", "unchanged", "errors"))
+    return tuple(
+        page.get_by_test_id(f"count-{name}").inner_text() for name in ("created", "updated", "unchanged", "errors")
+    )
 
 
 def test_export_reimport_edit_and_bad_rows(live_server, page, sign_in, kim, tmp_path):
