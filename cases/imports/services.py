@@ -71,6 +71,8 @@ MAX_ERRORS = 1000
 PROGRESS_TTL = 24 * 3600
 # A dry run without errors keeps its file this long for its confirmation.
 KEEP_UNCONFIRMED = dt.timedelta(hours=24)
+# A running import not ended after this long lost its worker (200,000 rows take minutes).
+LOST_AFTER = dt.timedelta(hours=6)
 # Cells a seizure cannot do without.
 REQUIRED_CELLS = ("occurred_at", "transport_mode", "detection_method", "items")
 # Text cells that hold lists.
@@ -265,7 +267,14 @@ def import_confirm(*, seizure_import: SeizureImport, by) -> SeizureImport:
 
 
 def import_sweep(*, older_than: dt.timedelta = KEEP_UNCONFIRMED) -> int:
-    """Remove the files of dry runs left unconfirmed longer than `older_than`; returns how many."""
+    """Remove the files of dry runs left unconfirmed longer than `older_than`, and end as failed
+    the imports whose worker was lost (running far longer than any file takes: their
+    transaction was rolled back with the worker). Returns how many files were removed."""
+    lost = SeizureImport.objects.filter(status=SeizureImport.Status.RUNNING, started_at__lt=timezone.now() - LOST_AFTER)
+    for seizure_import in lost:
+        outcome = Outcome(rows=seizure_import.rows)
+        outcome.add_error(0, "file", _("The import stopped unexpectedly; nothing was saved. Please try again."))
+        _finish(seizure_import, SeizureImport.Status.FAILED, outcome)
     stale = SeizureImport.objects.filter(finished_at__lt=timezone.now() - older_than).exclude(stored_name="")
     count = 0
     for seizure_import in stale:

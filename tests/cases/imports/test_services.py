@@ -381,3 +381,33 @@ def test_another_agency_cannot_cancel(kim, somchai, django_capture_on_commit_cal
         queued = import_create(by=kim, upload=upload(csv_bytes([row()])), dry_run=False, submit=False)
     with pytest.raises(Forbidden):
         import_cancel(seizure_import=queued, by=somchai)
+
+
+def test_an_unconfirmed_clean_dry_run_keeps_its_file_a_day_then_the_sweep_removes_it(kim, run_import, import_files):
+    from cases.imports.services import KEEP_UNCONFIRMED, import_sweep
+
+    dry = run_import(kim, csv_bytes([row()]), dry_run=True)
+    assert import_sweep() == 0 and (import_files / dry.stored_name).exists()
+    SeizureImport.objects.filter(pk=dry.pk).update(
+        finished_at=dry.finished_at - KEEP_UNCONFIRMED - dt.timedelta(minutes=1)
+    )
+    assert import_sweep() == 1
+    assert not (import_files / dry.stored_name).exists()
+    dry.refresh_from_db()
+    with pytest.raises(Conflict):
+        import_confirm(seizure_import=dry, by=kim)
+
+
+def test_an_import_whose_worker_was_lost_is_ended_as_failed_by_the_sweep(kim, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from cases.imports.services import LOST_AFTER, import_sweep
+
+    with django_capture_on_commit_callbacks(execute=False):
+        lost = import_create(by=kim, upload=upload(csv_bytes([row()])), dry_run=False, submit=False)
+    SeizureImport.objects.filter(pk=lost.pk).update(
+        status="running", started_at=timezone.now() - LOST_AFTER - dt.timedelta(minutes=1)
+    )
+    import_sweep()
+    lost.refresh_from_db()
+    assert lost.status == "failed" and lost.errors[0]["row"] == 0
