@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
+import openpyxl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -224,8 +225,6 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
 
 @contextmanager
 def _workbook(stream: IO[bytes]) -> Iterator[Any]:
-    import openpyxl  # a heavy import, only for workbooks
-
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
+
 from cases.imports.reading import TEMPLATE_COLUMNS, TEMPLATE_EXAMPLE
 from cases.seizures.export import cell
 
@@ -19,8 +21,6 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    import openpyxl  # a heavy import, only for workbooks
-
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("seizures")
     sheet.append(list(TEMPLATE_COLUMNS))
