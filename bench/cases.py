@@ -13,6 +13,7 @@ from bench import load
 from bench.evidence import case_evidence
 from bench.export import case_export
 from bench.lookouts import case_lookouts
+from bench.imports import case_import
 from bench.measuring import LIST_URL, Bench, CaseResult, require_module, require_url
 from bench.reads import case_detail, case_list
 from bench.reports import case_dashboard, case_operation_report, case_operation_report_pdf, case_origin_share
@@ -96,6 +97,7 @@ CASES: list[tuple[str, Callable[[Bench], list[CaseResult]]]] = [
     ("write", case_create_submit),
     ("matching", case_matching),
     ("lookouts", case_lookouts),
+    ("import", case_import),
     ("throughput", case_throughput),
     ("evidence", case_evidence),
 ]

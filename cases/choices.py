@@ -147,6 +147,7 @@ class AlertKind(models.TextChoices):
     MESSAGE = "message", _("Message")
     LOOKOUT_HIT = "lookout_hit", _("Lookout hit")
     DECONFLICTION = "deconfliction", _("Deconfliction")
+    IMPORT_SUMMARY = "import_summary", _("Import summary")
 
 
 MANUAL_ALERT_KINDS = (AlertKind.LOOKOUT, AlertKind.PRE_ARRIVAL, AlertKind.CONTROLLED_DELIVERY)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cases.reports",
     "cases.lookouts",
     "cases.evidence",
+    "cases.imports",
     "cases.audit",
     "cases.stats",
     "cases.demo",
@@ -283,6 +284,11 @@ else:
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": _EVIDENCE_STORAGE,
+    # Bulk import uploads, kept only while their import runs (cases/imports).
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "imports", "file_permissions_mode": 0o600},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -336,6 +342,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "deliveries-escalate-overdue-legs": {"task": "deliveries.escalate_overdue_legs", "schedule": 60.0},
     "members-delete-expired-tokens": {"task": "members.delete_expired_tokens", "schedule": 3600.0},
     "lookouts-expire": {"task": "lookouts.expire", "schedule": 300.0},
+    "imports-sweep": {"task": "imports.sweep", "schedule": 3600.0},
 }
 
 # --- REST framework -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/agency/audit/", include("cases.audit.urls")),
     path("accounts/", include("members.urls")),
+    path("seizures/imports/", include("cases.imports.urls")),
     path("seizures/", include("cases.seizures.urls")),
     path("", include("cases.evidence.urls")),
     path("operations/", include("cases.operations.urls")),

@@ -184,6 +184,7 @@ class SeizureMaker:
             "operation_id": operation_id,
             "sharing": sharing,
             "notes": "",
+            "external_reference": "",
         }
         return Spec(
             seizure=seizure,

@@ -160,6 +160,7 @@ def _fixed(
         "operation_id": None,
         "sharing": Sharing.MEMBERS,
         "notes": "",
+        "external_reference": "",
     }
     return Spec(
         seizure=seizure,

@@ -27,13 +27,17 @@ def _pair(x: int, y: int) -> tuple[int, int]:
     return (x, y) if x < y else (y, x)
 
 
-def match_on_submit(*, seizure: Seizure, by: object = None) -> list[Match]:
-    """The submit hook: match a seizure that was a draft until now (no stored match to read)."""
-    return match_seizure(seizure=seizure, just_submitted=True)
+def match_on_submit(*, seizure: Seizure, by: object = None, notify: bool = True) -> list[Match]:
+    """The submit hook: match a seizure that was a draft until now (no stored match to read).
+
+    With `notify=False` (a bulk import) the matches are recorded and no alert is published:
+    the import tells each partner agency once, in its summary.
+    """
+    return match_seizure(seizure=seizure, just_submitted=True, notify=notify)
 
 
 @transaction.atomic
-def match_seizure(*, seizure: Seizure, just_submitted: bool = False) -> list[Match]:
+def match_seizure(*, seizure: Seizure, just_submitted: bool = False, notify: bool = True) -> list[Match]:
     """Look the seizure's normalised identifiers up against other agencies' seizures.
 
     Called by seizure services after submit (`just_submitted`), and after identifiers change
@@ -112,6 +116,8 @@ def match_seizure(*, seizure: Seizure, just_submitted: bool = False) -> list[Mat
         Match(pk=pk, seizure_a=sides[a], seizure_b=sides[b], kind=k, normalized=n, created_at=now)
         for pk, a, b, k, n in _insert_matches(sorted(new_keys), now=now, using=hits.db)
     ]
+    if not notify:
+        return new_matches
     alerted: set[tuple[int, int]] = set()
     to_alert = []
     for match in new_matches:

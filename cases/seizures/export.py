@@ -38,6 +38,7 @@ def _quantity(item: dict[str, Any]) -> str:
 # API object (represent()): the header is this table's keys, so a column is written once.
 CELLS: dict[str, Cell] = {
     "reference": _as_answered("reference"),
+    "external_reference": _as_answered("external_reference"),
     "agency": _as_answered("agency"),
     "status": _as_answered("status"),
     "occurred_at": lambda row, seizure: row["occurred_at"].isoformat(),
@@ -74,11 +75,28 @@ class _Echo:
         return value
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
 def cell(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a cell never starts with = + - @."""
+    """Neutralise spreadsheet formulas: a cell never starts with = + - @ (nor tab, CR).
+
+    Such a cell is written with an apostrophe before it, as spreadsheets do for text; so is a
+    cell that already starts with apostrophes before one of them, so that `unescape_cell`
+    (what the bulk import reads) gives back exactly the value written.
+    """
     text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
+    if text[:1] in FORMULA_STARTS or (text[:1] == ESCAPE and text.lstrip(ESCAPE)[:1] in FORMULA_STARTS):
+        return ESCAPE + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """The value `cell` escaped: one apostrophe less before a formula-looking cell."""
+    if text[:1] == ESCAPE and text.lstrip(ESCAPE)[:1] in FORMULA_STARTS:
+        return text[1:]
     return text
 
 

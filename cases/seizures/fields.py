@@ -16,6 +16,7 @@ FieldT = TypeVar("FieldT", bound=models.Field)
 SEIZURE_FIELDS = (
     "id",
     "reference",
+    "external_reference",
     "agency",
     "status",
     "reported_by",

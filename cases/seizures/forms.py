@@ -138,6 +138,12 @@ class SeizureForm(forms.Form):
         help_text=_("These agencies see the seizure once submitted, whatever the sharing above."),
     )
     notes = _text(Seizure, "notes", _("Notes"), widget=forms.Textarea(attrs={"rows": 3}))
+    external_reference = _text(
+        Seizure,
+        "external_reference",
+        _("External reference"),
+        help_text=_("Your agency's own case number, e.g. from its national system. Unique within your agency."),
+    )
 
     def __init__(self, *args: Any, user, amending: bool = False, current_operation_id=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from cases.seizures.models import Seizure
 
 
 class SubmittedHook(Protocol):
-    def __call__(self, *, seizure: Seizure, by: Any) -> object: ...
+    def __call__(self, *, seizure: Seizure, by: Any, notify: bool = True) -> object: ...
 
 
 class IdentifiersChangedHook(Protocol):
@@ -26,7 +26,11 @@ _identifiers_changed: list[IdentifiersChangedHook] = []
 
 
 def on_submitted(hook: SubmittedHook) -> SubmittedHook:
-    """Call `hook(seizure=..., by=...)` when a draft is submitted (once per hook)."""
+    """Call `hook(seizure=..., by=..., notify=...)` when a draft is submitted (once per hook).
+
+    With `notify=False` (a bulk import, which sends one summary per partner agency instead)
+    a hook records what it finds (matches, hits) but publishes no alert of its own.
+    """
     if hook not in _submitted:
         _submitted.append(hook)
     return hook
@@ -39,9 +43,9 @@ def on_identifiers_changed(hook: IdentifiersChangedHook) -> IdentifiersChangedHo
     return hook
 
 
-def seizure_submitted(*, seizure: Seizure, by: Any) -> None:
+def seizure_submitted(*, seizure: Seizure, by: Any, notify: bool = True) -> None:
     for hook in _submitted:
-        hook(seizure=seizure, by=by)
+        hook(seizure=seizure, by=by, notify=notify)
 
 
 def identifiers_changed(*, seizure: Seizure) -> None:

@@ -198,6 +198,12 @@ class AgencyCodesField(serializers.ListField):
 
 # A seizure's writable fields with their rows; see the module's docstring for the depths.
 class SeizureInput(serializers.ModelSerializer):
+    external_reference = _text(
+        Seizure,
+        "external_reference",
+        required=False,
+        help_text="Your agency's own case number; unique within your agency.",
+    )
     occurred_at = serializers.DateTimeField()
     location = _text(Seizure, "location")
     country = _text(Seizure, "country", help_text="ISO 3166-1 alpha-2; default: the agency's country.")
@@ -235,6 +241,20 @@ class SeizureInput(serializers.ModelSerializer):
                 model_field(Seizure, name).run_validators(value)
             except DjangoValidationError as exc:
                 raise serializers.ValidationError(exc.messages) from None
+        return value
+
+    def validate_external_reference(self, value: str) -> str:
+        """Trimmed; unique within the agency (a bulk import that matched the row by it says
+        so with `external_reference_checked` in the context and is not asked again)."""
+        value = (value or "").strip()
+        if not _rules(self) or not value or self.context.get("external_reference_checked"):
+            return value
+        current = self.context.get("current")
+        taken = Seizure.objects.filter(agency=self.context["agency"], external_reference=value)
+        if current is not None:
+            taken = taken.exclude(pk=current.pk)
+        if taken.exists():
+            raise serializers.ValidationError(_("Another seizure of your agency has this external reference."))
         return value
 
     def validate_occurred_at(self, value: Any) -> Any:
@@ -323,19 +343,52 @@ class SeizureInput(serializers.ModelSerializer):
 
 
 def clean_seizure_input(
-    data: Any, *, agency: Any, current: Seizure | None = None
+    data: Any, *, agency: Any, current: Seizure | None = None, external_reference_checked: bool = False
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """Validate a create payload (`current` None) or an update's keys against the models' rules.
 
     Returns (cleaned data, None) or (None, errors in the API's shape). Cleaned data holds the
     keys given (all required ones for a create), in their stored form: the operation and the
     shared_with agencies as model instances, each row as a dict of its model's fields with
-    the computed ones (weight_kg, normalized). Looks up only the operation and agency codes.
+    the computed ones (weight_kg, normalized). Looks up only the operation, agency codes and
+    whether the external reference is taken (not when the caller, a bulk import, has checked
+    it for a whole file: `external_reference_checked`).
     """
-    serializer = SeizureInput(data=data, partial=current is not None, context={"agency": agency, "current": current})
+    context = {"agency": agency, "current": current, "external_reference_checked": external_reference_checked}
+    serializer = SeizureInput(data=data, partial=current is not None, context=context)
     if serializer.is_valid():
         return dict(serializer.validated_data), None
     return None, _plain(serializer.errors)
+
+
+class InputChecker:
+    """`clean_seizure_input` for many payloads of one agency (a bulk import's rows).
+
+    The description is built once per kind (create, update) and run on each payload through
+    DRF's public `run_validation`: building a nested serializer costs more than checking a
+    row with it. The answers are clean_seizure_input's, payload for payload.
+    """
+
+    def __init__(self, *, agency: Any, external_reference_checked: bool = False) -> None:
+        self._context: dict[str, Any] = {
+            "agency": agency,
+            "current": None,
+            "external_reference_checked": external_reference_checked,
+        }
+        self._create = SeizureInput(context=self._context)
+        self._update = SeizureInput(partial=True, context=self._context)
+
+    def clean(
+        self, data: Any, *, current: Seizure | None = None
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        serializer = self._create if current is None else self._update
+        self._context["current"] = current
+        try:
+            return dict(serializer.run_validation(data)), None
+        except serializers.ValidationError as exc:
+            return None, _plain(exc.detail)
+        finally:
+            self._context["current"] = None
 
 
 def _plain(detail: Any) -> Any:
@@ -405,6 +458,7 @@ def nest_errors(message_dict: dict[str, list[str]], data: dict | None = None) ->
 __all__ = [
     "AgencyCodesField",
     "IdentifierInput",
+    "InputChecker",
     "ItemInput",
     "OperationField",
     "PersonInput",

@@ -33,7 +33,7 @@ from cases.seizures.models import (
 )
 from cases.seizures.notices import notify_seizure_submitted
 from cases.seizures.permissions import can_report, can_verify, can_write
-from cases.seizures.summary import stats_apply
+from cases.seizures.summary import apply_deltas, contribution, merge, stats_apply
 from crackdown.errors import Conflict, Forbidden
 from crackdown.sequences import next_value
 from crackdown.services import model_update
@@ -195,21 +195,134 @@ def seizure_create(*, by, data: dict) -> Seizure:
     return seizure
 
 
+def _input_snapshot(seizure: Seizure, clean: dict[str, Any]) -> dict[str, Any]:
+    """What `snapshot` would read back of a seizure written from `clean`, without reading it."""
+    data = {field: _jsonable(getattr(seizure, field)) for field in SCALAR_FIELDS}
+    data["transit_countries"] = list(seizure.transit_countries or [])
+    data["operation"] = seizure.operation_id
+    data["shared_with"] = sorted(a.code for a in clean.get("shared_with") or [])
+    for rows in ROW_LISTS:
+        data[rows] = [
+            {name: _jsonable(row.get(name)) for name in ROW_INPUT_FIELDS[rows]} for row in clean.get(rows) or []
+        ]
+    return data
+
+
 @transaction.atomic
-def seizure_update(*, seizure: Seizure, by, data: dict, amendment_reason: str = "") -> Seizure:
+def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False, reason: str = "") -> list[Seizure]:
+    """Record many seizures of the caller's agency at once: a bulk import's new rows.
+
+    `rows` are inputs already cleaned by `clean_seizure_input` (the caller validated every
+    row of its file first). Guarantees, as `seizure_create` for each row: only officers and
+    coordinators (Forbidden); unique references drawn from the agency's counter in one
+    reservation; weights in kg; the summary and an "imported" revision (with `reason`)
+    written in the same transaction. With `submit` each seizure is recorded as submitted and
+    the submit hooks run with `notify=False`: matches and hits are recorded, no per-seizure
+    alert is sent (the caller sends one summary per partner agency). A few statements per
+    batch, not per row.
+    """
+    if not can_report(by):
+        raise Forbidden(_("Only officers and coordinators of a member agency record seizures."))
+    if not rows:
+        return []
+    agency = by.agency
+    now = timezone.now()
+    year = now.year
+    first = next_value(f"seizure:{agency.code}:{year}", count=len(rows))
+    status = SeizureStatus.SUBMITTED if submit else SeizureStatus.DRAFT
+    seizures = []
+    for offset, clean in enumerate(rows):
+        seizure = Seizure(
+            reference=format_reference(agency.code, year, first + offset),
+            agency=agency,
+            reported_by=by,
+            status=status,
+            submitted_at=now if submit else None,
+            total_weight_kg=_total_weight_kg(clean),
+            **{name: clean[name] for name in UPDATABLE_FIELDS if name in clean},
+        )
+        if "transit_countries" not in clean:
+            seizure.transit_countries = []
+        seizures.append(seizure)
+    Seizure.objects.bulk_create(seizures)
+    for rows_name, model in ROW_MODELS.items():
+        model._default_manager.bulk_create(
+            [
+                model(seizure=seizure, position=index, **row)
+                for seizure, clean in zip(seizures, rows, strict=True)
+                for index, row in enumerate(clean.get(rows_name) or [])
+            ]
+        )
+    SeizureTransit.objects.bulk_create(
+        [
+            SeizureTransit(seizure=seizure, country=country, position=index)
+            for seizure in seizures
+            for index, country in enumerate(seizure.transit_countries)
+        ]
+    )
+    through = Seizure.shared_with.through
+    through.objects.bulk_create(
+        [
+            through(seizure_id=seizure.pk, agency_id=shared.pk)
+            for seizure, clean in zip(seizures, rows, strict=True)
+            for shared in clean.get("shared_with") or []
+        ]
+    )
+    deltas: dict = {}
+    for seizure, clean in zip(seizures, rows, strict=True):
+        fields = {name: getattr(seizure, name) for name in ("occurred_at", "agency_id", "status", "sharing")}
+        for name in ("transport_mode", "country", "origin_country", "destination_country", "transit_countries"):
+            fields[name] = getattr(seizure, name)
+        fields["total_weight_kg"] = seizure.total_weight_kg
+        merge(deltas, contribution(fields, ((item["drug"], item["weight_kg"]) for item in clean["items"])))
+    apply_deltas(deltas)
+    revisions = []
+    for seizure, clean in zip(seizures, rows, strict=True):
+        after = _input_snapshot(seizure, clean)
+        after["status"] = seizure.status
+        changes = {k: [None, val] for k, val in after.items() if val not in (None, "", [])}
+        revisions.append(
+            revision_row(
+                seizure_id=seizure.pk,
+                by_id=by.pk,
+                action=SeizureRevision.Action.IMPORTED,
+                changes=changes,
+                reason=reason,
+            )
+        )
+    SeizureRevision.objects.bulk_create(revisions)
+    if submit:
+        for seizure in seizures:
+            hooks.seizure_submitted(seizure=seizure, by=by, notify=False)
+    return seizures
+
+
+@transaction.atomic
+def seizure_update(
+    *,
+    seizure: Seizure,
+    by,
+    data: dict,
+    amendment_reason: str = "",
+    imported: bool = False,
+    clean: dict[str, Any] | None = None,
+) -> Seizure:
     """Change the keys present in `data`; nested lists present are replaced whole.
 
     Guarantees: only officers and coordinators of the owning agency write (Forbidden); a
     verified seizure changes only with an amendment reason and is recorded as "amended";
     nothing is written when any field is wrong; the history records every changed field with
     its old and new value; identifiers changed on a shared seizure are matched again.
+    A bulk import (`imported`, with the input it has already validated as `clean`) is
+    recorded as "imported", its reason the import.
     """
     _require_writer(seizure, by)
     seizure = _lock(seizure)
     _require_writer(seizure, by)
     amendment_reason = (amendment_reason or "").strip()
     is_amendment = seizure.status == SeizureStatus.VERIFIED
-    clean = _validated(data, agency=seizure.agency, current=seizure)
+    if clean is None:
+        clean = _validated(data, agency=seizure.agency, current=seizure)
     if is_amendment and not amendment_reason:
         raise ValidationError({"amendment_reason": [_("A verified seizure changes only with an amendment reason.")]})
     before = snapshot(seizure)
@@ -228,6 +341,8 @@ def seizure_update(*, seizure: Seizure, by, data: dict, amendment_reason: str = 
     changes = _diff(before, snapshot(seizure))
     if changes or amendment_reason:
         action = SeizureRevision.Action.AMENDED if is_amendment else SeizureRevision.Action.UPDATED
+        if imported:
+            action = SeizureRevision.Action.IMPORTED
         _revision(seizure, by, action, changes=changes, reason=amendment_reason)
     if "identifiers" in changes and seizure.status != SeizureStatus.DRAFT:
         hooks.identifiers_changed(seizure=seizure)
@@ -235,12 +350,13 @@ def seizure_update(*, seizure: Seizure, by, data: dict, amendment_reason: str = 
 
 
 @transaction.atomic
-def seizure_submit(*, seizure: Seizure, by) -> Seizure:
+def seizure_submit(*, seizure: Seizure, by, notify: bool = True) -> Seizure:
     """Submit a draft: from now on partner agencies see it as its sharing allows.
 
     Guarantees: only the owning agency's officers and coordinators (Forbidden); only a draft
     (Conflict); the alert to the agencies on the route and the identifier matching are
-    written in the same transaction.
+    written in the same transaction. With `notify=False` (a bulk import, which sends one
+    summary per partner agency) matches and hits are recorded and no per-seizure alert sent.
     """
     _require_writer(seizure, by)
     seizure = _lock(seizure)
@@ -252,8 +368,9 @@ def seizure_submit(*, seizure: Seizure, by) -> Seizure:
     seizure.save(update_fields=["status", "submitted_at", "updated_at"])
     stats_apply(seizure, +1)
     _revision(seizure, by, SeizureRevision.Action.SUBMITTED, changes={"status": ["draft", "submitted"]})
-    notify_seizure_submitted(seizure=seizure, by=by)
-    hooks.seizure_submitted(seizure=seizure, by=by)
+    if notify:
+        notify_seizure_submitted(seizure=seizure, by=by)
+    hooks.seizure_submitted(seizure=seizure, by=by, notify=notify)
     return seizure
 
 

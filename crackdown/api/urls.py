@@ -4,6 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("members.api_urls")),
+    # Before the seizures: "seizures/<pk>/" would take "imports" for a seizure id.
+    path("", include("cases.imports.api_urls")),
     path("", include("cases.seizures.api_urls")),
     path("", include("cases.operations.api_urls")),
     path("", include("cases.alerts.api_urls")),

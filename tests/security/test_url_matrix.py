@@ -42,6 +42,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from cases.lookouts.models import Hit, Lookout, LookoutValue
+from cases.imports.models import SeizureImport
 from cases.matching.models import AccessRequest, Match
 from cases.seizures.models import SeizureIdentifier
 from tests.factories import SeizureFactory, agency
@@ -70,6 +71,8 @@ POST_ONLY_PAGES = {
     "seizures/<int:pk>/evidence/upload/",
     "seizures/<int:pk>/custody/",
     "evidence/<int:pk>/delete/",
+    "seizures/imports/<int:pk>/cancel/",
+    "seizures/imports/<int:pk>/confirm/",
     "operations/<int:pk>/invite/",
     "operations/<int:pk>/respond/",
     "operations/^(?P<pk>[0-9]+)/(?P<move>activate|close|cancel)/$",
@@ -115,6 +118,12 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "accounts/agencies/ GET": (302, 403, 403, 403, 403, 200),
     "accounts/agencies/<str:code>/active/ POST": (302, 403, 403, 403, 403, 302),
     "seizures/ GET": (302, 200, 200, 200, 200, 200),
+    "seizures/imports/ GET": (302, 200, 200, 403, 200, 403),
+    "seizures/imports/template.csv GET": (302, 200, 200, 403, 200, 403),
+    "seizures/imports/template.xlsx GET": (302, 200, 200, 403, 200, 403),
+    "seizures/imports/<int:pk>/ GET": (302, 200, 200, 404, 404, 404),
+    "seizures/imports/<int:pk>/cancel/ POST": (302, 302, 302, 404, 404, 404),
+    "seizures/imports/<int:pk>/confirm/ POST": (302, 302, 302, 404, 404, 404),
     "seizures/new/ GET": (302, 200, 200, 403, 200, 403),
     "seizures/export.csv GET": (302, 200, 200, 200, 200, 200),
     "seizures/<int:pk>/ GET": (302, 200, 200, 200, 200, 404),
@@ -184,6 +193,11 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "api/v1/users/<int:pk>/ PATCH": (401, 403, 403, 200, 404, 404),
     "api/v1/audit/accesses/ GET": (401, 403, 403, 200, 403, 403),
     "api/v1/seizures/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/seizures/imports/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/seizures/imports/ POST": (401, 400, 400, 403, 400, 403),
+    "api/v1/seizures/imports/<int:pk>/ GET": (401, 200, 200, 404, 404, 404),
+    "api/v1/seizures/imports/<int:pk>/cancel/ POST": (401, 200, 200, 404, 404, 404),
+    "api/v1/seizures/imports/<int:pk>/confirm/ POST": (401, 409, 409, 404, 404, 404),
     "api/v1/seizures/ POST": (401, 400, 400, 400, 400, 400),
     "api/v1/seizures/export.csv GET": (401, 200, 200, 200, 200, 200),
     "api/v1/seizures/<str:pk>/ GET": (401, 200, 200, 200, 200, 404),
@@ -346,6 +360,8 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai, settings, t
         lookout=lookout, kind="container", normalized="CSQU3054383", source="seizure", agency=tcd, seizure=theirs
     )
     evidence, custody = _evidence(seizure, kim, settings, tmp_path)
+    # A KCS import waiting for its run (no file: nothing to read or remove).
+    seizure_import = SeizureImport.objects.create(agency=kcs, created_by=kim, filename="records.csv", format="csv")
     return {
         "hit_pk": hit.pk,
         "seizure_pk": seizure.pk,
@@ -358,6 +374,7 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai, settings, t
             "alerts": alert.pk,
             "matches": match.pk,
             "access-requests": access_request.pk,
+            "imports": seizure_import.pk,
             "users": kim.pk,
             "evidence": evidence.pk,
         },

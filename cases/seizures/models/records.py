@@ -53,6 +53,15 @@ class SeizureQuerySet(models.QuerySet["Seizure"]):
 
 class Seizure(models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    # The agency's own case number (its national system's); unique within the agency when set,
+    # so that a bulk import of the same records updates instead of duplicating.
+    external_reference = models.CharField(
+        _("external reference"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_("Your agency's own case number, e.g. from its national system."),
+    )
     agency = models.ForeignKey(
         "members.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="seizures"
     )
@@ -120,6 +129,11 @@ class Seizure(models.Model):
             models.Index(fields=["operation"], name="seizure_operation"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "external_reference"],
+                condition=~Q(external_reference=""),
+                name="seizure_external_reference_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in SeizureStatus]), name="seizure_status_valid"
             ),
@@ -327,6 +341,7 @@ class SeizureRevision(models.Model):
         AMENDED = "amended", _("Amended")
         LINKED = "linked", _("Linked to an operation")
         SHARED = "shared", _("Sharing changed")
+        IMPORTED = "imported", _("Imported")
 
     seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="revisions")
     at = models.DateTimeField(auto_now_add=True, db_index=True)

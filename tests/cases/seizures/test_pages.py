@@ -292,7 +292,7 @@ def test_export_contains_the_filtered_visible_rows(client_as, somchai, kcs, tcd)
     rows = list(csv.DictReader(io.StringIO(body)))
     # The pages export the same columns as GET /api/v1/seizures/export.csv.
     assert body.splitlines()[0].split(",") == [
-        "reference", "agency", "status", "occurred_at", "country", "location", "transport_mode",
+        "reference", "external_reference", "agency", "status", "occurred_at", "country", "location", "transport_mode",
         "detection_method", "concealment", "origin_country", "transit_countries", "destination_country",
         "operation", "sharing", "drugs", "items", "total_weight_kg", "identifiers", "persons",
     ]  # fmt: skip
