@@ -12,8 +12,8 @@ from typing import Any
 from bench import load
 from bench.evidence import case_evidence
 from bench.export import case_export
-from bench.lookouts import case_lookouts
 from bench.imports import case_import
+from bench.lookouts import case_lookouts
 from bench.measuring import LIST_URL, Bench, CaseResult, require_module, require_url
 from bench.reads import case_detail, case_list
 from bench.reports import case_dashboard, case_operation_report, case_operation_report_pdf, case_origin_share

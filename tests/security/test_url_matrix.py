@@ -41,8 +41,8 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from cases.lookouts.models import Hit, Lookout, LookoutValue
 from cases.imports.models import SeizureImport
+from cases.lookouts.models import Hit, Lookout, LookoutValue
 from cases.matching.models import AccessRequest, Match
 from cases.seizures.models import SeizureIdentifier
 from tests.factories import SeizureFactory, agency
