@@ -12,14 +12,21 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpResponse
 
-from cases.choices import AssignmentStatus, Drug, TransportMode
+from cases.choices import AssignmentStatus, Drug, TransportMode, Unit
 from cases.operations.models import JointOperation
 from cases.seizures.models import Seizure, SeizureItem
 
 ZERO = Decimal("0.000")
+# Per seizure: count, kg equivalent, tablets, items without a kg equivalent.
+SEIZURE_MEASURES = {
+    "n": Count("id"),
+    "weight": Sum("total_weight_kg"),
+    "tablets": Sum("tablets"),
+    "unweighed": Sum("items_without_weight"),
+}
 
 
 @dataclass
@@ -27,6 +34,8 @@ class Report:
     operation: JointOperation
     seizures: int
     weight_kg: Decimal
+    tablets: Decimal = ZERO
+    items_without_weight: int = 0
     by_drug: list[dict] = field(default_factory=list)
     by_agency: list[dict] = field(default_factory=list)
     by_transport_mode: list[dict] = field(default_factory=list)
@@ -43,14 +52,19 @@ def operation_report(*, operation: JointOperation, user) -> Report:
     Five queries whatever the size: totals, by drug, by agency, by transport mode, assignments.
     """
     seizures = linked_seizures_visible_to(user, operation)
-    totals = seizures.aggregate(n=Count("id"), weight=Sum("total_weight_kg"))
+    totals = seizures.aggregate(**SEIZURE_MEASURES)
     drug_labels = dict(Drug.choices)
     by_drug = [
         _row("drug", row["drug"], drug_labels.get(row["drug"], row["drug"]), row)
         for row in SeizureItem.objects.filter(seizure__in=seizures.values("pk"))
         .values("drug")
-        .annotate(n=Count("seizure", distinct=True), weight=Sum("weight_kg"))
-        .order_by("drug")
+        .annotate(
+            n=Count("seizure", distinct=True),
+            weight=Sum("kg_equivalent"),
+            tablets=Sum("quantity", filter=Q(unit=Unit.TABLET)),
+            unweighed=Count("id", filter=Q(kg_equivalent__isnull=True)),
+        )
+        .order_by("-weight", "drug")
     ]
     by_agency = [
         _row("agency", row["agency__code"], row["agency__name"], row)
@@ -70,6 +84,8 @@ def operation_report(*, operation: JointOperation, user) -> Report:
         operation=operation,
         seizures=totals["n"] or 0,
         weight_kg=totals["weight"] or ZERO,
+        tablets=totals["tablets"] or ZERO,
+        items_without_weight=totals["unweighed"] or 0,
         by_drug=by_drug,
         by_agency=by_agency,
         by_transport_mode=by_mode,
@@ -78,15 +94,20 @@ def operation_report(*, operation: JointOperation, user) -> Report:
 
 
 def _seizures_by(seizures: QuerySet[Seizure], *fields: str) -> QuerySet:
-    """Seizure count and weight per group of `fields`, ordered by the first."""
-    return (
-        seizures.order_by().values(*fields).annotate(n=Count("id"), weight=Sum("total_weight_kg")).order_by(fields[0])
-    )
+    """Seizures, kg equivalent, tablets and items without weight per group of `fields`, heaviest first."""
+    return seizures.order_by().values(*fields).annotate(**SEIZURE_MEASURES).order_by("-weight", fields[0])
 
 
 def _row(key: str, value: str, label: str, group: dict) -> dict:
-    """One line of a breakdown table, from a group annotated with `n` and `weight`."""
-    return {key: value, "label": label, "seizures": group["n"], "weight_kg": group["weight"] or ZERO}
+    """One line of a breakdown table, from a group annotated with n, weight, tablets and unweighed."""
+    return {
+        key: value,
+        "label": label,
+        "seizures": group["n"],
+        "weight_kg": group["weight"] or ZERO,
+        "tablets": group["tablets"] or ZERO,
+        "items_without_weight": group["unweighed"] or 0,
+    }
 
 
 def report_csv(report: Report) -> str:

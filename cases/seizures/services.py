@@ -39,7 +39,14 @@ from crackdown.sequences import next_value
 from crackdown.services import model_update
 
 # What an update may set on the seizure's own row (its rows and shares are written beside it).
-UPDATABLE_FIELDS = (*SCALAR_FIELDS, "transit_countries", "operation", "total_weight_kg")
+UPDATABLE_FIELDS = (
+    *SCALAR_FIELDS,
+    "transit_countries",
+    "operation",
+    "total_weight_kg",
+    "tablets",
+    "items_without_weight",
+)
 # Set from rows already looked up (the operation by the input, the people by the caller) or
 # drawn unique (the reference): full_clean need not read them again.
 CHECKED_FIELDS = ("agency", "reported_by", "operation", "verified_by", "reference")
@@ -150,8 +157,14 @@ def format_reference(code: str, year: int, number: int) -> str:
     return f"{code}-{year}-{number:06d}"
 
 
-def _total_weight_kg(clean: dict[str, Any]):
-    return v.total_weight_kg(row["weight_kg"] for row in clean["items"])
+def _totals(clean: dict[str, Any]) -> dict[str, Any]:
+    """The seizure's figures from its items: kg equivalents, tablets, items without weight."""
+    items = clean["items"]
+    return {
+        "total_weight_kg": v.total_weight_kg(row["kg_equivalent"] for row in items),
+        "tablets": sum((v.tablets(row["quantity"], row["unit"]) for row in items), v.ZERO_KG),
+        "items_without_weight": sum(1 for row in items if row["kg_equivalent"] is None),
+    }
 
 
 # --- services ----------------------------------------------------------------------------
@@ -177,7 +190,7 @@ def seizure_create(*, by, data: dict) -> Seizure:
         agency=agency,
         reported_by=by,
         status=SeizureStatus.DRAFT,
-        total_weight_kg=_total_weight_kg(clean),
+        **_totals(clean),
         **{name: clean[name] for name in UPDATABLE_FIELDS if name in clean},
     )
     seizure.full_clean(exclude=CHECKED_FIELDS, validate_unique=False, validate_constraints=False)
@@ -216,7 +229,7 @@ def seizure_update(*, seizure: Seizure, by, data: dict, amendment_reason: str = 
     stats_apply(seizure, -1)
     values = dict(clean)
     if "items" in clean:
-        values["total_weight_kg"] = _total_weight_kg(clean)
+        values.update(_totals(clean))
     seizure, changed = model_update(
         instance=seizure, fields=UPDATABLE_FIELDS, data=values, clean_exclude=CHECKED_FIELDS
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -91,9 +93,13 @@ class Seizure(models.Model):
     shared_with = models.ManyToManyField(
         "members.Agency", verbose_name=_("also shared with"), blank=True, related_name="seizures_shared_with_us"
     )
+    # The sum of the items' kg equivalents (None when no item has one), their tablets, and how
+    # many items have no kg equivalent: what statistics add up (docs/statistics.md).
     total_weight_kg = models.DecimalField(
         _("total weight (kg)"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
     )
+    tablets = models.DecimalField(_("tablets"), max_digits=14, decimal_places=3, default=0, editable=False)
+    items_without_weight = models.PositiveSmallIntegerField(_("items without weight"), default=0, editable=False)
     notes = models.TextField(_("notes"), max_length=20000, blank=True, validators=[MaxLengthValidator(20000)])
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -188,6 +194,19 @@ class SeizureItem(models.Model):
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
     )
+    net_weight_kg = models.DecimalField(
+        _("net weight (kg)"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(v.THREE_PLACES), MaxValueValidator(v.MAX_QUANTITY[Unit.KG])],
+        help_text=_("The weighed mass of tablets or a liquid, if known."),
+    )
+    # weight_kg, else net_weight_kg, else quantity x the drug's conversion factor, else None.
+    kg_equivalent = models.DecimalField(
+        _("kg equivalent"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -214,6 +233,17 @@ class SeizureItem(models.Model):
         except ValidationError as exc:
             raise ValidationError({"quantity": exc.messages}) from None
         self.weight_kg = v.item_weight_kg(self.quantity, self.unit)
+        self.kg_equivalent = v.kg_equivalent(
+            drug=self.drug,
+            quantity=self.quantity,
+            unit=self.unit,
+            weight_kg=self.weight_kg,
+            net_weight_kg=self.net_weight_kg,
+        )
+
+    @property
+    def tablets(self) -> Decimal:
+        return v.tablets(self.quantity, self.unit)
 
 
 class SeizureTransit(models.Model):
