@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from cases.choices import AssignmentStatus, Drug, TransportMode, Unit
 from cases.operations.models import JointOperation
 from cases.seizures.models import Seizure, SeizureItem
+from crackdown.numbers import plain_kg
 
 ZERO = Decimal("0.000")
 # Per seizure: count, kg equivalent, tablets, items without a kg equivalent.
@@ -111,30 +112,39 @@ def _row(key: str, value: str, label: str, group: dict) -> dict:
 
 
 def report_csv(report: Report) -> str:
-    """The report as one CSV table: section, key, seizures, weight (kg)."""
+    """The report as one CSV table: section, key, seizures, kg equivalent, tablets, items without weight.
+
+    Weights and tablets as crackdown.numbers.plain_kg writes them: "." as the decimal mark, no
+    grouping, at most 3 decimals.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     op = report.operation
-    writer.writerow(["section", "key", "seizures", "weight_kg"])
-    writer.writerow(["operation", op.code, "", ""])
-    writer.writerow(["name", _safe(op.name), "", ""])
-    writer.writerow(["status", op.status, "", ""])
-    writer.writerow(["period", f"{op.starts_on.isoformat()}/{op.ends_on.isoformat()}", "", ""])
-    writer.writerow(["lead_agency", op.lead_agency.code, "", ""])
+    writer.writerow(["section", "key", "seizures", "weight_kg", "tablets", "items_without_weight"])
+    writer.writerow(["operation", op.code, "", "", "", ""])
+    writer.writerow(["name", _safe(op.name), "", "", "", ""])
+    writer.writerow(["status", op.status, "", "", "", ""])
+    writer.writerow(["period", f"{op.starts_on.isoformat()}/{op.ends_on.isoformat()}", "", "", "", ""])
+    writer.writerow(["lead_agency", op.lead_agency.code, "", "", "", ""])
     for participation in op.participations.all():
         writer.writerow(
-            ["participant", f"{participation.agency.code}:{participation.role}:{participation.status}", "", ""]
+            ["participant", f"{participation.agency.code}:{participation.role}:{participation.status}", "", "", "", ""]
         )
-    writer.writerow(["total", "all", report.seizures, report.weight_kg])
-    for row in report.by_drug:
-        writer.writerow(["drug", row["drug"], row["seizures"], row["weight_kg"]])
-    for row in report.by_agency:
-        writer.writerow(["agency", row["agency"], row["seizures"], row["weight_kg"]])
-    for row in report.by_transport_mode:
-        writer.writerow(["transport_mode", row["transport_mode"], row["seizures"], row["weight_kg"]])
+    writer.writerow(["total", "all", *_figures(vars(report))])
+    for section, key, rows in (
+        ("drug", "drug", report.by_drug),
+        ("agency", "agency", report.by_agency),
+        ("transport_mode", "transport_mode", report.by_transport_mode),
+    ):
+        for row in rows:
+            writer.writerow([section, row[key], *_figures(row)])
     for status, count in report.assignments.items():
-        writer.writerow(["assignments", status, count, ""])
+        writer.writerow(["assignments", status, count, "", "", ""])
     return out.getvalue()
+
+
+def _figures(row: dict) -> list:
+    return [row["seizures"], plain_kg(row["weight_kg"]), plain_kg(row["tablets"]), row["items_without_weight"]]
 
 
 def report_csv_response(report: Report) -> HttpResponse:

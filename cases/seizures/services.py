@@ -12,10 +12,12 @@ keyed "items.0.quantity" (`inputs.nest_errors` gives the API's shape).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -322,9 +324,36 @@ def seizure_record_access_by_id(*, owners: dict[int, int], user, action: str) ->
     if not getattr(user, "agency_id", None):
         return 0
     rows = [
-        SeizureAccess(seizure_id=pk, user=user, agency_id=user.agency_id, action=action)
+        SeizureAccess(seizure_id=pk, owner_id=agency_id, user=user, agency_id=user.agency_id, action=action)
         for pk, agency_id in owners.items()
         if agency_id != user.agency_id
     ]
     SeizureAccess.objects.bulk_create(rows)
     return len(rows)
+
+
+class ExportAudit:
+    """The access audit of one export: one entry per owning agency, counting the rows it sent.
+
+    `add` is called per chunk as the file streams; the first chunk with an agency's seizures
+    writes its entry, the later ones add to its count. Own seizures are not logged.
+    """
+
+    def __init__(self, user) -> None:
+        self.user = user
+        self.entries: dict[int, int] = {}  # owning agency -> SeizureAccess id
+
+    def add(self, owners: dict[int, int]) -> None:
+        """Count the seizures of a chunk, given as {seizure: owning agency}."""
+        agency_id = getattr(self.user, "agency_id", None)
+        if not agency_id:
+            return
+        counts = Counter(owner for owner in owners.values() if owner != agency_id)
+        for owner, count in sorted(counts.items()):
+            entry = self.entries.get(owner)
+            if entry is None:
+                self.entries[owner] = SeizureAccess.objects.create(
+                    owner_id=owner, user=self.user, agency_id=agency_id, action=SeizureAccess.Action.EXPORT, rows=count
+                ).pk
+            else:
+                SeizureAccess.objects.filter(pk=entry).update(rows=F("rows") + count)

@@ -50,6 +50,7 @@ EXCLUDED = {
     "api/schema/": "the public OpenAPI document (no data), checked by the fuzzing suite",
     "api/docs/": "Swagger UI over the schema (no data)",
     "healthz": "liveness probe for the load balancer: answers anyone, reveals nothing",
+    "favicon.ico": "the site's icon (a redirect to a static file): answers anyone",
     "static/": "static files",
 }
 

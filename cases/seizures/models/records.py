@@ -372,22 +372,32 @@ class SeizureRevision(models.Model):
 
 
 class SeizureAccess(models.Model):
-    """A user of another agency opened, exported or reported on a seizure (access audit)."""
+    """A user of another agency opened, exported or reported on a seizure (access audit).
+
+    One row per action: a view names its seizure; an export names none and counts in `rows`
+    how many of the owning agency's seizures it sent.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
         EXPORT = "export", _("Exported")
         REPORT = "report", _("Reported on")
 
-    seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="accesses")
+    seizure = models.ForeignKey(Seizure, null=True, blank=True, on_delete=models.CASCADE, related_name="accesses")
+    # The agency whose seizures were accessed (whose admins read the entry).
+    owner = models.ForeignKey("members.Agency", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     agency = models.ForeignKey("members.Agency", on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=10, choices=Action.choices)
+    rows = models.PositiveIntegerField(default=1)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["seizure", "-at"], name="seizure_access_order")]
+        indexes = [
+            models.Index(fields=["seizure", "-at"], name="seizure_access_order"),
+            models.Index(fields=["owner", "-at", "-id"], name="seizure_access_owner_order"),
+        ]
 
 
 class SeizureNotice(models.Model):
