@@ -25,7 +25,7 @@ ZERO = Decimal("0.000")
 SEIZURE_MEASURES = {
     "n": Count("id"),
     "weight": Sum("total_weight_kg"),
-    "tablets": Sum("tablets"),
+    "n_tablets": Sum("tablets"),
     "unweighed": Sum("items_without_weight"),
 }
 
@@ -62,7 +62,7 @@ def operation_report(*, operation: JointOperation, user) -> Report:
         .annotate(
             n=Count("seizure", distinct=True),
             weight=Sum("kg_equivalent"),
-            tablets=Sum("quantity", filter=Q(unit=Unit.TABLET)),
+            n_tablets=Sum("quantity", filter=Q(unit=Unit.TABLET)),
             unweighed=Count("id", filter=Q(kg_equivalent__isnull=True)),
         )
         .order_by("-weight", "drug")
@@ -85,7 +85,7 @@ def operation_report(*, operation: JointOperation, user) -> Report:
         operation=operation,
         seizures=totals["n"] or 0,
         weight_kg=totals["weight"] or ZERO,
-        tablets=totals["tablets"] or ZERO,
+        tablets=totals["n_tablets"] or ZERO,
         items_without_weight=totals["unweighed"] or 0,
         by_drug=by_drug,
         by_agency=by_agency,
@@ -106,7 +106,7 @@ def _row(key: str, value: str, label: str, group: dict) -> dict:
         "label": label,
         "seizures": group["n"],
         "weight_kg": group["weight"] or ZERO,
-        "tablets": group["tablets"] or ZERO,
+        "tablets": group["n_tablets"] or ZERO,
         "items_without_weight": group["unweighed"] or 0,
     }
 

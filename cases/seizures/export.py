@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from cases.seizures.api_output import represent, seizure_rows
 from cases.seizures.models import Seizure
-from crackdown.numbers import plain_kg
 from cases.seizures.services import ExportAudit
+from crackdown.numbers import plain_kg
 
 CHUNK = 2000
 

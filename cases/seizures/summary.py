@@ -201,7 +201,9 @@ def _array_type(model, name: str) -> str:
 def _update_or_create(model, key_fields: tuple[str, ...], changes: list[tuple]) -> None:
     for key, *cell in changes:
         fields = dict(zip(key_fields, key, strict=True))
-        if model.objects.filter(**fields).update(**{name: F(name) + value for name, value in zip(MEASURES, cell)}):
+        if model.objects.filter(**fields).update(
+            **{name: F(name) + value for name, value in zip(MEASURES, cell, strict=True)}
+        ):
             continue
         if cell[0] < 0:
             raise IntegrityError(f"The seizure summary has no row {fields} to take {-cell[0]} seizures from.")

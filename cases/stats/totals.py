@@ -234,7 +234,12 @@ def _live(read: TotalsQuery, seizures: QuerySet[Seizure], extra: dict[str, Any] 
             "u": Count("items", filter=Q(items__kg_equivalent__isnull=True)),
         }
     else:
-        measures = {"n": Count("id"), "w": Sum("total_weight_kg"), "t": Sum("tablets"), "u": Sum("items_without_weight")}
+        measures = {
+            "n": Count("id"),
+            "w": Sum("total_weight_kg"),
+            "t": Sum("tablets"),
+            "u": Sum("items_without_weight"),
+        }
     rows = seizures.order_by().values(**dimensions).annotate(**measures).order_by()
     return (row for row in rows if not read.per_drug or row["d_drug"] is not None)
 

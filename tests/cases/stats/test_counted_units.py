@@ -109,9 +109,7 @@ def test_the_dashboard_page_shows_tablets_and_items_without_weight(tablets_seizu
 
 def test_the_operation_report_adds_kg_equivalents_and_tablets(kcs, tcd, kim):
     operation = make_operation(lead="KCS", accepted=["TCD"])
-    SeizureFactory(
-        agency=tcd, operation=operation, items=[(Drug.METHAMPHETAMINE, Decimal("40000"), Unit.TABLET)]
-    )
+    SeizureFactory(agency=tcd, operation=operation, items=[(Drug.METHAMPHETAMINE, Decimal("40000"), Unit.TABLET)])
     report = operation_report(operation=operation, user=kim)
     assert (report.seizures, report.weight_kg, report.tablets) == (1, Decimal("4.000"), Decimal("40000.000"))
     assert [(row["agency"], row["weight_kg"], row["tablets"]) for row in report.by_agency] == [
