@@ -1,11 +1,12 @@
-"""Template filters for numbers (`{% load crackdown %}`): `{{ value|kg }}`, `{{ value|count }}`.
-
-Both come from crackdown.numbers, the one place numbers are formatted.
+"""Template filters (`{% load crackdown %}`): numbers `{{ value|kg }}`, `{{ value|count }}` (from
+crackdown.numbers, the one place numbers are formatted) and times `{{ value|when }}`.
 """
 
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from crackdown.numbers import format_count, format_kg
 
@@ -22,3 +23,18 @@ def kg(value: object) -> str:
 def count(value: object) -> str:
     """A count, localised and grouped; "—" for none."""
     return format_count(value)
+
+
+# The one way a time is shown: the reader's zone, named ("2026-12-02 13:27 KST").
+WHEN_FORMAT = "Y-m-d H:i T"
+
+
+@register.filter
+def when(value: object) -> str:
+    """A date and time in the reader's time zone with the zone named; "—" for none."""
+    if value is None or value == "":
+        return "—"
+    if not hasattr(value, "tzinfo"):
+        return str(value)
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value  # type: ignore[arg-type]
+    return date_format(moment, WHEN_FORMAT)
