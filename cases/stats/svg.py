@@ -102,7 +102,7 @@ def column_chart(
 ) -> SafeString:
     """Vertical bars over time (e.g. 24 months) in `unit`, labelling every `label_every`-th column
     in a type large enough to read on a phone (the chart shrinks to about half its size there)."""
-    width, height, left, bottom, top_pad = 720, 230, 90, 36, 10
+    width, height, left, bottom, top_pad = 720, 240, 150, 40, 10
     count = max(1, len(rows))
     plot_w, plot_h = width - left - 10, height - bottom - top_pad
     slot = plot_w / count
@@ -110,13 +110,14 @@ def column_chart(
     parts = [
         format_html(
             '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"></line>'
-            '<text x="{}" y="{}" text-anchor="end">{}</text><text x="{}" y="{}" text-anchor="end">0</text>',
+            '<text class="axis-label" x="{}" y="{}" text-anchor="end">{}</text>'
+            '<text class="axis-label" x="{}" y="{}" text-anchor="end">0</text>',
             left,
             height - bottom,
             width - 10,
             height - bottom,
             left - 4,
-            top_pad + 10,
+            top_pad + 16,
             _fmt(top if not top.is_integer() else int(top), unit),
             left - 4,
             height - bottom,
@@ -139,9 +140,9 @@ def column_chart(
         if index % label_every == 0:
             parts.append(
                 format_html(
-                    '<text class="axis-label" x="{}" y="{}" text-anchor="middle" font-size="18">{}</text>',
+                    '<text class="axis-label" x="{}" y="{}" text-anchor="middle">{}</text>',
                     round(x + slot * 0.35, 1),
-                    height - bottom + 16,
+                    height - bottom + 24,
                     label,
                 )
             )

@@ -113,6 +113,7 @@ def test_a_search_by_container_number_typed_with_spaces(live_server, page, sign_
     sign_in(page, "kim@kcs.test")
     page.goto(f"{live_server.url}/seizures/")
 
+    page.get_by_text("Filters", exact=True).click()
     page.get_by_label("Search").fill("csqu 305438-3")
     page.get_by_role("button", name="Apply filters").click()
 
