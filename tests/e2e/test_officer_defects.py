@@ -21,6 +21,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 
 @pytest.fixture(autouse=True)
+def patient(request):
+    """A loaded machine serves the live server slowly: wait up to 30 s, not the default 10."""
+    for name in ("page", "phone_page"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).set_default_timeout(30_000)
+
+
+@pytest.fixture(autouse=True)
 def agencies(transactional_db):
     """The member agencies, whatever an earlier transactional test flushed (idempotent)."""
     from members.models import Agency
