@@ -163,7 +163,9 @@ class AgencyCreateForm(NoColon, forms.Form):
         label=_("Time zone"),
         choices=[("", _("The country's main time zone")), *TIMEZONE_CHOICES],
         required=False,
-        help_text=_("Leave it to the country's main time zone (Asia/Seoul for Korea) unless the agency works in another."),
+        help_text=_(
+            "Leave it to the country's main time zone (Asia/Seoul for Korea) unless the agency works in another."
+        ),
     )
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     admin_email = forms.EmailField(
@@ -179,4 +181,3 @@ class AgencyCreateForm(NoColon, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters. Tell the admin to change it after the first sign-in."),
     )
-

@@ -4,6 +4,8 @@ crackdown.numbers, the one place numbers are formatted) and times `{{ value|when
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -32,9 +34,7 @@ WHEN_FORMAT = "Y-m-d H:i T"
 @register.filter
 def when(value: object) -> str:
     """A date and time in the reader's time zone with the zone named; "—" for none."""
-    if value is None or value == "":
-        return "—"
-    if not hasattr(value, "tzinfo"):
-        return str(value)
-    moment = timezone.localtime(value) if timezone.is_aware(value) else value  # type: ignore[arg-type]
+    if not isinstance(value, dt.datetime):
+        return "—" if value is None or value == "" else str(value)
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
     return date_format(moment, WHEN_FORMAT)

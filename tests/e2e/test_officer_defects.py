@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -88,7 +89,7 @@ def test_a_tablet_seizure_counts_in_the_dashboard_the_report_and_its_csv(live_se
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
-    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
     assert ["total", "all", "1", "4", "40500", "1"] in rows
     assert ["drug", "methamphetamine", "1", "4", "40000", "0"] in rows
 
@@ -148,7 +149,9 @@ def test_the_assignment_form_keeps_its_input_after_an_error(live_server, page, s
     expect(form.locator('[data-field="due_at"]')).to_contain_text("The due date is in the past.")
     expect(form.get_by_label("Task")).to_have_value("Check the reefer containers of the Mekong line")
     expect(form.get_by_label("Instructions")).to_have_value("Berth 4, after 22:00; call the duty officer first.")
-    expect(form.get_by_label(re.compile(r"^Agency"))).to_have_value(str(operation.participations.get(agency__code="TCD").agency_id))
+    expect(form.get_by_label(re.compile(r"^Agency"))).to_have_value(
+        str(operation.participations.get(agency__code="TCD").agency_id)
+    )
 
     # Only the chosen agency's people are offered as assignee.
     options = form.locator("#id_assignee option:not([hidden])")
