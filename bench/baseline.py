@@ -115,9 +115,10 @@ SELECT json_build_object(
              COALESCE(sum(total_weight_kg), 0)::text AS weight_kg
       FROM v GROUP BY 1) r),
   'by_drug', (SELECT json_agg(r) FROM (
-      SELECT i.drug AS key, count(DISTINCT i.seizure_id) AS seizures, COALESCE(sum(i.weight_kg), 0)::text AS weight_kg
+      SELECT i.drug AS key, count(DISTINCT i.seizure_id) AS seizures,
+             COALESCE(sum(i.kg_equivalent), 0)::text AS weight_kg
       FROM seizures_seizureitem i JOIN v ON v.id = i.seizure_id
-      GROUP BY i.drug ORDER BY sum(i.weight_kg) DESC NULLS LAST) r),
+      GROUP BY i.drug ORDER BY sum(i.kg_equivalent) DESC NULLS LAST) r),
   'by_transport_mode', (SELECT json_agg(r) FROM (
       SELECT transport_mode AS key, count(*) AS seizures, COALESCE(sum(total_weight_kg), 0)::text AS weight_kg
       FROM v GROUP BY 1 ORDER BY sum(total_weight_kg) DESC NULLS LAST) r),

@@ -145,7 +145,12 @@ def _submit(owner, officer, countries: list[str], commit_times: dict[str, float]
             total_weight_kg=Decimal("10"),
         )
         SeizureItem.objects.create(
-            seizure=seizure, drug="methamphetamine", quantity=Decimal("10"), unit="kg", weight_kg=Decimal("10")
+            seizure=seizure,
+            drug="methamphetamine",
+            quantity=Decimal("10"),
+            unit="kg",
+            weight_kg=Decimal("10"),
+            kg_equivalent=Decimal("10"),
         )
         # Registered before the alert's own on-commit callbacks, so it runs first: the commit time.
         ids: list[str] = []

@@ -25,7 +25,9 @@ from bench.measuring import (
     require_url,
     result_from,
 )
-from cases.seizures.models import Seizure
+from cases.seizures.models import Seizure, SeizureIdentifier
+
+PAGE_URL = "/seizures/"
 
 # --- list -----------------------------------------------------------------------------------
 
@@ -125,6 +127,55 @@ def case_list(b: Bench) -> list[CaseResult]:
         out[0].passed = False
         out[0].note = f"queries vary with page size: {sizes}"
     b.shared["first_page_ids"] = _ids(expect(b.api.get(LIST_URL)).json()["results"])
+    out.extend(_search_cases(b))
+    return out
+
+
+def _search_terms(b: Bench) -> list[tuple[str, str]]:
+    """A container number as an officer types it (spaces, a dash, lower case) and a company
+    name, both of visible seizures."""
+    visible = Seizure.objects.visible_to_agency(b.agency_id)
+    terms = []
+    container = (
+        SeizureIdentifier.objects.filter(kind="container", seizure__in=visible.values("pk")[:5000])
+        .values_list("normalized", flat=True)
+        .first()
+    )
+    if container:
+        terms.append(("container typed with spaces", f"{container[:4].lower()} {container[4:10]}-{container[10:]}"))
+    company = (
+        SeizureIdentifier.objects.filter(kind="company", seizure__in=visible.values("pk")[:5000])
+        .values_list("normalized", flat=True)
+        .first()
+    )
+    if company:
+        terms.append(("company name", company.title()))
+    return terms
+
+
+def _search_cases(b: Bench) -> list[CaseResult]:
+    """`q` over identifiers: the API list and the page (which also counts the matches)."""
+    out = []
+    for label, term in _search_terms(b):
+        for where, url, client in (
+            ("API", LIST_URL + _query({"q": term}), b.api),
+            ("page", PAGE_URL + _query({"q": term}), b.web),
+        ):
+
+            def get(i: int, url: str = url, client: Any = client) -> Any:
+                return expect(client.get(url))
+
+            timing = measure(get, warmup=b.warmup, repeats=b.repeats)
+            result = result_from(f"list q={label} ({where})", "list", timing)
+            result.extra |= {"url": url}
+            judge(result, p95_max=30 if where == "API" else 100)
+            if where == "API":
+                found = len(timing.last.json()["results"])
+                result.extra["rows"] = found
+                if not found:
+                    result.note = "the search found nothing"
+                    result.passed = False
+            out.append(result)
     return out
 
 

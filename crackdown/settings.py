@@ -318,7 +318,8 @@ if REDIS_URL:
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     # No broker: tasks run in-process when queued (after the transaction commits).
-    CELERY_BROKER_URL = "memory://"
+    # A host named: kombu warns "No hostname was supplied" on every connection otherwise.
+    CELERY_BROKER_URL = "memory://localhost/"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
@@ -430,9 +431,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"client_errors": {"()": "crackdown.logfilters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Requests log once (not again through Django's own "django" console handler), and a
+        # refused request (4xx) as one line without a traceback.
+        "django.request": {"handlers": ["console"], "filters": ["client_errors"], "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO; PDFs are rendered on request.

@@ -7,6 +7,8 @@ from crackdown import views
 urlpatterns = [
     path("", include("cases.stats.urls")),
     path("healthz", views.healthz, name="healthz"),
+    # Pages name the icon; browsers and the admin still ask for /favicon.ico.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/agency/audit/", include("cases.audit.urls")),
     path("accounts/", include("members.urls")),
     path("seizures/imports/", include("cases.imports.urls")),

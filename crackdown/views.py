@@ -5,7 +5,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import Resolver404
 
 from crackdown.errors import Conflict, Forbidden
@@ -16,6 +17,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, asked for by browsers on pages that name no icon (the admin, the API docs)."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.contrib.auth import user_login_failed
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -143,9 +144,40 @@ class AgencySettingsForm(NoColon, forms.Form):
     webhook_enabled = forms.BooleanField(label=_("Send alerts to the webhook"), required=False)
 
 
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *((code, f"{name} ({code})") for code, name in countries)]
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """An ISO 3166-1 country, chosen by name; a code typed in any case is accepted."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
 class AgencyCreateForm(NoColon, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=10, help_text=_("Upper-case letters and digits, e.g. KCS."))
     name = forms.CharField(label=_("Name"), max_length=200)
-    country = forms.CharField(label=_("Country"), max_length=2, help_text=_("ISO 3166-1 alpha-2, e.g. KR."))
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES)
+    country = CountryChoiceField(label=_("Country"), choices=_country_choices)
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[("", _("The country's main time zone")), *TIMEZONE_CHOICES],
+        required=False,
+        help_text=_(
+            "Leave it to the country's main time zone (Asia/Seoul for Korea) unless the agency works in another."
+        ),
+    )
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    admin_email = forms.EmailField(
+        label=_("First agency admin: e-mail"),
+        required=False,
+        help_text=_("Optional: creates the agency's first admin, who then adds its users."),
+    )
+    admin_name = forms.CharField(label=_("First agency admin: full name"), max_length=200, required=False)
+    admin_password = forms.CharField(
+        label=_("First agency admin: initial password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. Tell the admin to change it after the first sign-in."),
+    )

@@ -10,10 +10,44 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from crackdown.fields import EncryptedTextField
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
+
+
+def _country_zones() -> dict[str, str]:
+    """Each country's principal time zone: its first line in the tz database's zone.tab (the
+    zones of a country are listed most populous first, e.g. KR Asia/Seoul, US America/New_York)."""
+    zones: dict[str, str] = {}
+    for directory in zoneinfo.TZPATH:
+        try:
+            with open(f"{directory}/zone.tab", encoding="utf-8") as table:
+                for line in table:
+                    if line.startswith("#") or not line.strip():
+                        continue
+                    code, _coordinates, zone, *_rest = line.rstrip("\n").split("\t")
+                    zones.setdefault(code, zone)
+        except OSError:
+            continue
+        if zones:
+            break
+    return zones
+
+
+COUNTRY_ZONES = _country_zones()
+
+
+def country_timezone(country: str) -> str:
+    """The principal time zone of an ISO 3166 country ("" when the tz database has none)."""
+    return COUNTRY_ZONES.get((country or "").upper(), "")
+
+
+def validate_country(value: str) -> None:
+    """A real ISO 3166-1 alpha-2 code, upper case (ZZ, XX… are refused)."""
+    if not value or countries.alpha2(value) != value:
+        raise ValidationError(_("%(value)s is not an ISO 3166-1 country code."), params={"value": value})
 
 
 def validate_timezone(value: str) -> None:
@@ -43,7 +77,7 @@ class Agency(models.Model):
     country = models.CharField(
         _("country"),
         max_length=2,
-        validators=[RegexValidator(r"^[A-Z]{2}$", _("An ISO 3166-1 alpha-2 code, upper case."))],
+        validators=[validate_country],
     )
     timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
     is_active = models.BooleanField(_("active"), default=True)

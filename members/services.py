@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from crackdown.errors import Forbidden
-from members.models import Agency, Role, User
+from members.models import Agency, Role, User, country_timezone
 from members.permissions import can_manage_agency, is_admin_of, is_platform_admin
 
 log = logging.getLogger("crackdown.security")
@@ -83,7 +83,8 @@ def user_create(*, email: str, full_name: str, role: str, password: str, by: Use
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
     try:
-        user.full_clean(exclude=["password"])
+        # The e-mail's uniqueness is checked once, below, with the message users read.
+        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if User.objects.filter(email__iexact=user.email).exists():
@@ -168,20 +169,75 @@ def _assign(agency: Agency, **given: Any) -> None:
 
 
 @transaction.atomic
-def agency_create(*, code: str, name: str, country: str, timezone: str, contact_email: str = "", by: User) -> Agency:
-    """Add a member agency (platform admins only), validated against the model's rules."""
+def agency_create(
+    *,
+    code: str,
+    name: str,
+    country: str,
+    timezone: str = "",
+    contact_email: str = "",
+    admin_email: str = "",
+    admin_name: str = "",
+    admin_password: str = "",
+    by: User,
+) -> Agency:
+    """Add a member agency (platform admins only), validated against the model's rules, and
+    optionally its first agency admin (all three admin_* given), in one transaction: nothing
+    is saved when anything is wrong. Without a time zone the country's principal one is used."""
     _require_platform_admin(by)
+    country = (country or "").strip().upper()
     agency = Agency(
         code=(code or "").strip().upper(),
         name=(name or "").strip(),
-        country=(country or "").strip().upper(),
-        timezone=(timezone or "").strip(),
+        country=country,
+        # No time zone given: the country's principal one (Asia/Seoul for KR).
+        timezone=(timezone or "").strip() or country_timezone(country),
         contact_email=(contact_email or "").strip(),
     )
-    agency.full_clean()
+    errors: dict[str, list[str]] = {}
+    try:
+        agency.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    admin = None
+    if admin_email or admin_name or admin_password:
+        admin, admin_errors = _first_admin(agency, admin_email, admin_name, admin_password)
+        errors.update(admin_errors)
+    if errors:
+        raise ValidationError(errors)
     agency.save()
     log.info("agency created agency=%s by=%s", agency.code, by.pk)
+    if admin is not None:
+        admin.agency = agency
+        admin.save()
+        log.info("user created user=%s agency=%s role=%s by=%s", admin.pk, agency.code, admin.role, by.pk)
     return agency
+
+
+def _first_admin(agency: Agency, email: str, full_name: str, password: str) -> tuple[User, dict[str, list[str]]]:
+    """The first agency admin of a new agency, validated (not saved), and the errors keyed by
+    the form's fields (admin_email, admin_name, admin_password)."""
+    admin = User(
+        email=(email or "").strip().lower(),
+        full_name=(full_name or "").strip(),
+        role=Role.AGENCY_ADMIN,
+        is_platform_admin=False,
+        timezone=agency.timezone,
+    )
+    errors: dict[str, list[str]] = {}
+    if not admin.email:
+        errors["admin_email"] = [_("Give the first admin's e-mail address.")]
+    elif User.objects.filter(email__iexact=admin.email).exists():
+        errors["admin_email"] = [_("A user with this e-mail address already exists.")]
+    if not admin.full_name:
+        errors["admin_name"] = [_("Give the first admin's name.")]
+    try:
+        validate_password(password, admin)
+    except ValidationError as exc:
+        errors["admin_password"] = list(exc.messages)
+    if not errors:
+        admin.set_password(password)
+    return admin, errors
 
 
 @transaction.atomic

@@ -63,15 +63,18 @@ class SeizureFactory(factory.django.DjangoModelFactory):
         from cases.seizures.models import SeizureItem
 
         specs = extracted if extracted is not None else [(Drug.METHAMPHETAMINE, Decimal("1"), Unit.KG)]
-        total = Decimal("0")
+        from cases.seizures import validators as v
+
+        rows = []
         for position, (drug, quantity, unit) in enumerate(specs):
-            weight = {"kg": Decimal(quantity), "g": Decimal(quantity) / 1000}.get(unit)
-            SeizureItem.objects.create(
-                seizure=self, drug=drug, quantity=quantity, unit=unit, weight_kg=weight, position=position
-            )
-            total += weight or 0
-        self.total_weight_kg = total
-        self.save(update_fields=["total_weight_kg"])
+            item = SeizureItem(seizure=self, drug=drug, quantity=quantity, unit=unit, position=position)
+            item.clean()
+            item.save()
+            rows.append(item)
+        self.total_weight_kg = v.total_weight_kg(item.kg_equivalent for item in rows)
+        self.tablets = sum((item.tablets for item in rows), Decimal("0"))
+        self.items_without_weight = sum(1 for item in rows if item.kg_equivalent is None)
+        self.save(update_fields=["total_weight_kg", "tablets", "items_without_weight"])
         # Counted in the dashboard's summary like a seizure written by the services.
         from cases.seizures.summary import stats_apply
 

@@ -38,12 +38,29 @@ class AlertForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.ROUTINE)
     title = forms.CharField(label=_("Title"), max_length=300)
     body = forms.CharField(label=_("Details"), widget=forms.Textarea, required=False, max_length=20000)
-    seizure = forms.IntegerField(
-        label=_("Linked seizure id"), required=False, min_value=1, help_text=_("Optional: a seizure you can see.")
+    # Chosen by reference: a search box listing the reader's recent seizures (a datalist the
+    # view fills); any reference the reader may see is accepted.
+    seizure = forms.CharField(
+        label=_("Linked seizure"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "search", "list": "seizure-choices", "placeholder": "KCS-2026-000123"}),
+        help_text=_("Optional: the reference of a seizure you can see. Type to search."),
     )
-    operation = forms.IntegerField(
-        label=_("Linked operation id"), required=False, min_value=1, help_text=_("Optional: one of your operations.")
+    operation = forms.CharField(
+        label=_("Linked operation"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "search", "list": "operation-choices", "placeholder": "JO-2026-007"}),
+        help_text=_("Optional: the code of one of your operations. Type to search."),
     )
+
+    def clean_seizure(self):
+        return self.cleaned_data["seizure"].strip().upper() or None
+
+    def clean_operation(self):
+        return self.cleaned_data["operation"].strip().upper() or None
+
     ack_due_at = forms.DateTimeField(
         label=_("Acknowledge by"),
         required=False,

@@ -49,6 +49,15 @@ def _resolve_recipients(recipients: Iterable, own_agency_id: int) -> list[Agency
     return list(found.values())
 
 
+def _named(visible, value, field: str):
+    """The visible object given as an instance, an id, or its reference/code as typed (any case)."""
+    if hasattr(value, "pk"):
+        value = value.pk
+    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+        return visible.filter(pk=int(value)).first() if 0 < int(value) < 2**63 else None
+    return visible.filter(**{field: str(value).strip().upper()}).first()
+
+
 def alert_create(
     *,
     by,
@@ -80,15 +89,13 @@ def alert_create(
     if ack_due_at is not None and ack_due_at <= timezone.now():
         errors["ack_due_at"] = [_("The acknowledgement deadline must be in the future.")]
     if seizure is not None:
-        seizure_id = getattr(seizure, "pk", seizure)
-        seizure = Seizure.objects.visible_to(by).filter(pk=seizure_id).first()
+        seizure = _named(Seizure.objects.visible_to(by), seizure, "reference")
         if seizure is None:
-            errors["seizure"] = [_("No such seizure.")]
+            errors["seizure"] = [_("No seizure you can see has this reference.")]
     if operation is not None:
-        operation_id = getattr(operation, "pk", operation)
-        operation = JointOperation.objects.visible_to(by).filter(pk=operation_id).first()
+        operation = _named(JointOperation.objects.visible_to(by), operation, "code")
         if operation is None:
-            errors["operation"] = [_("No such operation.")]
+            errors["operation"] = [_("No operation you take part in has this code.")]
     try:
         agencies = _resolve_recipients(recipients, by.agency_id)
     except ValidationError as exc:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.alerts import permissions, selectors, services
 from cases.alerts.forms import AcknowledgeForm, AlertFilterForm, AlertForm, AlertPreferenceForm
+from cases.operations.models import JointOperation
 from cases.seizures.models import Seizure
 from crackdown.errors import Conflict
 from crackdown.paging import keyset_page
@@ -117,13 +118,28 @@ def acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_send_alerts(request.user):
         raise PermissionDenied
-    form = AlertForm(request.POST or None, user=request.user, initial={"seizure": request.GET.get("seizure")})
+    visible = Seizure.objects.visible_to(request.user)
+    linked = request.GET.get("seizure", "")
+    initial = {
+        "seizure": visible.filter(pk=linked).values_list("reference", flat=True).first() if linked.isdigit() else ""
+    }
+    form = AlertForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         alert = apply_service(form, lambda: services.alert_create(by=request.user, **form.cleaned_data))
         if alert is not None:
             messages.success(request, _("Alert sent."))
             return redirect("alerts:detail", pk=alert.pk)
-    return render(request, "alerts/form.html", {"form": form})
+    context = {
+        "form": form,
+        # The search box's suggestions: the reader's agency's latest seizures.
+        "seizure_choices": visible.filter(agency=request.user.agency)
+        .order_by("-occurred_at", "-id")
+        .values_list("reference", "occurred_at")[:200],
+        "operation_choices": JointOperation.objects.visible_to(request.user)
+        .order_by("-starts_on", "-id")
+        .values_list("code", "name")[:200],
+    }
+    return render(request, "alerts/form.html", context)
 
 
 @login_required

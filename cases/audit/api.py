@@ -32,12 +32,15 @@ class AuditSeizureSerializer(serializers.Serializer):
 class SeizureAccessSerializer(serializers.ModelSerializer):
     agency: serializers.SlugRelatedField[Agency] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     user = AuditUserSerializer(read_only=True, allow_null=True)
-    seizure = AuditSeizureSerializer(read_only=True)
+    seizure = AuditSeizureSerializer(
+        read_only=True, allow_null=True, help_text="The seizure viewed; null for an export."
+    )
+    rows = serializers.IntegerField(read_only=True, help_text="Seizures of your agency the action covered.")
     action = serializers.ChoiceField(choices=SeizureAccess.Action.choices, read_only=True)
 
     class Meta:
         model = SeizureAccess
-        fields = ["id", "at", "action", "agency", "user", "seizure"]
+        fields = ["id", "at", "action", "agency", "user", "seizure", "rows"]
         read_only_fields = fields
 
 

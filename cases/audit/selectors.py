@@ -31,13 +31,14 @@ def accesses_for(*, user: User, filters: dict[str, Any] | None = None) -> QueryS
     if not can_read_audit(user) or agency_id is None:
         raise Forbidden(_("Only an admin of the agency reads its access audit."))
     queryset = (
-        SeizureAccess.objects.filter(seizure__agency_id=agency_id)
+        SeizureAccess.objects.filter(owner_id=agency_id)
         .exclude(agency_id=agency_id)
         .select_related("user", "agency", "seizure")
         .only(
             "id",
             "at",
             "action",
+            "rows",
             "user__id",
             "user__full_name",
             "user__email",

@@ -58,7 +58,7 @@ def audit(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "audit/audit.html", context)
 
 
-CSV_COLUMNS = ["at", "agency", "user", "email", "action", "seizure"]
+CSV_COLUMNS = ["at", "agency", "user", "email", "action", "seizure", "rows"]
 
 
 class _Echo:
@@ -84,7 +84,8 @@ def _csv_rows(queryset: QuerySet[SeizureAccess]) -> Iterator[str]:
             user.full_name if user else "",
             user.email if user else "",
             row.action,
-            row.seizure.reference,
+            row.seizure.reference if row.seizure else "",
+            row.rows,
         ]
         yield writer.writerow([_csv_cell(v) for v in values])
 

@@ -46,7 +46,7 @@ from cases.seizures.models import (
 )
 from cases.seizures.services import format_reference, revision_row, status_change
 from cases.seizures.summary import Deltas, apply_deltas, contribution, merge
-from cases.seizures.validators import item_weight_kg, total_weight_kg
+from cases.seizures.validators import ZERO_KG, item_weight_kg, kg_equivalent, tablets, total_weight_kg
 from crackdown.db import postgresql
 from crackdown.sequences import next_value
 
@@ -71,9 +71,25 @@ class Spec:
         return self.pk
 
 
+# An item row's fields, in ROW_FIELDS["items"]'s order.
+ITEM = {name: index for index, name in enumerate(ROW_FIELDS["items"])}
+
+
 def item_row(drug: str, description: str, quantity, unit: str) -> tuple:
+    """An item as ROW_FIELDS["items"] orders it, its weight and kg equivalent computed."""
     quantity = Decimal(quantity)
-    return (drug, description, quantity, unit, item_weight_kg(quantity, unit))
+    weight = item_weight_kg(quantity, unit)
+    equivalent = kg_equivalent(drug=drug, quantity=quantity, unit=unit, weight_kg=weight, net_weight_kg=None)
+    values = {
+        "drug": drug,
+        "description": description,
+        "quantity": quantity,
+        "unit": unit,
+        "net_weight_kg": None,
+        "weight_kg": weight,
+        "kg_equivalent": equivalent,
+    }
+    return tuple(values[name] for name in ROW_FIELDS["items"])
 
 
 class SeizureMaker:
@@ -216,7 +232,10 @@ def _complete(specs: list[Spec], now: dt.datetime) -> None:
         key = (row["agency_code"], row["occurred_at"].year)
         row["reference"] = format_reference(key[0], key[1], next_number[key])
         next_number[key] += 1
-        row["total_weight_kg"] = total_weight_kg(item[4] for item in spec.items)
+        equivalents = [item[ITEM["kg_equivalent"]] for item in spec.items]
+        row["total_weight_kg"] = total_weight_kg(equivalents)
+        row["tablets"] = sum((tablets(item[ITEM["quantity"]], item[ITEM["unit"]]) for item in spec.items), ZERO_KG)
+        row["items_without_weight"] = sum(1 for weight in equivalents if weight is None)
         created = min(row["occurred_at"] + dt.timedelta(hours=3), now)
         row["created_at"] = created
         row["submitted_at"] = min(created + dt.timedelta(hours=5), now) if row["status"] != "draft" else None
@@ -285,7 +304,11 @@ def bulk_write(specs: list[Spec], *, now: dt.datetime | None = None) -> int:
         # The batch's contribution to the summary, folded in Python: one upsert per batch.
         deltas: Deltas = {}
         for spec in specs:
-            merge(deltas, contribution(spec.seizure, ((item[0], item[4]) for item in spec.items)))
+            items = (
+                (item[ITEM["drug"]], item[ITEM["kg_equivalent"]], item[ITEM["quantity"]], item[ITEM["unit"]])
+                for item in spec.items
+            )
+            merge(deltas, contribution(spec.seizure, items))
         apply_deltas(deltas)
     return len(specs)
 

@@ -49,7 +49,8 @@ KOREA_2023 = [
         ["TH"],
         "sea_container",
         [
-            ("methamphetamine", "45", "kg", "Crystal methamphetamine (ice)"),
+            # 44.5 kg and 5,000 tablets at 100 mg (0.5 kg equivalent): 45 kg in the statistics.
+            ("methamphetamine", "44.5", "kg", "Crystal methamphetamine (ice)"),
             ("methamphetamine", "5000", "tablet", "Methamphetamine tablets (yaba)"),
         ],
         140,

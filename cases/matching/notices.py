@@ -6,8 +6,10 @@ seizure's reference. Sent through the alert outbox in the caller's transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.alerts.models import Alert
@@ -37,17 +39,26 @@ def notify_matches(*, matches: Iterable[Match]) -> list[Alert]:
         for own, other in pairs:
             if own.agency_id == other.agency_id:
                 continue
+            # The title names the reader's own seizure and when the partner's seizure happened, so
+            # that two matches of one identifier read apart; the partner's reference stays unsaid.
             with site_language():
-                title = _("Match: %(kind)s %(value)s also seized by %(agency)s") % {
+                title = _("Match on %(ref)s: %(kind)s %(value)s also seized by %(agency)s on %(day)s") % {
+                    "ref": own.reference,
                     "kind": match.kind,
                     "value": match.normalized,
                     "agency": other.agency.code,
+                    "day": other.occurred_at.astimezone(dt.UTC).date().isoformat(),
                 }
-                body = _("Your seizure %(ref)s shares the %(kind)s %(value)s with a seizure of %(agency)s.") % {
+                body = _(
+                    "Your seizure %(ref)s shares the %(kind)s %(value)s with a seizure of %(agency)s. "
+                    "The matches page (%(matches)s) links both seizures where you may see them, "
+                    "and asks for access where you may not."
+                ) % {
                     "ref": own.reference,
                     "kind": match.kind,
                     "value": match.normalized,
                     "agency": other.agency.name,
+                    "matches": reverse("matching:list"),
                 }
             alert = Alert(kind=AlertKind.MATCH, title=title, body=body, priority=Priority.URGENT, seizure=own)
             drafts.append((alert, [own.agency]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.timezone import localtime
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AssignmentStatus, Drug, ParticipantRole, TransportMode
@@ -77,21 +77,32 @@ class InviteForm(forms.Form):
 
 
 class AgencyUserChoiceField(forms.ModelChoiceField):
-    """Users of several agencies in one list: each label says the agency."""
+    """Users of several agencies in one list: each label says the agency, and each option
+    carries it (data-agency) so that the page shows only the chosen agency's people."""
 
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.agency.code if obj.agency else ''} · {obj.full_name}"
 
 
-class SeizureChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Seizure) -> str:
-        return f"{obj.reference} · {localtime(obj.occurred_at):%Y-%m-%d}"
+class AgencyOptionsSelect(forms.Select):
+    """A select whose options name their agency in data-agency (static/js/operations.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and getattr(instance, "agency_id", None):
+            option["attrs"]["data-agency"] = str(instance.agency_id)
+        return option
 
 
 class AssignmentForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     assignee = AgencyUserChoiceField(
-        label=_("Assignee (optional)"), queryset=User.objects.none(), required=False, empty_label=_("Whole agency")
+        label=_("Assignee (optional)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Whole agency"),
+        widget=AgencyOptionsSelect,
     )
     title = forms.CharField(label=_("Task"), max_length=200)
     instructions = forms.CharField(label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -104,6 +115,20 @@ class AssignmentForm(forms.Form):
         ids = [p.agency_id for p in operation.participations.all() if permissions.can_be_assigned(p)]
         field_of(self, "agency", forms.ModelChoiceField).queryset = Agency.objects.filter(pk__in=ids).order_by("code")
         field_of(self, "assignee", forms.ModelChoiceField).queryset = selectors.assignable_users(operation)
+        self.fields["assignee"].widget.attrs["data-follows"] = "id_agency"
+
+    def clean_due_at(self):
+        due_at = self.cleaned_data.get("due_at")
+        if due_at is not None and due_at < timezone.now():
+            raise forms.ValidationError(_("The due date is in the past."), code="past")
+        return due_at
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        agency, assignee = cleaned.get("agency"), cleaned.get("assignee")
+        if agency is not None and assignee is not None and assignee.agency_id != agency.pk:
+            self.add_error("assignee", _("Choose someone of the chosen agency, or the whole agency."))
+        return cleaned
 
 
 class AssignmentUpdateForm(forms.Form):
@@ -134,13 +159,24 @@ class MessageForm(forms.Form):
 
 
 class LinkSeizureForm(forms.Form):
-    seizure = SeizureChoiceField(label=_("Seizure"), queryset=Seizure.objects.none())
+    """The link picker: a search box taking a reference, suggesting the agency's latest seizures
+    not yet linked (any of its seizures may be typed)."""
+
+    SUGGESTED = 200
+
+    seizure = forms.CharField(
+        label=_("Seizure reference"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "search", "list": "link-choices", "placeholder": "KCS-2026-000123"}),
+    )
 
     def __init__(self, *args, user, operation: JointOperation, **kwargs):
         super().__init__(*args, **kwargs)
-        field_of(self, "seizure", forms.ModelChoiceField).queryset = (
-            Seizure.objects.visible_to(user)
+        self.suggestions = [
+            (seizure.reference, seizure.occurred_at)
+            for seizure in Seizure.objects.visible_to(user)
             .filter(agency_id=user.agency_id)
             .exclude(operation=operation)
-            .order_by("-occurred_at", "-id")
-        )
+            .only("reference", "occurred_at")
+            .order_by("-occurred_at", "-id")[: self.SUGGESTED]
+        ]

@@ -12,14 +12,22 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpResponse
 
-from cases.choices import AssignmentStatus, Drug, TransportMode
+from cases.choices import AssignmentStatus, Drug, TransportMode, Unit
 from cases.operations.models import JointOperation
 from cases.seizures.models import Seizure, SeizureItem
+from crackdown.numbers import plain_kg
 
 ZERO = Decimal("0.000")
+# Per seizure: count, kg equivalent, tablets, items without a kg equivalent.
+SEIZURE_MEASURES = {
+    "n": Count("id"),
+    "weight": Sum("total_weight_kg"),
+    "n_tablets": Sum("tablets"),
+    "unweighed": Sum("items_without_weight"),
+}
 
 
 @dataclass
@@ -27,6 +35,8 @@ class Report:
     operation: JointOperation
     seizures: int
     weight_kg: Decimal
+    tablets: Decimal = ZERO
+    items_without_weight: int = 0
     by_drug: list[dict] = field(default_factory=list)
     by_agency: list[dict] = field(default_factory=list)
     by_transport_mode: list[dict] = field(default_factory=list)
@@ -43,14 +53,19 @@ def operation_report(*, operation: JointOperation, user) -> Report:
     Five queries whatever the size: totals, by drug, by agency, by transport mode, assignments.
     """
     seizures = linked_seizures_visible_to(user, operation)
-    totals = seizures.aggregate(n=Count("id"), weight=Sum("total_weight_kg"))
+    totals = seizures.aggregate(**SEIZURE_MEASURES)
     drug_labels = dict(Drug.choices)
     by_drug = [
         _row("drug", row["drug"], drug_labels.get(row["drug"], row["drug"]), row)
         for row in SeizureItem.objects.filter(seizure__in=seizures.values("pk"))
         .values("drug")
-        .annotate(n=Count("seizure", distinct=True), weight=Sum("weight_kg"))
-        .order_by("drug")
+        .annotate(
+            n=Count("seizure", distinct=True),
+            weight=Sum("kg_equivalent"),
+            n_tablets=Sum("quantity", filter=Q(unit=Unit.TABLET)),
+            unweighed=Count("id", filter=Q(kg_equivalent__isnull=True)),
+        )
+        .order_by("-weight", "drug")
     ]
     by_agency = [
         _row("agency", row["agency__code"], row["agency__name"], row)
@@ -70,6 +85,8 @@ def operation_report(*, operation: JointOperation, user) -> Report:
         operation=operation,
         seizures=totals["n"] or 0,
         weight_kg=totals["weight"] or ZERO,
+        tablets=totals["n_tablets"] or ZERO,
+        items_without_weight=totals["unweighed"] or 0,
         by_drug=by_drug,
         by_agency=by_agency,
         by_transport_mode=by_mode,
@@ -78,42 +95,56 @@ def operation_report(*, operation: JointOperation, user) -> Report:
 
 
 def _seizures_by(seizures: QuerySet[Seizure], *fields: str) -> QuerySet:
-    """Seizure count and weight per group of `fields`, ordered by the first."""
-    return (
-        seizures.order_by().values(*fields).annotate(n=Count("id"), weight=Sum("total_weight_kg")).order_by(fields[0])
-    )
+    """Seizures, kg equivalent, tablets and items without weight per group of `fields`, heaviest first."""
+    return seizures.order_by().values(*fields).annotate(**SEIZURE_MEASURES).order_by("-weight", fields[0])
 
 
 def _row(key: str, value: str, label: str, group: dict) -> dict:
-    """One line of a breakdown table, from a group annotated with `n` and `weight`."""
-    return {key: value, "label": label, "seizures": group["n"], "weight_kg": group["weight"] or ZERO}
+    """One line of a breakdown table, from a group annotated with n, weight, tablets and unweighed."""
+    return {
+        key: value,
+        "label": label,
+        "seizures": group["n"],
+        "weight_kg": group["weight"] or ZERO,
+        "tablets": group["n_tablets"] or ZERO,
+        "items_without_weight": group["unweighed"] or 0,
+    }
 
 
 def report_csv(report: Report) -> str:
-    """The report as one CSV table: section, key, seizures, weight (kg)."""
+    """The report as one CSV table: section, key, seizures, kg equivalent, tablets, items without weight.
+
+    Weights and tablets as crackdown.numbers.plain_kg writes them: "." as the decimal mark, no
+    grouping, at most 3 decimals.
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     op = report.operation
-    writer.writerow(["section", "key", "seizures", "weight_kg"])
-    writer.writerow(["operation", op.code, "", ""])
-    writer.writerow(["name", _safe(op.name), "", ""])
-    writer.writerow(["status", op.status, "", ""])
-    writer.writerow(["period", f"{op.starts_on.isoformat()}/{op.ends_on.isoformat()}", "", ""])
-    writer.writerow(["lead_agency", op.lead_agency.code, "", ""])
+    writer.writerow(["section", "key", "seizures", "weight_kg", "tablets", "items_without_weight"])
+    writer.writerow(["operation", op.code, "", "", "", ""])
+    writer.writerow(["name", _safe(op.name), "", "", "", ""])
+    writer.writerow(["status", op.status, "", "", "", ""])
+    writer.writerow(["period", f"{op.starts_on.isoformat()}/{op.ends_on.isoformat()}", "", "", "", ""])
+    writer.writerow(["lead_agency", op.lead_agency.code, "", "", "", ""])
     for participation in op.participations.all():
         writer.writerow(
-            ["participant", f"{participation.agency.code}:{participation.role}:{participation.status}", "", ""]
+            ["participant", f"{participation.agency.code}:{participation.role}:{participation.status}", "", "", "", ""]
         )
-    writer.writerow(["total", "all", report.seizures, report.weight_kg])
-    for row in report.by_drug:
-        writer.writerow(["drug", row["drug"], row["seizures"], row["weight_kg"]])
-    for row in report.by_agency:
-        writer.writerow(["agency", row["agency"], row["seizures"], row["weight_kg"]])
-    for row in report.by_transport_mode:
-        writer.writerow(["transport_mode", row["transport_mode"], row["seizures"], row["weight_kg"]])
+    writer.writerow(["total", "all", *_figures(vars(report))])
+    for section, key, rows in (
+        ("drug", "drug", report.by_drug),
+        ("agency", "agency", report.by_agency),
+        ("transport_mode", "transport_mode", report.by_transport_mode),
+    ):
+        for row in rows:
+            writer.writerow([section, row[key], *_figures(row)])
     for status, count in report.assignments.items():
-        writer.writerow(["assignments", status, count, ""])
+        writer.writerow(["assignments", status, count, "", "", ""])
     return out.getvalue()
+
+
+def _figures(row: dict) -> list:
+    return [row["seizures"], plain_kg(row["weight_kg"]), plain_kg(row["tablets"]), row["items_without_weight"]]
 
 
 def report_csv_response(report: Report) -> HttpResponse:

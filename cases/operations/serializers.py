@@ -144,7 +144,11 @@ class LinkSeizureSerializer(serializers.Serializer):
 
 class ReportRowSerializer(serializers.Serializer):
     seizures = serializers.IntegerField()
-    weight_kg = serializers.DecimalField(max_digits=16, decimal_places=3)
+    weight_kg = serializers.DecimalField(
+        max_digits=16, decimal_places=3, help_text="The sum of the items' kg equivalents."
+    )
+    tablets = serializers.DecimalField(max_digits=16, decimal_places=3)
+    items_without_weight = serializers.IntegerField(help_text="Items with no kg equivalent: not in weight_kg.")
 
 
 class DrugRowSerializer(ReportRowSerializer):
@@ -159,9 +163,7 @@ class ModeRowSerializer(ReportRowSerializer):
     transport_mode = serializers.ChoiceField(choices=TransportMode.choices)
 
 
-class ReportTotalsSerializer(serializers.Serializer):
-    seizures = serializers.IntegerField()
-    weight_kg = serializers.DecimalField(max_digits=16, decimal_places=3)
+class ReportTotalsSerializer(ReportRowSerializer):
     by_drug = DrugRowSerializer(many=True)
     by_agency = AgencyRowSerializer(many=True)
     by_transport_mode = ModeRowSerializer(many=True)
@@ -187,6 +189,8 @@ class ReportSerializer(serializers.Serializer):
                 "totals": {
                     "seizures": report.seizures,
                     "weight_kg": report.weight_kg,
+                    "tablets": report.tablets,
+                    "items_without_weight": report.items_without_weight,
                     "by_drug": report.by_drug,
                     "by_agency": report.by_agency,
                     "by_transport_mode": report.by_transport_mode,

@@ -125,8 +125,12 @@ def operation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def operation_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    operation = selectors.get_operation_for(request.user, pk)
+    return render(request, "operations/board.html", _board_page_context(request, operation))
+
+
+def _board_page_context(request: AuthenticatedHttpRequest, operation: JointOperation) -> dict:
     user = request.user
-    operation = selectors.get_operation_for(user, pk)
     participation = permissions.participation_of(operation, user)
     is_lead = permissions.is_lead_coordinator(user, operation)
     board = permissions.can_see_board(user, operation)
@@ -145,7 +149,15 @@ def operation_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     }
     if board:
         context.update(_board_context(request, operation, steerable))
-    return render(request, "operations/board.html", context)
+    return context
+
+
+def _board_with_form(request: AuthenticatedHttpRequest, operation: JointOperation, **forms_shown) -> HttpResponse:
+    """The board again (400) with a refused form bound as typed, its errors beside its fields."""
+    context = _board_page_context(request, operation)
+    context.update(forms_shown)
+    context["open_form"] = next(iter(forms_shown))
+    return render(request, "operations/board.html", context, status=400)
 
 
 def _labels(choices, values: list[str]) -> list[str]:
@@ -299,14 +311,27 @@ operation_invite = _lead_form_view(
     done=gettext_noop("Invitations sent."),
     anchor="participants",
 )
-# Assigning work also needs the board: the lead agency must have accepted its own operation.
-assignment_create = _lead_form_view(
-    forms.AssignmentForm,
-    services.assignment_create,
-    lookup=selectors.get_board_for,
-    done=gettext_noop("Assignment sent."),
-    anchor="assignments",
-)
+
+
+@login_required
+@require_POST
+@domain_errors
+def assignment_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Assign a task (a lead coordinator, on the board). A refused form comes back as typed, each
+    message beside its field. Assigning work also needs the board: the lead agency must have
+    accepted its own operation."""
+    operation = selectors.get_board_for(request.user, pk)
+    permissions.require_lead_coordinator(request.user, operation)
+    form = forms.AssignmentForm(request.POST, operation=operation)
+    if form.is_valid():
+        try:
+            services.assignment_create(operation=operation, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Assignment sent."))
+            return _board(pk, "assignments")
+    return _board_with_form(request, operation, assignment_form=form)
 
 
 @login_required
@@ -392,10 +417,15 @@ def operation_messages(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 def _own_seizure(request: AuthenticatedHttpRequest) -> Seizure:
     # The service refuses another agency's seizure (403); an unknown one is a form error.
+    # Typed as a reference in the link picker ("kcs-2026-000123"), or an id (the unlink button).
+    value = (request.POST.get("seizure") or "").strip()
+    visible = Seizure.objects.visible_to(request.user)
     try:
-        return Seizure.objects.visible_to(request.user).get(pk=int(request.POST.get("seizure") or ""))
-    except (Seizure.DoesNotExist, ValueError):
-        raise ValidationError(_("Choose one of your agency's seizures.")) from None
+        if value.isdigit():
+            return visible.get(pk=int(value))
+        return visible.get(reference=value.upper())
+    except (Seizure.DoesNotExist, ValueError, OverflowError):
+        raise ValidationError(_("Choose one of your agency's seizures by its reference.")) from None
 
 
 def _link_view(service: Callable[..., Seizure], message: str) -> Callable[..., HttpResponse]:

@@ -173,6 +173,8 @@ def represent(rows: Iterable[dict[str, Any]], *, user) -> list[dict[str, Any]]:
         seizure["identifiers"] = identifiers
         seizure["persons"] = persons
         seizure["total_weight_kg"] = _decimal(row["total_weight_kg"])
+        seizure["tablets"] = _decimal(row["tablets"])
+        seizure["items_without_weight"] = row["items_without_weight"]
         seizure["created_at"] = _datetime(row["created_at"], zone)
         seizure["updated_at"] = _datetime(row["updated_at"], zone)
         objects.append(seizure)

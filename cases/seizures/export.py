@@ -18,8 +18,9 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from cases.seizures.api_output import represent, seizure_rows
-from cases.seizures.models import Seizure, SeizureAccess
-from cases.seizures.services import seizure_record_access_by_id
+from cases.seizures.models import Seizure
+from cases.seizures.services import ExportAudit
+from crackdown.numbers import plain_kg
 
 CHUNK = 2000
 
@@ -55,7 +56,9 @@ CELLS: dict[str, Cell] = {
     "sharing": _as_answered("sharing"),
     "drugs": lambda row, seizure: ";".join(sorted({item["drug"] for item in seizure["items"]})),
     "items": lambda row, seizure: "; ".join(_quantity(item) for item in seizure["items"]),
-    "total_weight_kg": _as_answered("total_weight_kg"),
+    "total_weight_kg": lambda row, seizure: plain_kg(row["total_weight_kg"]),
+    "tablets": lambda row, seizure: plain_kg(row["tablets"]),
+    "items_without_weight": _as_answered("items_without_weight"),
     "identifiers": lambda row, seizure: "; ".join(f"{i['kind']}:{i['normalized']}" for i in seizure["identifiers"]),
     "persons": lambda row, seizure: len(seizure["persons"]),
 }
@@ -105,20 +108,19 @@ def csv_lines(queryset: QuerySet[Seizure], *, user) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
     rows = seizure_rows(queryset).annotate(operation_code=F("operation__code"))
+    audit = ExportAudit(user)
     chunk: list[dict] = []
     for row in rows.iterator(chunk_size=CHUNK):
         chunk.append(row)
         if len(chunk) == CHUNK:
-            yield from _chunk_lines(writer, chunk, user)
+            yield from _chunk_lines(writer, chunk, user, audit)
             chunk = []
     if chunk:
-        yield from _chunk_lines(writer, chunk, user)
+        yield from _chunk_lines(writer, chunk, user, audit)
 
 
-def _chunk_lines(writer, rows: list[dict], user) -> Iterator[str]:
-    seizure_record_access_by_id(
-        owners={row["id"]: row["agency_id"] for row in rows}, user=user, action=SeizureAccess.Action.EXPORT
-    )
+def _chunk_lines(writer, rows: list[dict], user, audit: ExportAudit) -> Iterator[str]:
+    audit.add({row["id"]: row["agency_id"] for row in rows})
     cells = tuple(CELLS.values())
     for row, seizure in zip(rows, represent(rows, user=user), strict=True):
         yield writer.writerow([cell(make(row, seizure)) for make in cells])

@@ -36,12 +36,25 @@ SEIZURE_FIELDS = (
     "identifiers",
     "persons",
     "total_weight_kg",
+    "tablets",
+    "items_without_weight",
     "notes",
     "created_at",
     "updated_at",
 )
 # Set by the services, never by a caller.
-READ_ONLY_FIELDS = ("id", "reference", "agency", "status", "reported_by", "total_weight_kg", "created_at", "updated_at")
+READ_ONLY_FIELDS = (
+    "id",
+    "reference",
+    "agency",
+    "status",
+    "reported_by",
+    "total_weight_kg",
+    "tablets",
+    "items_without_weight",
+    "created_at",
+    "updated_at",
+)
 # Lists of rows, each replaced whole when present in an update.
 ROW_LISTS = ("items", "identifiers", "persons")
 # What a caller writes, in the contract's order.
@@ -53,11 +66,11 @@ SCALAR_FIELDS = tuple(
 
 # Each row of a list as the API writes it; the inputs are those the services do not compute.
 ROW_FIELDS = {
-    "items": ("drug", "description", "quantity", "unit", "weight_kg"),
+    "items": ("drug", "description", "quantity", "unit", "net_weight_kg", "weight_kg", "kg_equivalent"),
     "identifiers": ("kind", "value", "normalized"),
     "persons": ("role", "nationality", "sex", "birth_year"),
 }
-ROW_COMPUTED = ("weight_kg", "normalized")
+ROW_COMPUTED = ("weight_kg", "kg_equivalent", "normalized")
 ROW_INPUT_FIELDS = {
     rows: tuple(name for name in names if name not in ROW_COMPUTED) for rows, names in ROW_FIELDS.items()
 }

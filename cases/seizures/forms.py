@@ -191,6 +191,13 @@ class ItemForm(forms.Form):
     )
     # An initial value, so that an untouched spare row counts as empty.
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.KG)
+    net_weight_kg = model_field(SeizureItem, "net_weight_kg").formfield(
+        label=_("Net weight (kg)"),
+        required=False,
+        min_value=None,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+        help_text=_("Tablets or liquid: the weighed mass, if known."),
+    )
 
 
 class IdentifierForm(forms.Form):

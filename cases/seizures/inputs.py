@@ -136,6 +136,7 @@ class ItemInput(_RowInput):
     description = _text(SeizureItem, "description", default="")
     quantity = _decimal(SeizureItem, "quantity")
     unit = _choice(SeizureItem, "unit")
+    net_weight_kg = _decimal(SeizureItem, "net_weight_kg", required=False, allow_null=True)
 
 
 class IdentifierInput(_RowInput):

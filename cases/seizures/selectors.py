@@ -153,7 +153,7 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any], *, agenc
     return queryset
 
 
-# Text fields searched by `q`: the seizure's, and its items' descriptions.
+# Text fields searched by `q`: the seizure's, its items' descriptions (and its identifiers).
 TEXT_FIELDS = ("reference", "location", "concealment", "notes")
 # Up to this many matching seizures, the list reads them by id; past it, it walks its order.
 TEXT_MATCHES_BY_ID = 50_000
@@ -191,12 +191,23 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
     """
     if not postgresql():
         in_items = SeizureItem.objects.filter(seizure_id=OuterRef("pk"), description__icontains=text)
+        in_identifiers = SeizureIdentifier.objects.filter(seizure_id=OuterRef("pk")).filter(
+            Q(normalized__in=identifier_candidates(text)) | Q(normalized__icontains=text) | Q(value__icontains=text)
+        )
         by_field = Q()
         for name in TEXT_FIELDS:
             by_field |= Q(**{f"{name}__icontains": text})
-        return queryset.filter(by_field | Exists(in_items))
+        return queryset.filter(by_field | Exists(in_items) | Exists(in_identifiers))
     in_text = text_search_condition(text)
     pattern = _like_pattern(text)
+    # Identifiers: any normalised form of what was typed (CSQU3054383 for "csqu 305438-3",
+    # 9074729 for "IMO 9074729"), or a normalised value containing it ("GOLDEN LOTUS" in
+    # "GOLDEN LOTUS TRADING"), through the indexes seizure_identifier_norm and
+    # seizure_identifier_trgm.
+    identifier_match = Q(normalized__in=sorted(identifier_candidates(text)))
+    if len(text) >= 3:
+        identifier_match |= Q(RawSQL("upper(normalized) LIKE upper(%s)", [pattern], output_field=BooleanField()))  # noqa: S611
+    in_identifiers = SeizureIdentifier.objects.filter(identifier_match).order_by()
     # Unqualified: Django renames the items table when this becomes a subquery.
     item_text = "upper(description) LIKE upper(%s)"
     in_items = SeizureItem.objects.filter(RawSQL(item_text, [pattern], output_field=BooleanField())).order_by()  # noqa: S611
@@ -206,7 +217,11 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
             Seizure.objects.filter(in_text)
             .order_by()
             .values_list("pk", flat=True)
-            .union(in_items.values_list("seizure_id", flat=True), all=True)
+            .union(
+                in_items.values_list("seizure_id", flat=True),
+                in_identifiers.values_list("seizure_id", flat=True),
+                all=True,
+            )
         )
         found = list(matches[: TEXT_MATCHES_BY_ID + 1])
         if len(found) <= TEXT_MATCHES_BY_ID:
@@ -214,7 +229,9 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
             table = Seizure._meta.db_table
             by_id = RawSQL(f'"{table}"."id" = ANY(%s)', [found], output_field=BooleanField())  # noqa: S611 - bound
             return queryset.filter(by_id)
-    return queryset.filter(in_text | Q(pk__in=in_items.values("seizure_id")))
+    return queryset.filter(
+        in_text | Q(pk__in=in_items.values("seizure_id")) | Q(pk__in=in_identifiers.values("seizure_id"))
+    )
 
 
 def seizure_list(
@@ -268,3 +285,14 @@ def seizure_history(seizure: Seizure, *, user) -> list[dict[str, Any]]:
             }
         )
     return entries
+
+
+# The list counts its matches exactly up to this many; beyond, it says "more than".
+COUNT_LIMIT = 10_000
+
+
+def count_up_to(queryset: QuerySet[Seizure], limit: int = COUNT_LIMIT) -> tuple[int, bool]:
+    """(matches, exact): the number of rows of `queryset`, counted up to `limit` + 1 (a bounded
+    query at any size); exact is False when there are more than `limit`."""
+    found = queryset.order_by().values("pk")[: limit + 1].count()
+    return (min(found, limit), found <= limit)

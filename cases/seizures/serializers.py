@@ -38,6 +38,7 @@ def _answered_decimal(model: type[models.Model], name: str) -> serializers.Decim
 class SeizureItemSerializer(ItemInput):
     answered = True
     weight_kg = _answered_decimal(SeizureItem, "weight_kg")
+    kg_equivalent = _answered_decimal(SeizureItem, "kg_equivalent")
 
 
 class SeizureIdentifierSerializer(IdentifierInput):
@@ -57,6 +58,8 @@ class SeizureSerializer(SeizureInput):
     identifiers = row_list(SeizureIdentifierSerializer, required=False)
     persons = row_list(SeizurePersonSerializer, required=False)
     total_weight_kg = _answered_decimal(Seizure, "total_weight_kg")
+    tablets = _answered_decimal(Seizure, "tablets")
+    items_without_weight = serializers.IntegerField(read_only=True)
     amendment_reason = serializers.CharField(
         write_only=True,
         required=False,

@@ -12,10 +12,12 @@ keyed "items.0.quantity" (`inputs.nest_errors` gives the API's shape).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +41,14 @@ from crackdown.sequences import next_value
 from crackdown.services import model_update
 
 # What an update may set on the seizure's own row (its rows and shares are written beside it).
-UPDATABLE_FIELDS = (*SCALAR_FIELDS, "transit_countries", "operation", "total_weight_kg")
+UPDATABLE_FIELDS = (
+    *SCALAR_FIELDS,
+    "transit_countries",
+    "operation",
+    "total_weight_kg",
+    "tablets",
+    "items_without_weight",
+)
 # Set from rows already looked up (the operation by the input, the people by the caller) or
 # drawn unique (the reference): full_clean need not read them again.
 CHECKED_FIELDS = ("agency", "reported_by", "operation", "verified_by", "reference")
@@ -150,8 +159,14 @@ def format_reference(code: str, year: int, number: int) -> str:
     return f"{code}-{year}-{number:06d}"
 
 
-def _total_weight_kg(clean: dict[str, Any]):
-    return v.total_weight_kg(row["weight_kg"] for row in clean["items"])
+def _totals(clean: dict[str, Any]) -> dict[str, Any]:
+    """The seizure's figures from its items: kg equivalents, tablets, items without weight."""
+    items = clean["items"]
+    return {
+        "total_weight_kg": v.total_weight_kg(row["kg_equivalent"] for row in items),
+        "tablets": sum((v.tablets(row["quantity"], row["unit"]) for row in items), v.ZERO_KG),
+        "items_without_weight": sum(1 for row in items if row["kg_equivalent"] is None),
+    }
 
 
 # --- services ----------------------------------------------------------------------------
@@ -177,7 +192,7 @@ def seizure_create(*, by, data: dict) -> Seizure:
         agency=agency,
         reported_by=by,
         status=SeizureStatus.DRAFT,
-        total_weight_kg=_total_weight_kg(clean),
+        **_totals(clean),
         **{name: clean[name] for name in UPDATABLE_FIELDS if name in clean},
     )
     seizure.full_clean(exclude=CHECKED_FIELDS, validate_unique=False, validate_constraints=False)
@@ -329,7 +344,7 @@ def seizure_update(
     stats_apply(seizure, -1)
     values = dict(clean)
     if "items" in clean:
-        values["total_weight_kg"] = _total_weight_kg(clean)
+        values.update(_totals(clean))
     seizure, changed = model_update(
         instance=seizure, fields=UPDATABLE_FIELDS, data=values, clean_exclude=CHECKED_FIELDS
     )
@@ -426,9 +441,36 @@ def seizure_record_access_by_id(*, owners: dict[int, int], user, action: str) ->
     if not getattr(user, "agency_id", None):
         return 0
     rows = [
-        SeizureAccess(seizure_id=pk, user=user, agency_id=user.agency_id, action=action)
+        SeizureAccess(seizure_id=pk, owner_id=agency_id, user=user, agency_id=user.agency_id, action=action)
         for pk, agency_id in owners.items()
         if agency_id != user.agency_id
     ]
     SeizureAccess.objects.bulk_create(rows)
     return len(rows)
+
+
+class ExportAudit:
+    """The access audit of one export: one entry per owning agency, counting the rows it sent.
+
+    `add` is called per chunk as the file streams; the first chunk with an agency's seizures
+    writes its entry, the later ones add to its count. Own seizures are not logged.
+    """
+
+    def __init__(self, user) -> None:
+        self.user = user
+        self.entries: dict[int, int] = {}  # owning agency -> SeizureAccess id
+
+    def add(self, owners: dict[int, int]) -> None:
+        """Count the seizures of a chunk, given as {seizure: owning agency}."""
+        agency_id = getattr(self.user, "agency_id", None)
+        if not agency_id:
+            return
+        counts = Counter(owner for owner in owners.values() if owner != agency_id)
+        for owner, count in sorted(counts.items()):
+            entry = self.entries.get(owner)
+            if entry is None:
+                self.entries[owner] = SeizureAccess.objects.create(
+                    owner_id=owner, user=self.user, agency_id=agency_id, action=SeizureAccess.Action.EXPORT, rows=count
+                ).pk
+            else:
+                SeizureAccess.objects.filter(pk=entry).update(rows=F("rows") + count)

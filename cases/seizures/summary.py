@@ -18,6 +18,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Model, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from cases.choices import Unit
+from cases.seizures import validators as v
 from cases.seizures import visibility
 from cases.seizures.models import SEIZURE_STAT_KEY, PublicModeStat, PublicRouteStat, Seizure, SeizureItem, SeizureStat
 from crackdown.db import postgresql
@@ -27,7 +29,8 @@ ALL_DRUGS = ""
 ZERO = Decimal("0")
 
 Key = tuple  # (drug, month, agency_id, status, sharing, mode, country, origin, destination, transit)
-Deltas = dict[Key, list]  # key -> [seizures, weight_kg]
+Deltas = dict[Key, list]  # key -> [seizures, weight_kg, tablets, items without weight]
+MEASURES = ("seizures", "weight_kg", "tablets", "unweighed")
 
 
 def _public(key: Key) -> bool:
@@ -58,8 +61,8 @@ def transit_key(countries) -> str:
     return ",".join(countries or [])
 
 
-def contribution(fields: Mapping[str, Any], items: Iterable[tuple[str, Decimal | None]]) -> Deltas:
-    """The summary rows of one seizure, from its fields and its items' (drug, weight_kg)."""
+def contribution(fields: Mapping[str, Any], items: Iterable[tuple[str, Decimal | None, Decimal, str]]) -> Deltas:
+    """The summary rows of one seizure, from its fields and its items' (drug, kg_equivalent, quantity, unit)."""
     base = (
         utc_month(fields["occurred_at"]),
         fields["agency_id"],
@@ -71,12 +74,22 @@ def contribution(fields: Mapping[str, Any], items: Iterable[tuple[str, Decimal |
         fields["destination_country"] or "",
         transit_key(fields["transit_countries"]),
     )
-    rows: Deltas = {(ALL_DRUGS, *base): [1, fields["total_weight_kg"] or ZERO]}
-    per_drug: dict[str, Decimal] = {}
-    for drug, weight in items:
-        per_drug[drug] = per_drug.get(drug, ZERO) + (weight or ZERO)
-    for drug, weight in per_drug.items():
-        rows[(drug, *base)] = [1, weight]
+    rows: Deltas = {
+        (ALL_DRUGS, *base): [
+            1,
+            fields["total_weight_kg"] or ZERO,
+            fields["tablets"] or ZERO,
+            fields["items_without_weight"] or 0,
+        ]
+    }
+    per_drug: dict[str, list] = {}
+    for drug, weight, quantity, unit in items:
+        cell = per_drug.setdefault(drug, [1, ZERO, ZERO, 0])
+        cell[1] += weight or ZERO
+        cell[2] += v.tablets(quantity, unit)
+        cell[3] += weight is None
+    for drug, cell in per_drug.items():
+        rows[(drug, *base)] = cell
     return rows
 
 
@@ -85,16 +98,17 @@ def seizure_contribution(seizure: Seizure) -> Deltas:
     fields = {name: getattr(seizure, name) for name in ("occurred_at", "agency_id", "status", "sharing")}
     for name in ("transport_mode", "country", "origin_country", "destination_country", "transit_countries"):
         fields[name] = getattr(seizure, name)
-    fields["total_weight_kg"] = seizure.total_weight_kg
-    items = SeizureItem.objects.filter(seizure_id=seizure.pk).values_list("drug", "weight_kg")
+    for name in ("total_weight_kg", "tablets", "items_without_weight"):
+        fields[name] = getattr(seizure, name)
+    items = SeizureItem.objects.filter(seizure_id=seizure.pk).values_list("drug", "kg_equivalent", "quantity", "unit")
     return contribution(fields, items)
 
 
 def merge(target: Deltas, rows: Deltas, sign: int = 1) -> Deltas:
-    for key, (count, weight) in rows.items():
-        cell = target.setdefault(key, [0, ZERO])
-        cell[0] += sign * count
-        cell[1] += sign * weight
+    for key, values in rows.items():
+        cell = target.setdefault(key, [0, ZERO, ZERO, 0])
+        for index, value in enumerate(values):
+            cell[index] += sign * value
     return target
 
 
@@ -128,7 +142,7 @@ def apply_deltas(deltas: Deltas) -> None:
 
 def _apply_table(model, key_fields: tuple[str, ...], deltas: Deltas) -> None:
     changes = sorted(
-        ((key, count, weight) for key, (count, weight) in deltas.items() if count or weight),
+        ((key, *cell) for key, cell in deltas.items() if any(cell)),
         key=lambda row: tuple(str(part) for part in row[0]),
     )
     if not changes:
@@ -144,7 +158,7 @@ def _apply_table(model, key_fields: tuple[str, ...], deltas: Deltas) -> None:
     else:
         rest = changes
     _update_or_create(model, key_fields, rest)
-    emptied = [key for key, count, _weight in changes if count < 0]
+    emptied = [row[0] for row in changes if row[1] < 0]
     if emptied:
         gone = Q()
         for key in emptied:
@@ -152,26 +166,26 @@ def _apply_table(model, key_fields: tuple[str, ...], deltas: Deltas) -> None:
         model.objects.filter(gone, seizures=0).delete()
 
 
-def _upsert_postgresql(model, key_fields: tuple[str, ...], changes: list[tuple[Key, int, Decimal]]) -> None:
+def _upsert_postgresql(model, key_fields: tuple[str, ...], changes: list[tuple]) -> None:
     """One INSERT ... ON CONFLICT for all rows, the values sent as one array per column.
 
     Arrays keep the statement short whatever the batch (a bulk load folds thousands of keys),
     so neither the client nor the server parses a statement per row.
     """
     table = model._meta.db_table
-    columns = (*key_fields, "seizures", "weight_kg")
+    columns = (*key_fields, *MEASURES)
     types = [_array_type(model, name) for name in columns]
     arrays: list[list[Any]] = [[] for _ in columns]
-    for key, count, weight in changes:
-        for array, value in zip(arrays, (*key, count, weight), strict=True):
+    for key, *cell in changes:
+        for array, value in zip(arrays, (*key, *cell), strict=True):
             array.append(value)
     unnest = ", ".join(f"%s::{kind}[]" for kind in types)
     keys = ", ".join(key_fields)
     # INSERT ... ON CONFLICT adds to the stored figures in one statement, race-free.
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({unnest}) "  # noqa: S608 - our names
-        f"ON CONFLICT ({keys}) DO UPDATE SET seizures = {table}.seizures + EXCLUDED.seizures, "
-        f"weight_kg = {table}.weight_kg + EXCLUDED.weight_kg"
+        f"ON CONFLICT ({keys}) DO UPDATE SET "
+        + ", ".join(f"{name} = {table}.{name} + EXCLUDED.{name}" for name in MEASURES)
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, arrays)
@@ -184,14 +198,16 @@ def _array_type(model, name: str) -> str:
     return field.db_type(connection).split("(")[0]
 
 
-def _update_or_create(model, key_fields: tuple[str, ...], changes: list[tuple[Key, int, Decimal]]) -> None:
-    for key, count, weight in changes:
+def _update_or_create(model, key_fields: tuple[str, ...], changes: list[tuple]) -> None:
+    for key, *cell in changes:
         fields = dict(zip(key_fields, key, strict=True))
-        if model.objects.filter(**fields).update(seizures=F("seizures") + count, weight_kg=F("weight_kg") + weight):
+        if model.objects.filter(**fields).update(
+            **{name: F(name) + value for name, value in zip(MEASURES, cell, strict=True)}
+        ):
             continue
-        if count < 0:
-            raise IntegrityError(f"The seizure summary has no row {fields} to take {-count} seizures from.")
-        model.objects.create(**fields, seizures=count, weight_kg=weight)
+        if cell[0] < 0:
+            raise IntegrityError(f"The seizure summary has no row {fields} to take {-cell[0]} seizures from.")
+        model.objects.create(**fields, **dict(zip(MEASURES, cell, strict=True)))
 
 
 # --- rebuild -------------------------------------------------------------------------------
@@ -208,14 +224,20 @@ _DIMENSIONS_SQL = (
 
 def rebuild_statements(stat_table: str, seizure_table: str, item_table: str) -> list[str]:
     """PostgreSQL: refill SeizureStat with two INSERT ... SELECT ... GROUP BY over the seizures."""
-    columns = ", ".join((*KEY_FIELDS, "seizures", "weight_kg"))
+    columns = ", ".join((*KEY_FIELDS, *MEASURES))
     groups = "2, 3, 4, 5, 6, 7, 8, 9, 10"
+    measures = (
+        "count(*), COALESCE(sum({p}.total_weight_kg), 0), COALESCE(sum({p}.tablets), 0), "
+        "COALESCE(sum({p}.items_without_weight), 0)"
+    )
     return [
-        f"INSERT INTO {stat_table} ({columns}) SELECT '', {_DIMENSIONS_SQL}, count(*), "  # noqa: S608
-        f"COALESCE(sum(s.total_weight_kg), 0) FROM {seizure_table} s GROUP BY {groups}",
+        f"INSERT INTO {stat_table} ({columns}) SELECT '', {_DIMENSIONS_SQL}, {measures.format(p='s')} "  # noqa: S608
+        f"FROM {seizure_table} s GROUP BY {groups}",
         # Items are first folded per (seizure, drug): a seizure counts once under each drug.
-        f"INSERT INTO {stat_table} ({columns}) SELECT i.drug, {_DIMENSIONS_SQL}, count(*), "  # noqa: S608
-        f"COALESCE(sum(i.weight_kg), 0) FROM (SELECT seizure_id, drug, sum(weight_kg) AS weight_kg "
+        f"INSERT INTO {stat_table} ({columns}) SELECT i.drug, {_DIMENSIONS_SQL}, {measures.format(p='i')} "  # noqa: S608
+        f"FROM (SELECT seizure_id, drug, sum(kg_equivalent) AS total_weight_kg, "
+        f"sum(CASE WHEN unit = 'tablet' THEN quantity ELSE 0 END) AS tablets, "
+        f"count(*) - count(kg_equivalent) AS items_without_weight "
         f"FROM {item_table} GROUP BY seizure_id, drug) i JOIN {seizure_table} s ON s.id = i.seizure_id "
         f"GROUP BY i.drug, {groups}",
     ]
@@ -226,8 +248,10 @@ def rollup_statement(table: str, key_fields: tuple[str, ...], stat_model: type[M
     keys = ", ".join(key_fields)
     query = stat_model._default_manager.filter(visibility.public()).query
     public, params = query.get_compiler(connection.alias).compile(query.where)
+    measures = ", ".join(MEASURES)
+    sums = ", ".join(f"sum({name})" for name in MEASURES)
     return (
-        f"INSERT INTO {table} ({keys}, seizures, weight_kg) SELECT {keys}, sum(seizures), sum(weight_kg) "  # noqa: S608
+        f"INSERT INTO {table} ({keys}, {measures}) SELECT {keys}, {sums} "  # noqa: S608
         f"FROM {stat_model._meta.db_table} WHERE {public} GROUP BY {keys}",
         list(params),
     )
@@ -251,8 +275,19 @@ def computed_rows(seizure_model=Seizure) -> Deltas:
     # A seizure without items (none through the services) has no per-drug row: drug None is skipped.
     per_drug = seizure_model.objects.order_by().values(**dimensions, k_drug=F("items__drug"))
     for queryset, measures in (
-        (everything, {"n": Count("id"), "w": Sum("total_weight_kg")}),
-        (per_drug, {"n": Count("id", distinct=True), "w": Sum("items__weight_kg")}),
+        (
+            everything,
+            {"n": Count("id"), "w": Sum("total_weight_kg"), "t": Sum("tablets"), "u": Sum("items_without_weight")},
+        ),
+        (
+            per_drug,
+            {
+                "n": Count("id", distinct=True),
+                "w": Sum("items__kg_equivalent"),
+                "t": Sum("items__quantity", filter=Q(items__unit=Unit.TABLET)),
+                "u": Count("items", filter=Q(items__kg_equivalent__isnull=True)),
+            },
+        ),
     ):
         for row in queryset.annotate(**measures).order_by():
             if "k_drug" in row and row["k_drug"] is None:
@@ -271,7 +306,7 @@ def computed_rows(seizure_model=Seizure) -> Deltas:
                 row["k_destination"] or "",
                 transit_key(row["k_transits"]),
             )
-            merge(rows, {key: [row["n"], row["w"] or ZERO]})
+            merge(rows, {key: [row["n"], row["w"] or ZERO, row["t"] or ZERO, row["u"] or 0]})
     return rows
 
 
@@ -284,7 +319,7 @@ def all_tables(full: Deltas) -> dict[str, Deltas]:
             target = project(key)
             if target is not None:
                 merge(projected, {target: list(cell)})
-        tables[model.__name__] = {key: cell for key, cell in projected.items() if cell[0] or cell[1]}
+        tables[model.__name__] = {key: cell for key, cell in projected.items() if any(cell)}
     return tables
 
 
@@ -292,8 +327,8 @@ def stored_tables() -> dict[str, Deltas]:
     """Every summary table as stored, in the shape of all_tables (for checks and tests)."""
     return {
         model.__name__: {
-            tuple(row[:-2]): [row[-2], row[-1]]
-            for row in model._default_manager.values_list(*fields, "seizures", "weight_kg")
+            tuple(row[: -len(MEASURES)]): list(row[-len(MEASURES) :])
+            for row in model._default_manager.values_list(*fields, *MEASURES)
         }
         for model, fields, _project in TABLES
     }
@@ -336,8 +371,8 @@ def stats_rebuild(
     for model, fields, _project in TABLES:
         models[model].objects.bulk_create(
             (
-                models[model](**dict(zip(fields, key, strict=True)), seizures=count, weight_kg=weight)
-                for key, (count, weight) in tables[model.__name__].items()
+                models[model](**dict(zip(fields, key, strict=True)), **dict(zip(MEASURES, cell, strict=True)))
+                for key, cell in tables[model.__name__].items()
             ),
             batch_size=2000,
         )
@@ -351,6 +386,6 @@ def stats_differences() -> dict[tuple, tuple]:
     for table in computed:
         for key in set(stored[table]) | set(computed[table]):
             a, b = stored[table].get(key), computed[table].get(key)
-            if a is None or b is None or a[0] != b[0] or a[1] != b[1]:
+            if a is None or b is None or list(a) != list(b):
                 differences[(table, key)] = (a, b)
     return differences

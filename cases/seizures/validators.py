@@ -24,7 +24,7 @@ from stdnum import imo, iso6346
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
 
-from cases.choices import IdentifierKind, Unit
+from cases.choices import Drug, IdentifierKind, Unit
 
 EARLIEST_OCCURRENCE = dt.datetime(1990, 1, 1, tzinfo=dt.UTC)
 # Clocks of officers' devices drift; a seizure logged "now" must not be refused as future.
@@ -283,8 +283,41 @@ def item_weight_kg(quantity, unit: str) -> Decimal | None:
     return (Decimal(str(quantity)) * factor).quantize(THREE_PLACES, rounding=ROUND_HALF_UP)
 
 
+# Kilograms per counted or liquid unit, per drug: the conversion UNODC applies to seizures
+# reported in units or volumes (docs/statistics.md gives the source of each factor). A drug
+# and unit absent here has no documented factor: such an item needs a net weight to count.
+ZERO_KG = Decimal("0.000")
+TABLET_KG = Decimal("0.0001")  # 100 mg a tablet (UNODC: ATS tablets 90-300 mg; 100 mg the reference)
+LITRE_KG = Decimal("1")  # 1 kg a litre (UNODC: volumes converted at 1 kg per litre)
+CONVERSION_FACTORS: dict[tuple[str, str], Decimal] = {
+    **{(drug, Unit.TABLET.value): TABLET_KG for drug in (Drug.METHAMPHETAMINE.value, Drug.MDMA.value)},
+    **{(drug.value, Unit.L.value): LITRE_KG for drug in Drug},
+    **{(drug.value, Unit.ML.value): LITRE_KG / 1000 for drug in Drug},
+}
+
+
+def kg_equivalent(
+    *, drug: str, quantity, unit: str, weight_kg: Decimal | None, net_weight_kg: Decimal | None
+) -> Decimal | None:
+    """The item's kilograms as statistics count them: the measured weight, else the weighed net
+    mass, else the quantity times the drug's conversion factor for the unit, else None."""
+    if weight_kg is not None:
+        return weight_kg
+    if net_weight_kg is not None:
+        return Decimal(str(net_weight_kg)).quantize(THREE_PLACES, rounding=ROUND_HALF_UP)
+    factor = CONVERSION_FACTORS.get((drug, unit))
+    if factor is None or quantity is None:
+        return None
+    return (Decimal(str(quantity)) * factor).quantize(THREE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def tablets(quantity, unit: str) -> Decimal:
+    """The tablets an item counts (0 for other units)."""
+    return Decimal(str(quantity)) if unit == Unit.TABLET and quantity is not None else Decimal("0")
+
+
 def total_weight_kg(weights: Iterable[Decimal | None]) -> Decimal | None:
-    """Sum of the item weights; None when no item has a mass."""
+    """Sum of the item weights (kg equivalents); None when no item has one."""
     known = [w for w in weights if w is not None]
     return sum(known, Decimal("0")).quantize(THREE_PLACES) if known else None
 

@@ -25,7 +25,7 @@ from cases.seizures.export import export_response
 from cases.seizures.forms import SeizureEditor, SeizureFilterForm
 from cases.seizures.models import Seizure, SeizureRevision
 from cases.seizures.permissions import can_report, seizure_actions
-from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
+from cases.seizures.selectors import count_up_to, get_seizure_for, seizure_history, seizure_list
 from cases.seizures.services import (
     seizure_create,
     seizure_delete,
@@ -64,7 +64,11 @@ def seizure_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filter_form, queryset, filter_query = _filtered(request, paged=True)
     # seizure_list(paged=True) walks the indexed (-occurred_at, -id) order: the keyset follows it.
     page = keyset_page(queryset, request.GET, by="occurred_at", filter_query=filter_query)
+    # Counted on the first page only: a "load more" request carries the keyset.
+    matches, exact = (None, True) if page.after else count_up_to(queryset)
     context = {
+        "matches": matches,
+        "matches_exact": exact,
         "filter_form": filter_form,
         "filter_query": filter_query,
         "seizures": page.rows,

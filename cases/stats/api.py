@@ -50,7 +50,13 @@ class StatsRowSerializer(serializers.Serializer):
         help_text='The group: a drug, agency code, country, transport mode, month ("2025-03") or year (2025).',
     )
     seizures = serializers.IntegerField()
-    weight_kg = serializers.DecimalField(max_digits=20, decimal_places=3)
+    weight_kg = serializers.DecimalField(
+        max_digits=20, decimal_places=3, help_text="The sum of the items' kg equivalents (docs/statistics.md)."
+    )
+    tablets = serializers.DecimalField(max_digits=20, decimal_places=3, help_text="Tablets among the items.")
+    items_without_weight = serializers.IntegerField(
+        help_text="Items with neither a weight nor a conversion factor: not in weight_kg."
+    )
 
 
 class SeizureStatsSerializer(serializers.Serializer):

@@ -53,9 +53,15 @@ def _analytics_session() -> Iterator[None]:
         yield
 
 
+def figures(cell: list) -> dict[str, Any]:
+    """A cell's measures as a row's figures: seizures, kg equivalent, tablets, items without weight."""
+    count, weight, tablets, unweighed = cell
+    return {"seizures": count, "weight_kg": q3(weight), "tablets": q3(tablets), "items_without_weight": unweighed}
+
+
 def _rows(cells: Totals, *, heaviest_first: bool = True) -> list[dict[str, Any]]:
     """Totals of one dimension as API rows, heaviest first (or by key)."""
-    rows = [{"key": key[0], "seizures": n, "weight_kg": q3(w)} for key, (n, w) in cells.items()]
+    rows = [{"key": key[0], **figures(cell)} for key, cell in cells.items()]
     if heaviest_first:
         return sorted(rows, key=lambda r: (-r["weight_kg"], -r["seizures"], r["key"] or ""))
     return sorted(rows, key=lambda r: r["key"])
@@ -67,7 +73,7 @@ def _rows(cells: Totals, *, heaviest_first: bool = True) -> list[dict[str, Any]]
 def seizure_stats(
     *, user, group_by: str, filters: dict[str, Any] | None = None, source: str = "auto"
 ) -> list[dict[str, Any]]:
-    """Rows of {"key", "seizures", "weight_kg"} for one grouping.
+    """Rows of {"key", "seizures", "weight_kg", "tablets", "items_without_weight"} for one grouping.
 
     group_by=drug counts item weights per drug: a seizure with two drugs is in both rows.
     Months are "YYYY-MM" and years integers, in the reader's time zone, oldest first; other
@@ -106,7 +112,7 @@ def origin_share(*, user, country: str, region: str, source: str = "auto") -> li
             source=source,
         )
     years: dict[int, list[Decimal]] = {}
-    for (year, in_region), (_count, weight) in cells.items():
+    for (year, in_region), (_count, weight, *_rest) in cells.items():
         figures = years.setdefault(year, [ZERO, ZERO])
         figures[0] += weight or ZERO
         if in_region:
@@ -149,15 +155,15 @@ TOP_ROUTES = 10
 def _fold(cells: Totals, position: int) -> dict[Any, list]:
     """Add up cells over every dimension but one (cells are aggregates, never seizure rows)."""
     folded: dict[Any, list] = {}
-    for key, (count, weight) in cells.items():
-        target = folded.setdefault(key[position], [0, ZERO])
-        target[0] += count
-        target[1] += weight or ZERO
+    for key, cell in cells.items():
+        target = folded.setdefault(key[position], [0, ZERO, ZERO, 0])
+        for index, value in enumerate(cell):
+            target[index] += value or 0
     return folded
 
 
 def _ranked(folded: dict[Any, list]) -> list[dict[str, Any]]:
-    rows = [{"key": key, "seizures": n, "weight_kg": q3(w)} for key, (n, w) in folded.items()]
+    rows = [{"key": key, **figures(cell)} for key, cell in folded.items()]
     return sorted(rows, key=lambda r: (-r["weight_kg"], -r["seizures"], str(r["key"] or "")))
 
 
@@ -202,20 +208,17 @@ def dashboard(
         route_cells = read(("origin_country", "transit", "destination_country"), filters=filters)
 
     # Keyed by "is this month": True for this month, False for the last.
-    counts = {True: 0, False: 0}
-    weights = {True: ZERO, False: ZERO}
-    for (month,), (count, weight) in head.items():
-        current = month >= this_start
-        counts[current] += count
-        weights[current] += weight or ZERO
+    heads: dict[bool, list] = {True: [0, ZERO, ZERO, 0], False: [0, ZERO, ZERO, 0]}
+    for (month,), cell in head.items():
+        for index, value in enumerate(cell):
+            heads[month >= this_start][index] += value or 0
 
     monthly = _fold(cells, 0)
     end = date_to or today
     months: list[dict[str, Any]] = []
     cursor = month_start(period_start)
     while cursor <= end and len(months) < 240:
-        count, weight = monthly.get(cursor, (0, ZERO))
-        months.append({"key": cursor.strftime("%Y-%m"), "seizures": count, "weight_kg": q3(weight)})
+        months.append({"key": cursor.strftime("%Y-%m"), **figures(monthly.get(cursor, [0, ZERO, ZERO, 0]))})
         cursor = month_start(cursor, -1)
     modes = _ranked(_fold(cells, 1))
     by_agency = _ranked({agencies.get(pk, ("?", ""))[0]: cell for pk, cell in _fold(cells, 2).items()})
@@ -227,25 +230,26 @@ def dashboard(
         route_cells.items(), key=lambda item: (-item[1][1], -item[1][0], tuple(str(part) for part in item[0]))
     )[:TOP_ROUTES]
     routes = []
-    for (origin, transit, destination), (count, weight) in ranked_routes:
+    for (origin, transit, destination), cell in ranked_routes:
         route = {
             "origin": origin or None,
             "transit": transit.split(",") if transit else [],
             "destination": destination or None,
-            "seizures": count,
-            "weight_kg": q3(weight),
+            **figures(cell),
         }
         route["label"] = " → ".join([route["origin"] or "?", *route["transit"], route["destination"] or "?"])
         routes.append(route)
 
     return Dashboard(
-        this_month={"seizures": counts[True], "weight_kg": q3(weights[True])},
-        last_month={"seizures": counts[False], "weight_kg": q3(weights[False])},
+        this_month=figures(heads[True]),
+        last_month=figures(heads[False]),
         period_start=period_start,
         period_end=date_to,
         totals={
             "seizures": sum(m["seizures"] for m in modes),
             "weight_kg": q3(sum((m["weight_kg"] for m in modes), ZERO)),
+            "tablets": q3(sum((m["tablets"] for m in modes), ZERO)),
+            "items_without_weight": sum(m["items_without_weight"] for m in modes),
         },
         by_drug=_rows({(key[0],): cell for key, cell in drugs.items()}),
         by_month=months,

@@ -13,13 +13,27 @@ from decimal import Decimal
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from crackdown.numbers import format_count, format_kg
+
 Number = int | float | Decimal
+KG = "kg"
+COUNT = "count"
+LABEL_CHARS = 22  # a label line longer than this wraps onto a second line, never cut
 
 
-def _fmt(value: Number) -> str:
-    if isinstance(value, Decimal | float):
-        return f"{value:,.1f}"
-    return f"{value:,}"
+def _fmt(value: Number, unit: str = COUNT) -> str:
+    """A value as the tables print it (crackdown.numbers), with its unit for kilograms."""
+    return f"{format_kg(value)} kg" if unit == KG else format_count(value)
+
+
+def _lines(label: str) -> list[str]:
+    """A label on one line, or two split at a space near the middle when it is long."""
+    if len(label) <= LABEL_CHARS or " " not in label:
+        return [label]
+    middle = len(label) // 2
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return [label[:cut], label[cut + 1 :]]
 
 
 def _svg(parts: list[SafeString], *, width: int, height: int, title: str, chart_id: str) -> SafeString:
@@ -36,9 +50,11 @@ def _svg(parts: list[SafeString], *, width: int, height: int, title: str, chart_
     return mark_safe("".join(str(p) for p in [head, *parts, "</svg>"]))  # noqa: S308 - pieces built by format_html
 
 
-def hbar_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str) -> SafeString:
-    """Horizontal bars, one per row (label, value): reads well on a 390 px phone."""
-    width, label_w, value_w, bar_h, gap = 480, 150, 70, 18, 6
+def hbar_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str, unit: str = COUNT) -> SafeString:
+    """Horizontal bars, one per row (label, value), the largest first, values in `unit` (KG or
+    COUNT): reads well on a 390 px phone. Long labels wrap onto two lines."""
+    rows = sorted(rows, key=lambda row: -float(row[1] or 0))
+    width, label_w, value_w, bar_h, gap = 480, 170, 100, 26, 6
     height = max(1, len(rows)) * (bar_h + gap) + gap
     plot_w = width - label_w - value_w
     top = max((float(v) for _, v in rows), default=0.0) or 1.0
@@ -48,31 +64,45 @@ def hbar_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str)
     for index, (label, value) in enumerate(rows):
         y = gap + index * (bar_h + gap)
         bar_w = round(plot_w * float(value) / top, 1) if value else 0
+        lines = _lines(str(label))
+        first_y = y + bar_h - 8 if len(lines) == 1 else y + 11
         parts.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end">{}</text>'
+                '<text x="{}" y="{}" text-anchor="end">{}</text>',
+                label_w - 6,
+                first_y,
+                mark_safe(  # noqa: S308 - pieces built by format_html
+                    "".join(
+                        str(format_html('<tspan x="{}" dy="{}">{}</tspan>', label_w - 6, 0 if i == 0 else 12, line))
+                        for i, line in enumerate(lines)
+                    )
+                ),
+            )
+        )
+        parts.append(
+            format_html(
                 '<rect class="bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
                 '<text x="{}" y="{}">{}</text>',
-                label_w - 6,
-                y + bar_h - 5,
-                label[:24],
                 label_w,
                 y,
                 bar_w,
                 bar_h,
                 label,
-                _fmt(value),
+                _fmt(value, unit),
                 label_w + bar_w + 4,
-                y + bar_h - 5,
-                _fmt(value),
+                y + bar_h - 8,
+                _fmt(value, unit),
             )
         )
     return _svg(parts, width=width, height=height, title=title, chart_id=chart_id)
 
 
-def column_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str, label_every: int = 3) -> SafeString:
-    """Vertical bars over time (e.g. 24 months), labelling every `label_every`-th column."""
-    width, height, left, bottom, top_pad = 720, 220, 50, 30, 10
+def column_chart(
+    rows: Sequence[tuple[str, Number]], *, title: str, chart_id: str, label_every: int = 6, unit: str = COUNT
+) -> SafeString:
+    """Vertical bars over time (e.g. 24 months) in `unit`, labelling every `label_every`-th column
+    in a type large enough to read on a phone (the chart shrinks to about half its size there)."""
+    width, height, left, bottom, top_pad = 720, 240, 150, 40, 10
     count = max(1, len(rows))
     plot_w, plot_h = width - left - 10, height - bottom - top_pad
     slot = plot_w / count
@@ -80,14 +110,15 @@ def column_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: st
     parts = [
         format_html(
             '<line class="axis" x1="{}" y1="{}" x2="{}" y2="{}"></line>'
-            '<text x="{}" y="{}" text-anchor="end">{}</text><text x="{}" y="{}" text-anchor="end">0</text>',
+            '<text class="axis-label" x="{}" y="{}" text-anchor="end">{}</text>'
+            '<text class="axis-label" x="{}" y="{}" text-anchor="end">0</text>',
             left,
             height - bottom,
             width - 10,
             height - bottom,
             left - 4,
-            top_pad + 10,
-            _fmt(top if not top.is_integer() else int(top)),
+            top_pad + 16,
+            _fmt(top if not top.is_integer() else int(top), unit),
             left - 4,
             height - bottom,
         ),
@@ -103,19 +134,19 @@ def column_chart(rows: Sequence[tuple[str, Number]], *, title: str, chart_id: st
                 round(slot * 0.7, 1),
                 bar_h,
                 label,
-                _fmt(value),
+                _fmt(value, unit),
             )
         )
         if index % label_every == 0:
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+                    '<text class="axis-label" x="{}" y="{}" text-anchor="middle">{}</text>',
                     round(x + slot * 0.35, 1),
-                    height - bottom + 16,
+                    height - bottom + 24,
                     label,
                 )
             )
     return _svg(parts, width=width, height=height, title=title, chart_id=chart_id)
 
 
-__all__ = ["column_chart", "hbar_chart"]
+__all__ = ["COUNT", "KG", "column_chart", "hbar_chart"]

@@ -37,7 +37,7 @@ from django.db.models import BooleanField, Case, Count, DateField, F, Q, QuerySe
 from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
-from cases.choices import Drug
+from cases.choices import Drug, Unit
 from cases.seizures import visibility
 from cases.seizures.models import PublicModeStat, PublicRouteStat, Seizure, SeizureStat
 from cases.seizures.selectors import apply_filters, as_datetime
@@ -86,7 +86,8 @@ FILTER_DIMENSIONS = {
     "status": "status",
 }
 
-Totals = dict[tuple, list]  # (dimension values in the order asked) -> [seizures, weight_kg]
+# (dimension values in the order asked) -> [seizures, weight_kg, tablets, items without weight]
+Totals = dict[tuple, list]
 
 
 def summary_can_answer(filters: dict[str, Any] | None) -> bool:
@@ -207,12 +208,15 @@ def _value(name: str, value):
     return value
 
 
-def _add(cells: Totals, key: tuple | None, count: int, weight, sign: int = 1) -> None:
+def _add(cells: Totals, key: tuple | None, row: dict[str, Any], sign: int = 1) -> None:
+    """Add an aggregated row's measures (n, w, t, u) to the cell `key`."""
     if key is None:
         return
-    cell = cells.setdefault(key, [0, ZERO])
-    cell[0] += sign * count
-    cell[1] += sign * (weight or ZERO)
+    cell = cells.setdefault(key, [0, ZERO, ZERO, 0])
+    cell[0] += sign * row["n"]
+    cell[1] += sign * (row["w"] or ZERO)
+    cell[2] += sign * (row["t"] or ZERO)
+    cell[3] += sign * (row["u"] or 0)
 
 
 def _live(read: TotalsQuery, seizures: QuerySet[Seizure], extra: dict[str, Any] | None = None) -> Iterable[dict]:
@@ -223,9 +227,19 @@ def _live(read: TotalsQuery, seizures: QuerySet[Seizure], extra: dict[str, Any] 
             seizures = seizures.filter(items__drug=read.drug)
         if read.per_drug:
             dimensions["d_drug"] = F("items__drug")
-        measures = {"n": Count("id", distinct=True), "w": Sum("items__weight_kg")}
+        measures = {
+            "n": Count("id", distinct=True),
+            "w": Sum("items__kg_equivalent"),
+            "t": Sum("items__quantity", filter=Q(items__unit=Unit.TABLET)),
+            "u": Count("items", filter=Q(items__kg_equivalent__isnull=True)),
+        }
     else:
-        measures = {"n": Count("id"), "w": Sum("total_weight_kg")}
+        measures = {
+            "n": Count("id"),
+            "w": Sum("total_weight_kg"),
+            "t": Sum("tablets"),
+            "u": Sum("items_without_weight"),
+        }
     rows = seizures.order_by().values(**dimensions).annotate(**measures).order_by()
     return (row for row in rows if not read.per_drug or row["d_drug"] is not None)
 
@@ -287,11 +301,13 @@ def _summary(read: TotalsQuery, cells: Totals) -> None:
     rows = [
         row
         for stats in _sources(read)
-        for row in stats.values(**fields).annotate(n=Sum("seizures"), w=Sum("weight_kg")).order_by()
+        for row in stats.values(**fields)
+        .annotate(n=Sum("seizures"), w=Sum("weight_kg"), t=Sum("tablets"), u=Sum("unweighed"))
+        .order_by()
     ]
     if "stat_month" not in fields:
         for row in rows:
-            _add(cells, read.at(None, row), row["n"], row["w"])
+            _add(cells, read.at(None, row), row)
         return
 
     # Each UTC month is read at the start of its longest piece; the other pieces go live.
@@ -307,7 +323,7 @@ def _summary(read: TotalsQuery, cells: Totals) -> None:
         corrections.extend(piece for piece in pieces if piece != longest)
     for row in rows:
         month = row["stat_month"]
-        _add(cells, read.at(representative[month] if month else None, row), row["n"], row["w"])
+        _add(cells, read.at(representative[month] if month else None, row), row)
     if not corrections:
         return
 
@@ -330,9 +346,9 @@ def _summary(read: TotalsQuery, cells: Totals) -> None:
     for row in _live(read, seizures, extra):
         month = row["utc_month"]
         # Out of the cell the summary counted it in, into the cell it belongs to.
-        _add(cells, read.at(representative[month], row), row["n"], row["w"], sign=-1)
+        _add(cells, read.at(representative[month], row), row, sign=-1)
         if row["in_period"]:
-            _add(cells, read.row_cell(row), row["n"], row["w"])
+            _add(cells, read.row_cell(row), row)
 
 
 def _plain_filters(filters: dict[str, Any]) -> dict[str, Any]:
@@ -385,7 +401,7 @@ def seizure_totals(
             Seizure.objects.visible_to_agency(read.agency_id), _plain_filters(filters), agency_id=read.agency_id
         )
         for row in _live(read, seizures.filter(read.period_q())):
-            _add(cells, read.row_cell(row), row["n"], row["w"])
+            _add(cells, read.row_cell(row), row)
         return cells
     if not summary_can_answer(filters):
         raise ValueError("the summary cannot answer these filters")
@@ -394,6 +410,6 @@ def seizure_totals(
         visibility.beyond_summary(Seizure, read.agency_id, with_items=read.per_drug or bool(read.drug))
     ).filter(read.period_q())
     for row in _live(read, apply_filters(beyond, _plain_filters(filters), agency_id=read.agency_id)):
-        _add(cells, read.row_cell(row), row["n"], row["w"])
+        _add(cells, read.row_cell(row), row)
     # A correction can empty a cell the summary filled: such cells are not figures.
-    return {key: cell for key, cell in cells.items() if cell[0] or cell[1]}
+    return {key: cell for key, cell in cells.items() if any(cell)}

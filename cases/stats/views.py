@@ -11,7 +11,7 @@ from cases.choices import Drug, TransportMode
 from cases.stats.forms import DashboardFilterForm
 from cases.stats.route_map import reaches_beyond_region, route_map
 from cases.stats.selectors import dashboard
-from cases.stats.svg import column_chart, hbar_chart
+from cases.stats.svg import COUNT, KG, column_chart, hbar_chart
 from members.http import AuthenticatedHttpRequest
 
 
@@ -37,17 +37,19 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     for row in data.by_transport_mode:
         row["label"] = _label(TransportMode, row["key"])
     # Bar charts: id → (rows, the row's label key, the row's value key, title).
+    # One unit a chart, named in its title; bars ordered by what they draw (hbar_chart).
     bars = {
-        "drug": (data.by_drug, "label", "weight_kg", _("Kilograms seized by drug")),
-        "mode": (data.by_transport_mode, "label", "seizures", _("Seizures by transport mode")),
-        "routes": (data.top_routes, "label", "weight_kg", _("Top routes by kilograms")),
-        "agency": (data.by_agency, "key", "seizures", _("Seizures by agency")),
+        "drug": (data.by_drug, "label", "weight_kg", KG, _("Kilograms seized by drug (kg equivalent)")),
+        "mode": (data.by_transport_mode, "label", "seizures", COUNT, _("Number of seizures by transport mode")),
+        "routes": (data.top_routes, "label", "weight_kg", KG, _("Top routes by kilograms (kg equivalent)")),
+        "agency": (data.by_agency, "key", "seizures", COUNT, _("Number of seizures by agency")),
     }
     charts = {
         "month": column_chart(
             [(row["key"], row["weight_kg"]) for row in data.by_month],
-            title=_("Kilograms seized by month"),
+            title=_("Kilograms seized by month (kg equivalent)"),
             chart_id="chart-month",
+            unit=KG,
         ),
     }
     charts["route_map"] = route_map(
@@ -60,8 +62,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             chart_id="route-map-world",
             whole_routes=True,
         )
-    for name, (rows, label, value, title) in bars.items():
-        charts[name] = hbar_chart([(row[label], row[value]) for row in rows], title=title, chart_id=f"chart-{name}")
+    for name, (rows, label, value, unit, title) in bars.items():
+        charts[name] = hbar_chart(
+            [(row[label], row[value]) for row in rows], title=title, chart_id=f"chart-{name}", unit=unit
+        )
     change = {
         "seizures": data.this_month["seizures"] - data.last_month["seizures"],
         "weight_kg": data.this_month["weight_kg"] - data.last_month["weight_kg"],

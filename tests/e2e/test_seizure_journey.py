@@ -80,7 +80,8 @@ def test_officer_logs_and_submits_a_seizure_partner_sees_it_outsider_does_not(
     expect(page.get_by_test_id("items").locator("tbody tr")).to_have_count(2)
     expect(page.get_by_test_id("identifiers")).to_contain_text("CSQU3054383")
     expect(page.get_by_test_id("route")).to_have_text("Thailand → Malaysia → South Korea")
-    expect(page.get_by_test_id("total-weight")).to_have_text("12.500")
+    # 12.5 kg of crystal and 3,000 MDMA tablets at 100 mg (0.3 kg), printed without trailing zeros.
+    expect(page.get_by_test_id("total-weight")).to_have_text("12.8")
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Submit").click()

@@ -222,3 +222,58 @@ def test_agency_users_cannot_use_platform_pages(db, request, client_as, persona)
     assert (
         client.post(reverse("members:platform_agency_active", args=["TCD"]), {"is_active": "false"}).status_code == 403
     )
+
+
+def test_a_duplicate_e_mail_is_refused_once(client_as, lee, kim):
+    response = client_as(lee).post(
+        reverse("members:user_add"),
+        {"email": "KIM@kcs.test", "full_name": "Kim Again", "role": "officer", "password": "long-enough-pass-42"},
+    )
+    html = response.content.decode()
+    assert html.count("already exists") == 1
+
+
+def test_platform_admin_cannot_add_an_agency_of_no_country(client_as, platform_admin):
+    from members.models import Agency
+
+    response = client_as(platform_admin).post(
+        reverse("members:platform_agencies"), {"code": "ZZA", "name": "Nowhere Customs", "country": "ZZ"}
+    )
+    assert response.status_code == 400
+    assert not Agency.objects.filter(code="ZZA").exists()
+
+
+def test_the_time_zone_defaults_from_the_country_and_the_first_admin_is_created(client_as, platform_admin):
+    from members.models import Agency
+
+    response = client_as(platform_admin).post(
+        reverse("members:platform_agencies"),
+        {
+            "code": "NCB",
+            "name": "Narcotics Control Board",
+            "country": "kr",
+            "admin_email": "First.Admin@ncb.test",
+            "admin_name": "First Admin",
+            "admin_password": "long-enough-pass-42",
+        },
+    )
+    assert response.status_code == 302
+    agency = Agency.objects.get(code="NCB")
+    assert agency.timezone == "Asia/Seoul"
+    admin = User.objects.get(email="first.admin@ncb.test")
+    assert (admin.agency, admin.role, admin.is_platform_admin) == (agency, Role.AGENCY_ADMIN, False)
+    assert admin.check_password("long-enough-pass-42")
+
+
+def test_a_refused_first_admin_leaves_no_agency_behind(client_as, platform_admin):
+    from members.models import Agency
+
+    response = client_as(platform_admin).post(
+        reverse("members:platform_agencies"),
+        {"code": "NCB", "name": "Narcotics Control Board", "country": "KR", "admin_email": "x@ncb.test"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give the first admin&#x27;s name." in html or "Give the first admin's name." in html
+    assert 'value="NCB"' in html  # input kept
+    assert not Agency.objects.filter(code="NCB").exists()

@@ -146,8 +146,8 @@ def test_csv_export_lists_the_filtered_accesses_and_defuses_formulas(client_as, 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == ["at", "agency", "user", "email", "action", "seizure"]
-    assert rows[1][1:] == ["TCD", "'=HYPERLINK(1)", "somchai@tcd.test", "report", "KCS-2026-000001"]
+    assert rows[0] == ["at", "agency", "user", "email", "action", "seizure", "rows"]
+    assert rows[1][1:] == ["TCD", "'=HYPERLINK(1)", "somchai@tcd.test", "report", "KCS-2026-000001", "1"]
     assert len(rows) == 2
 
 
@@ -216,3 +216,15 @@ def test_api_has_no_write_methods(api_as, lee):
 
 def test_api_anonymous_gets_401(api):
     assert api.get(API).status_code == 401
+
+
+def test_one_export_reads_as_one_entry_with_its_row_count(client_as, lee, somchai, api_as):
+    for _ in range(3):
+        SeizureFactory(agency=agency("KCS"))
+    api_as(somchai).get("/api/v1/seizures/export.csv").getvalue()
+
+    response = client_as(lee).get(AUDIT)
+
+    rows = response.context["rows"]
+    assert [(r.agency.code, r.action, r.rows, r.seizure_id) for r in rows] == [("TCD", "export", 3, None)]
+    assert "3 seizures" in response.content.decode()

@@ -59,3 +59,32 @@ def test_api_refusal_is_logged_without_the_token(kim, caplog):
     lines = _refusals(caplog)
     assert [("status=403" in lines[0]), ("status=401" in lines[1])] == [True, True]
     assert not any(token in line or "not-a-real-token" in line for line in lines)
+
+
+def test_a_refusal_is_one_line_without_a_traceback(client_as, kim, caplog):
+    client = client_as(kim)
+    with caplog.at_level(logging.INFO):
+        assert client.get("/accounts/agency/audit/").status_code == 403
+    request_records = [r for r in caplog.records if r.name.startswith("django.request")]
+    assert request_records == []  # crackdown.security's line says it all
+    assert len(_refusals(caplog)) == 1
+    assert all(r.exc_info is None for r in caplog.records)
+
+
+def test_a_client_error_keeps_its_line_but_not_the_traceback():
+    from crackdown.logfilters import ClientErrorsWithoutTraceback
+
+    try:
+        raise ValueError("refused on purpose")
+    except ValueError:
+        import sys
+
+        exc_info = sys.exc_info()
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Bad Request: /x", (), exc_info)
+    record.status_code = 400
+    assert ClientErrorsWithoutTraceback().filter(record) is True
+    assert record.exc_info is None
+    server_error = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "boom", (), exc_info)
+    server_error.status_code = 500
+    assert ClientErrorsWithoutTraceback().filter(server_error) is True
+    assert server_error.exc_info is not None

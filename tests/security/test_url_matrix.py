@@ -56,6 +56,7 @@ EXCLUDED = {
     "api/schema/": "the public OpenAPI document (no data), checked by the fuzzing suite",
     "api/docs/": "Swagger UI over the schema (no data)",
     "healthz": "liveness probe for the load balancer: answers anyone, reveals nothing",
+    "favicon.ico": "the site's icon (a redirect to a static file): answers anyone",
     "static/": "static files",
 }
 
@@ -144,7 +145,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "operations/<int:pk>/invite/ POST": (302, 403, 302, 403, 404, 404),
     "operations/<int:pk>/respond/ POST": (302, 302, 302, 302, 404, 404),
     "operations/^(?P<pk>[0-9]+)/(?P<move>activate|close|cancel)/$ POST": (302, 403, 302, 403, 404, 404),
-    "operations/<int:pk>/assignments/ POST": (302, 403, 302, 403, 404, 404),
+    "operations/<int:pk>/assignments/ POST": (302, 403, 400, 403, 404, 404),  # lead: empty form back (400)
     "operations/<int:pk>/assignments/<int:assignment_pk>/ POST": (302, 302, 302, 302, 404, 404),
     "operations/<int:pk>/messages/ GET": (302, 200, 200, 200, 404, 404),
     "operations/<int:pk>/seizures/link/ POST": (302, 302, 302, 302, 404, 404),

@@ -6,16 +6,8 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Existing databases start with an exact summary, built from the seizures they hold."""
-    from cases.seizures.summary import stats_rebuild
-
-    stats_rebuild(
-        stat_model=apps.get_model("seizures", "SeizureStat"),
-        seizure_model=apps.get_model("seizures", "Seizure"),
-        item_model=apps.get_model("seizures", "SeizureItem"),
-        mode_model=apps.get_model("seizures", "PublicModeStat"),
-        route_model=apps.get_model("seizures", "PublicRouteStat"),
-    )
+    """The summary of existing databases is built by 0010_kg_equivalent_tablets, whose rebuild
+    reads the columns that migration adds (tablets, kg equivalents); nothing to do here."""
 
 
 class Migration(migrations.Migration):

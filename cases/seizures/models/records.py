@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -100,9 +102,13 @@ class Seizure(models.Model):
     shared_with = models.ManyToManyField(
         "members.Agency", verbose_name=_("also shared with"), blank=True, related_name="seizures_shared_with_us"
     )
+    # The sum of the items' kg equivalents (None when no item has one), their tablets, and how
+    # many items have no kg equivalent: what statistics add up (docs/statistics.md).
     total_weight_kg = models.DecimalField(
         _("total weight (kg)"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
     )
+    tablets = models.DecimalField(_("tablets"), max_digits=14, decimal_places=3, default=0, editable=False)
+    items_without_weight = models.PositiveSmallIntegerField(_("items without weight"), default=0, editable=False)
     notes = models.TextField(_("notes"), max_length=20000, blank=True, validators=[MaxLengthValidator(20000)])
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     verified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -202,6 +208,19 @@ class SeizureItem(models.Model):
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
     )
+    net_weight_kg = models.DecimalField(
+        _("net weight (kg)"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(v.THREE_PLACES), MaxValueValidator(v.MAX_QUANTITY[Unit.KG])],
+        help_text=_("The weighed mass of tablets or a liquid, if known."),
+    )
+    # weight_kg, else net_weight_kg, else quantity x the drug's conversion factor, else None.
+    kg_equivalent = models.DecimalField(
+        _("kg equivalent"), max_digits=14, decimal_places=3, null=True, blank=True, editable=False
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -228,6 +247,17 @@ class SeizureItem(models.Model):
         except ValidationError as exc:
             raise ValidationError({"quantity": exc.messages}) from None
         self.weight_kg = v.item_weight_kg(self.quantity, self.unit)
+        self.kg_equivalent = v.kg_equivalent(
+            drug=self.drug,
+            quantity=self.quantity,
+            unit=self.unit,
+            weight_kg=self.weight_kg,
+            net_weight_kg=self.net_weight_kg,
+        )
+
+    @property
+    def tablets(self) -> Decimal:
+        return v.tablets(self.quantity, self.unit)
 
 
 class SeizureTransit(models.Model):
@@ -357,7 +387,11 @@ class SeizureRevision(models.Model):
 
 
 class SeizureAccess(models.Model):
-    """A user of another agency opened, exported, reported on or downloaded evidence of a seizure (access audit)."""
+    """A user of another agency opened, exported, reported on or downloaded evidence of a seizure (access audit).
+
+    One row per action: a view names its seizure; an export names none and counts in `rows`
+    how many of the owning agency's seizures it sent.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
@@ -365,15 +399,21 @@ class SeizureAccess(models.Model):
         REPORT = "report", _("Reported on")
         DOWNLOAD = "download", _("Downloaded evidence")
 
-    seizure = models.ForeignKey(Seizure, on_delete=models.CASCADE, related_name="accesses")
+    seizure = models.ForeignKey(Seizure, null=True, blank=True, on_delete=models.CASCADE, related_name="accesses")
+    # The agency whose seizures were accessed (whose admins read the entry).
+    owner = models.ForeignKey("members.Agency", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     agency = models.ForeignKey("members.Agency", on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=10, choices=Action.choices)
+    rows = models.PositiveIntegerField(default=1)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["seizure", "-at"], name="seizure_access_order")]
+        indexes = [
+            models.Index(fields=["seizure", "-at"], name="seizure_access_order"),
+            models.Index(fields=["owner", "-at", "-id"], name="seizure_access_owner_order"),
+        ]
 
 
 class SeizureNotice(models.Model):

@@ -49,6 +49,9 @@ class SeizureStat(models.Model):
     transit = models.CharField(max_length=40, blank=True)
     seizures = models.IntegerField(default=0)
     weight_kg = models.DecimalField(max_digits=20, decimal_places=3, default=Decimal("0"))
+    # Tablets among the items, and items counted without a kg equivalent (docs/statistics.md).
+    tablets = models.DecimalField(max_digits=20, decimal_places=3, default=Decimal("0"))
+    unweighed = models.IntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -78,6 +81,9 @@ class PublicSeizureStat(models.Model):
     month = models.DateField(help_text="First day of the month, in UTC.")
     seizures = models.IntegerField(default=0)
     weight_kg = models.DecimalField(max_digits=20, decimal_places=3, default=Decimal("0"))
+    # Tablets among the items, and items counted without a kg equivalent (docs/statistics.md).
+    tablets = models.DecimalField(max_digits=20, decimal_places=3, default=Decimal("0"))
+    unweighed = models.IntegerField(default=0)
 
     class Meta:
         abstract = True

@@ -108,8 +108,21 @@ def test_new_alert_form_shows_field_errors(client_as, kim):
         "/alerts/new/", {"recipients": ["TCD"], "kind": "lookout", "priority": "urgent", "title": "x", "seizure": 999}
     )
     assert response.status_code == 200
-    assert "No such seizure." in response.content.decode()
+    assert "No seizure you can see has this reference." in response.content.decode()
     assert not Alert.objects.exists()
+
+
+def test_new_alert_links_a_seizure_typed_by_reference(client_as, kim, kcs):
+    seizure = SeizureFactory(agency=kcs, reference="KCS-2026-000777")
+    client = client_as(kim)
+    form = client.get("/alerts/new/").content.decode()
+    assert '<option value="KCS-2026-000777">' in form  # the search box's suggestions
+    response = client.post(
+        "/alerts/new/",
+        {"recipients": ["TCD"], "kind": "lookout", "priority": "urgent", "title": "x", "seizure": "kcs-2026-000777"},
+    )
+    assert response.status_code == 302
+    assert Alert.objects.get().seizure == seizure
 
 
 def test_agency_admin_may_not_send_alerts(client_as, lee):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from cases.alerts.models import Alert, Delivery
@@ -169,11 +171,17 @@ def test_each_side_is_told_its_own_seizure_and_the_other_agency(record, kim, som
     for own, other in ((korean, thai), (thai, korean)):
         alert = alerts[own.agency.code]
         assert alert.seizure_id == own.pk
-        assert alert.title == f"Match: container CSQU3054383 also seized by {other.agency.code}"
-        assert alert.body == (
+        day = other.occurred_at.astimezone(dt.UTC).date().isoformat()
+        assert alert.title == (
+            f"Match on {own.reference}: container CSQU3054383 also seized by {other.agency.code} on {day}"
+        )
+        assert alert.body.startswith(
             f"Your seizure {own.reference} shares the container CSQU3054383 with a seizure of {other.agency.name}."
         )
+        assert "/matches/" in alert.body
         assert other.reference not in alert.title + alert.body
+    # Each side's title names its own seizure: the two alerts read apart.
+    assert alerts["KCS"].title != alerts["TCD"].title
 
 
 def test_a_match_stored_by_another_call_is_neither_returned_nor_alerted_again(record, kim, somchai):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.operations import services
 from cases.operations.models import Assignment, JointOperation, OperationMessage
-from tests.factories import SeizureFactory, agency
+from tests.factories import SeizureFactory, UserFactory, agency
 
 
 def board(client, user, operation):
@@ -147,7 +147,7 @@ def test_assign_and_complete_through_the_pages(client, park, somchai, operation)
     client.force_login(park)
     response = client.post(
         f"/operations/{operation.pk}/assignments/",
-        {"agency": agency("TCD").pk, "title": "Search reefers", "due_at": "2026-03-05T09:00"},
+        {"agency": agency("TCD").pk, "title": "Search reefers", "due_at": f"{timezone.now().year + 1}-03-05T09:00"},
     )
     assert response.status_code == 302
     task = Assignment.objects.get(title="Search reefers")
@@ -163,9 +163,11 @@ def test_link_form_offers_only_own_seizures(client, somchai, operation):
     own = SeizureFactory(agency=agency("TCD"), reference="TCD-2026-000001")
     SeizureFactory(agency=agency("KCS"), reference="KCS-2026-000001")
     html = board(client, somchai, operation)
-    assert f'value="{own.pk}"' in html
+    # A search box suggesting the agency's own seizures by reference.
+    assert '<datalist id="link-choices">' in html
+    assert f'<option value="{own.reference}">' in html
     assert "KCS-2026-000001" not in html
-    response = client.post(f"/operations/{operation.pk}/seizures/link/", {"seizure": own.pk})
+    response = client.post(f"/operations/{operation.pk}/seizures/link/", {"seizure": own.reference.lower()})
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.operation_id == operation.pk
@@ -182,3 +184,33 @@ def test_list_page_shows_visible_operations_only(client, reyes, park, operation)
     assert operation.code in client.get("/operations/").content.decode()
     client.force_login(reyes)
     assert operation.code not in client.get("/operations/").content.decode()
+
+
+def test_a_refused_assignment_comes_back_as_typed_with_errors_beside_the_fields(client, park, operation):
+    client.force_login(park)
+    typed = {
+        "agency": agency("TCD").pk,
+        "title": "Search reefers",
+        "instructions": "Berth 4 after dark",
+        "due_at": "2020-03-05T09:00",
+    }
+    response = client.post(f"/operations/{operation.pk}/assignments/", typed)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The due date is in the past." in html
+    assert 'value="Search reefers"' in html
+    assert "Berth 4 after dark</textarea>" in html
+    assert not Assignment.objects.filter(title="Search reefers").exists()
+
+
+def test_an_assignee_of_another_agency_is_refused(client, park, somchai, operation):
+    client.force_login(park)
+    kcs_officer = UserFactory(email="other@kcs.test", agency=agency("KCS"), role="officer")
+    response = client.post(
+        f"/operations/{operation.pk}/assignments/",
+        {"agency": agency("TCD").pk, "assignee": kcs_officer.pk, "title": "Search reefers"},
+    )
+    assert response.status_code == 400
+    assert not Assignment.objects.filter(title="Search reefers").exists()
+    # The assignee list names each person's agency for the page's script.
+    assert f'data-agency="{somchai.agency_id}"' in client.get(f"/operations/{operation.pk}/").content.decode()

@@ -128,7 +128,8 @@ PAGES = [
         row(302, 403, 403, 403, 403, 403, 404),
     ),
     ("respond", "post", "/operations/{op}/respond/", {"accept": "1"}, row(409, 403, 409, 403, 409, 302, 404)),
-    ("assign", "post", "/operations/{op}/assignments/", {"title": "x"}, row(302, 403, 403, 403, 403, 403, 404)),
+    # No agency chosen: the lead coordinator gets the board back with the form's errors (400).
+    ("assign", "post", "/operations/{op}/assignments/", {"title": "x"}, row(400, 403, 403, 403, 403, 403, 404)),
     ("post_message", "post", "/operations/{op}/messages/", {"body": "hi"}, row(302, 302, 302, 302, 302, 403, 404)),
     (
         "assignment_update",

@@ -56,14 +56,16 @@ def expected_totals(user, operation):
     by_drug: dict[str, Decimal] = {}
     for seizure in seizures:
         for item in seizure.items.all():
-            by_drug[item.drug] = by_drug.get(item.drug, Decimal("0")) + (item.weight_kg or Decimal("0"))
+            by_drug[item.drug] = by_drug.get(item.drug, Decimal("0")) + (item.kg_equivalent or Decimal("0"))
     return len(seizures), sum((s.total_weight_kg for s in seizures), Decimal("0")), by_drug
 
 
 def test_totals_equal_the_sum_of_the_visible_linked_seizures(park, operation, linked):
     report = operation_report(operation=operation, user=park)
     count, weight, by_drug = expected_totals(park, operation)
-    assert (report.seizures, report.weight_kg) == (count, weight) == (3, Decimal("44.200"))
+    # 300 MDMA tablets count 0.03 kg (100 mg each, docs/statistics.md).
+    assert (report.seizures, report.weight_kg) == (count, weight) == (3, Decimal("44.230"))
+    assert report.tablets == Decimal("300")
     assert {row["drug"]: row["weight_kg"] for row in report.by_drug} == by_drug
     assert "cocaine" not in by_drug
 
@@ -80,7 +82,7 @@ def test_totals_by_agency_and_transport_mode(park, operation, linked):
     report = operation_report(operation=operation, user=park)
     assert {r["agency"]: (r["seizures"], r["weight_kg"]) for r in report.by_agency} == {
         "KCS": (1, Decimal("40.500")),
-        "TCD": (2, Decimal("3.700")),
+        "TCD": (2, Decimal("3.730")),
     }
     assert {r["transport_mode"]: r["seizures"] for r in report.by_transport_mode} == {
         "sea_container": 1,
@@ -101,9 +103,18 @@ def test_report_api_matches_the_contract(api_as, park, operation, linked):
     body = api_as(park).get(f"/api/v1/operations/{operation.pk}/report/").json()
     assert set(body) == {"operation", "totals", "assignments"}
     assert body["operation"]["code"] == operation.code
-    assert set(body["totals"]) == {"seizures", "weight_kg", "by_drug", "by_agency", "by_transport_mode"}
+    assert set(body["totals"]) == {
+        "seizures",
+        "weight_kg",
+        "tablets",
+        "items_without_weight",
+        "by_drug",
+        "by_agency",
+        "by_transport_mode",
+    }
     assert body["totals"]["seizures"] == 3
-    assert Decimal(body["totals"]["weight_kg"]) == Decimal("44.2")
+    assert Decimal(body["totals"]["weight_kg"]) == Decimal("44.23")
+    assert Decimal(body["totals"]["tablets"]) == Decimal("300")
     assert {r["drug"] for r in body["totals"]["by_drug"]} == {"methamphetamine", "ketamine", "mdma", "heroin"}
 
 
@@ -114,11 +125,11 @@ def test_report_csv_has_the_visible_totals(api_as, client_as, park, operation, l
     ):
         assert response["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.content.decode())))
-        assert ["total", "all", "3", "44.200"] in rows
+        assert ["total", "all", "3", "44.23", "300", "0"] in rows
         assert not any(r[:2] == ["drug", "cocaine"] for r in rows)
 
 
 def test_report_page_is_print_friendly(client_as, park, operation, linked):
     html = client_as(park).get(f"/operations/{operation.pk}/report/").content.decode()
-    assert "44.200" in html
+    assert "44.23" in html
     assert 'class="actions"' in html  # hidden by the @media print rules

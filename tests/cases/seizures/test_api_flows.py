@@ -21,8 +21,10 @@ def test_officer_records_submits_and_coordinator_verifies(kim, park, api_as):
     assert body["reference"].startswith("KCS-")
     assert body["reported_by"] == {"id": kim.pk, "full_name": "Kim"}
     assert body["country"] == "KR"
-    assert body["total_weight_kg"] == "12.500"
+    assert body["total_weight_kg"] == "12.800"
     assert [i["weight_kg"] for i in body["items"]] == ["12.500", None]
+    assert [i["kg_equivalent"] for i in body["items"]] == ["12.500", "0.300"]
+    assert (body["tablets"], body["items_without_weight"]) == ("3000.000", 0)
     assert body["identifiers"] == [{"kind": "container", "value": "csqu 305438-3", "normalized": "CSQU3054383"}]
     assert body["transit_countries"] == ["MY"]
 

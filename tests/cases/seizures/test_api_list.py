@@ -114,9 +114,22 @@ def test_export_streams_the_filtered_rows_and_audits_other_agencies(kim, api_as)
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert {r["reference"] for r in rows} == {own.reference, partner.reference}
     assert {r["drugs"] for r in rows} == {"heroin"}
-    assert list(SeizureAccess.objects.values_list("seizure_id", "action", "agency__code")) == [
-        (partner.pk, "export", "KCS")
+    # One entry for the export, for TCD (whose seizure went out), with its row count.
+    assert list(SeizureAccess.objects.values_list("seizure_id", "owner__code", "action", "agency__code", "rows")) == [
+        (None, "TCD", "export", "KCS", 1)
     ]
+
+
+def test_one_export_is_one_audit_entry_per_owning_agency_however_many_chunks(kim, api_as, monkeypatch):
+    from cases.seizures import export
+
+    monkeypatch.setattr(export, "CHUNK", 2)
+    for _ in range(5):
+        SeizureFactory(agency=agency("TCD"), items=[("heroin", Decimal("3"), "kg")])
+    SeizureFactory(agency=agency("KCS"), items=[("heroin", Decimal("1"), "kg")])
+    response = api_as(kim).get(f"{URL}export.csv")
+    assert len(list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))) == 6
+    assert list(SeizureAccess.objects.values_list("owner__code", "action", "rows")) == [("TCD", "export", 5)]
 
 
 def test_export_neutralises_spreadsheet_formulas(kim, api_as):

@@ -32,15 +32,17 @@ def test_demo_seizures_are_seeded_once_with_the_stories_the_pages_show():
     assert set(range(2019, timezone.now().year + 1)) <= years
 
     korea_2023 = SeizureItem.objects.filter(seizure__country="KR", seizure__occurred_at__year=2023)
-    assert korea_2023.aggregate(kg=Sum("weight_kg"))["kg"] == Decimal("734.000")
+    # In kg equivalents (the 5,000 yaba tablets count 0.5 kg), as the statistics add up.
+    assert korea_2023.aggregate(kg=Sum("kg_equivalent"))["kg"] == Decimal("734.000")
     asean = korea_2023.filter(seizure__origin_country__in=ASEAN)
-    assert asean.aggregate(kg=Sum("weight_kg"))["kg"] == Decimal("279.000")
+    assert asean.aggregate(kg=Sum("kg_equivalent"))["kg"] == Decimal("279.000")
+    assert korea_2023.filter(unit="tablet").aggregate(n=Sum("quantity"))["n"] == Decimal("5000")
 
     shared = SeizureIdentifier.objects.filter(normalized=normalize_identifier("container", SHARED_CONTAINER))
     assert sorted(shared.values_list("seizure__agency__code", flat=True)) == ["KCS", "TCD"]
 
     # Totals and history are what the services would have written.
-    for seizure in Seizure.objects.annotate(kg=Sum("items__weight_kg"))[:100]:
+    for seizure in Seizure.objects.annotate(kg=Sum("items__kg_equivalent"))[:100]:
         assert seizure.total_weight_kg == seizure.kg
     assert SeizureRevision.objects.filter(action="created").count() == created
 
@@ -56,7 +58,7 @@ def test_generated_identifiers_and_quantities_pass_the_validators():
         for kind, value, normalized in spec.identifiers:
             assert normalize_identifier(kind, value) == normalized, (kind, value)
         assert spec.items
-        for _drug, _description, quantity, unit, _weight in spec.items:
+        for _drug, _description, quantity, unit, _net, _weight, _equivalent in spec.items:
             assert quantity > 0 and unit in ("kg", "g", "tablet", "l", "ml")
 
 

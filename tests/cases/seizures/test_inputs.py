@@ -37,7 +37,9 @@ def test_a_payload_comes_back_clean_in_its_stored_form(kcs):
         "description": "Crystal",
         "quantity": Decimal("12.500"),
         "unit": "kg",
+        "net_weight_kg": None,
         "weight_kg": Decimal("12.500"),
+        "kg_equivalent": Decimal("12.500"),
     }
     assert clean["identifiers"] == [{"kind": "container", "value": "csqu 305438-3", "normalized": "CSQU3054383"}]
     assert clean["persons"] == [{"role": "courier", "nationality": "VN", "sex": "unknown", "birth_year": None}]

@@ -25,22 +25,42 @@ def test_create_records_a_draft_with_reference_weights_and_history(kim):
     assert seizure.status == "draft"
     assert seizure.reference.startswith("KCS-") and seizure.reference.endswith("-000001")
     assert seizure.country == "KR"
-    assert seizure.total_weight_kg == Decimal("12.500")
+    # 12.5 kg of crystal and 3,000 MDMA tablets at 100 mg each (docs/statistics.md).
+    assert seizure.total_weight_kg == Decimal("12.800")
     assert [i.weight_kg for i in seizure.items.all()] == [Decimal("12.500"), None]
+    assert [i.kg_equivalent for i in seizure.items.all()] == [Decimal("12.500"), Decimal("0.300")]
+    assert (seizure.tablets, seizure.items_without_weight) == (Decimal("3000"), 0)
     assert seizure.identifiers.get().normalized == "CSQU3054383"
     assert list(SeizureTransit.objects.filter(seizure=seizure).values_list("country", flat=True)) == ["MY"]
     assert SeizureRevision.objects.get(seizure=seizure).action == "created"
 
 
-def test_grams_are_converted_and_total_is_null_without_mass(kim):
+def test_grams_are_converted_and_total_is_null_without_any_kg_equivalent(kim):
     seizure = services.seizure_create(
         by=kim, data=service_data(items=[{"drug": "heroin", "quantity": "1500", "unit": "g"}])
     )
     assert seizure.total_weight_kg == Decimal("1.500")
+    # Ketamine tablets have no documented conversion factor: no kg, counted as an item without weight.
     seizure = services.seizure_create(
-        by=kim, data=service_data(items=[{"drug": "mdma", "quantity": "10", "unit": "tablet"}])
+        by=kim, data=service_data(items=[{"drug": "ketamine", "quantity": "10", "unit": "tablet"}])
     )
     assert seizure.total_weight_kg is None
+    assert (seizure.tablets, seizure.items_without_weight) == (Decimal("10"), 1)
+
+
+def test_a_weighed_net_mass_beats_the_conversion_factor(kim):
+    seizure = services.seizure_create(
+        by=kim,
+        data=service_data(
+            items=[
+                {"drug": "methamphetamine", "quantity": "40000", "unit": "tablet", "net_weight_kg": "3.612"},
+                {"drug": "ketamine", "quantity": "500", "unit": "tablet", "net_weight_kg": "0.150"},
+            ]
+        ),
+    )
+    assert [i.kg_equivalent for i in seizure.items.all()] == [Decimal("3.612"), Decimal("0.150")]
+    assert seizure.total_weight_kg == Decimal("3.762")
+    assert (seizure.tablets, seizure.items_without_weight) == (Decimal("40500"), 0)
 
 
 def test_agency_admin_cannot_record_a_seizure(lee):

@@ -81,3 +81,47 @@ def test_the_search_reads_the_trigram_index(kim, seizures, django_assert_max_num
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "seizure_text_trgm" in plan
+
+
+@pytest.fixture
+def identified():
+    from cases.seizures.models import SeizureIdentifier
+    from cases.seizures.validators import normalize_identifier
+
+    kcs = agency("KCS")
+    made = {}
+    for name, kind, value in (
+        ("container", "container", "CSQU3054383"),
+        ("vessel", "vessel_imo", "IMO 9074729"),
+        ("company", "company", "Golden Lotus Trading Co., Ltd."),
+        ("other", "container", "MSKU6043216"),
+    ):
+        seizure = made[name] = SeizureFactory(agency=kcs)
+        SeizureIdentifier.objects.create(
+            seizure=seizure, kind=kind, value=value, normalized=normalize_identifier(kind, value)
+        )
+    return made
+
+
+@pytest.mark.parametrize("strategy", ["by id", "walking the list"])
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("CSQU3054383", "container"),
+        ("csqu 305438-3", "container"),
+        ("IMO 9074729", "vessel"),
+        ("9074729", "vessel"),
+        ("GOLDEN LOTUS", "company"),
+        ("golden lotus trading", "company"),
+    ],
+)
+def test_identifiers_are_found_as_typed(kim, identified, monkeypatch, strategy, text, name):
+    if strategy == "walking the list":
+        monkeypatch.setattr(selectors, "TEXT_MATCHES_BY_ID", 0)
+    assert _found(kim, text) == {identified[name].pk}
+
+
+def test_the_list_counts_matches_up_to_its_limit(kim, identified):
+    visible = Seizure.objects.visible_to(kim)
+    assert selectors.count_up_to(visible, limit=10) == (4, True)
+    assert selectors.count_up_to(visible, limit=3) == (3, False)

@@ -135,7 +135,7 @@ def _ids(queryset) -> set[int]:
 
 
 def _counted(cells: dict) -> int:
-    return sum(n for n, _weight in cells.values())
+    return sum(cell[0] for cell in cells.values())
 
 
 @pytest.fixture

@@ -61,12 +61,30 @@ def arranged(kcs, tcd):
     }
 
 
+NO_TABLETS = Decimal("0.000")
+
+
 def test_dashboard_figures_equal_hand_totals(arranged, kim):
     data = dashboard(user=kim)
 
-    assert data.this_month == {"seizures": 1, "weight_kg": Decimal("30.000")}
-    assert data.last_month == {"seizures": 1, "weight_kg": Decimal("12.500")}
-    assert data.totals == {"seizures": 3, "weight_kg": Decimal("52.500")}
+    assert data.this_month == {
+        "seizures": 1,
+        "weight_kg": Decimal("30.000"),
+        "tablets": NO_TABLETS,
+        "items_without_weight": 0,
+    }
+    assert data.last_month == {
+        "seizures": 1,
+        "weight_kg": Decimal("12.500"),
+        "tablets": NO_TABLETS,
+        "items_without_weight": 0,
+    }
+    assert data.totals == {
+        "seizures": 3,
+        "weight_kg": Decimal("52.500"),
+        "tablets": NO_TABLETS,
+        "items_without_weight": 0,
+    }
     assert {r["key"]: (r["seizures"], r["weight_kg"]) for r in data.by_drug} == {
         "methamphetamine": (3, Decimal("40.500")),
         "heroin": (1, Decimal("12.000")),
@@ -84,15 +102,35 @@ def test_dashboard_figures_equal_hand_totals(arranged, kim):
 def test_the_owner_also_counts_its_hidden_seizure(arranged, somchai):
     data = dashboard(user=somchai)
 
-    assert data.this_month == {"seizures": 2, "weight_kg": Decimal("807.000")}
+    assert data.this_month == {
+        "seizures": 2,
+        "weight_kg": Decimal("807.000"),
+        "tablets": NO_TABLETS,
+        "items_without_weight": 0,
+    }
 
 
 def test_drug_filter_weighs_only_that_drug(arranged, kim):
     data = dashboard(user=kim, drug="heroin")
 
-    assert data.totals == {"seizures": 1, "weight_kg": Decimal("12.000")}
-    assert data.last_month == {"seizures": 1, "weight_kg": Decimal("12.000")}
-    assert data.this_month == {"seizures": 0, "weight_kg": Decimal("0.000")}
+    assert data.totals == {
+        "seizures": 1,
+        "weight_kg": Decimal("12.000"),
+        "tablets": NO_TABLETS,
+        "items_without_weight": 0,
+    }
+    assert data.last_month == {
+        "seizures": 1,
+        "weight_kg": Decimal("12.000"),
+        "tablets": NO_TABLETS,
+        "items_without_weight": 0,
+    }
+    assert data.this_month == {
+        "seizures": 0,
+        "weight_kg": Decimal("0.000"),
+        "tablets": NO_TABLETS,
+        "items_without_weight": 0,
+    }
 
 
 def test_period_filter_bounds_the_breakdowns(arranged, kim):

@@ -217,7 +217,7 @@ def test_both_forms_of_what_is_seen_beyond_the_summary_are_the_rule_of_visible_t
 def test_partners_see_more_through_shared_with_and_operations_than_outsiders(arranged, kim, maria):
     def december_2025(user) -> int:
         cells = seizure_totals(user=user, by=("month",), filters={"country": "KR", "agency": "TCD"})
-        return sum(n for (month,), (n, _w) in cells.items() if month == dt.date(2025, 12, 1))
+        return sum(cell[0] for (month,), cell in cells.items() if month == dt.date(2025, 12, 1))
 
     with timezone.override(dt.UTC):
         # The operation-shared seizure of 2025-12-31 16:00 UTC is KCS's to see, not BOC's.
