@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cases.seizures",
     "cases.alerts",
     "cases.matching",
+    "cases.targeting",
     "cases.audit",
     "cases.stats",
     "cases.demo",
