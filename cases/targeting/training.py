@@ -79,7 +79,7 @@ def fit(features: list[dict[str, float]], labels: list[int], *, seed: int, progr
     counts = Counter(name for row in train_x for name in row)
     kept = {name for name, n in counts.items() if n >= MIN_FEATURE_COUNT}
     vectorizer = DictVectorizer(sort=True)
-    matrix = vectorizer.fit_transform([{k: val for k, val in row.items() if k in kept} for row in train_x])
+    matrix = _int32(vectorizer.fit_transform([{k: val for k, val in row.items() if k in kept} for row in train_x]))
     if progress:
         progress(50)
     model = LogisticRegression(solver="liblinear", C=1.0, random_state=seed, max_iter=1000)
@@ -89,7 +89,7 @@ def fit(features: list[dict[str, float]], labels: list[int], *, seed: int, progr
     names = vectorizer.get_feature_names_out()
     weights = {str(name): round(float(w), 6) for name, w in zip(names, model.coef_[0], strict=True) if abs(w) >= 1e-6}
     intercept = round(float(model.intercept_[0]), 6)
-    probabilities = model.predict_proba(vectorizer.transform(test_x))[:, 1] if test_x else np.array([])
+    probabilities = model.predict_proba(_int32(vectorizer.transform(test_x)))[:, 1] if test_x else np.array([])
     metrics: dict[str, Any] = {"roc_auc": None, "precision_at_1pct": None, "base_rate": None, "test_rows": len(test_y)}
     if test_y:
         base_rate = sum(test_y) / len(test_y)
@@ -101,6 +101,15 @@ def fit(features: list[dict[str, float]], labels: list[int], *, seed: int, progr
             metrics["roc_auc"] = round(float(roc_auc_score(test_y, probabilities)), 6)
         metrics["lift_at_1pct"] = round(precision / base_rate, 3) if base_rate else None
     return {"intercept": intercept, "weights": weights, "features": sorted(weights), "metrics": metrics, "rows": len(labels)}
+
+
+def _int32(matrix: Any) -> Any:
+    """The sparse matrix with 32-bit indices, which liblinear requires (DictVectorizer may give 64)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    csr = csr_matrix(matrix)
+    return csr_matrix((csr.data, csr.indices.astype(np.int32), csr.indptr.astype(np.int32)), shape=csr.shape)
 
 
 def train_version(version_id: int) -> ModelVersion | None:
