@@ -147,6 +147,8 @@ def line_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def line_examine_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = selectors.get_line_for(request.user, pk)
+    if not can_work_lines(request.user):
+        raise PermissionDenied(_("Only officers and coordinators act on manifest lines."))
     form = ExamineForm(request.POST)
     if form.is_valid():
         try:
@@ -172,6 +174,8 @@ def line_examine_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_POST
 def line_status_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = selectors.get_line_for(request.user, pk)
+    if not can_work_lines(request.user):
+        raise PermissionDenied(_("Only officers and coordinators act on manifest lines."))
     try:
         services.line_set_status(line=line, status=request.POST.get("status", ""), by=request.user)
     except Forbidden as exc:
@@ -187,6 +191,8 @@ def line_status_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_POST
 def line_alert_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = selectors.get_line_for(request.user, pk)
+    if not can_work_lines(request.user):
+        raise PermissionDenied(_("Only officers and coordinators act on manifest lines."))
     from members.models import Agency
 
     agencies = list(Agency.objects.filter(is_active=True).exclude(pk=line.agency_id).order_by("code"))

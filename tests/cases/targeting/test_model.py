@@ -117,8 +117,7 @@ def test_nationality_switch_is_the_admins_and_audited(lee, park, api_as):
     assert ok.status_code == 201 and ok.json()["condition"]["value"] == "LA"
 
 
-@pytest.mark.parametrize("path", ["/api/v1/targeting/model/", "/api/v1/targeting/settings/"])
-def test_model_is_per_agency(park, niran, api_as, path, train):
+def test_model_is_per_agency(park, niran, api_as, train):
     _history(count=3000)
     train(api_as(park))
     other = api_as(niran).get("/api/v1/targeting/model/").json()
