@@ -126,6 +126,8 @@ class AlertKind(models.TextChoices):
     CONTROLLED_DELIVERY = "controlled_delivery", _("Controlled delivery request")
     MATCH = "match", _("Cross-agency match")
     MESSAGE = "message", _("Message")
+    LOOKOUT_HIT = "lookout_hit", _("Lookout hit")
+    DECONFLICTION = "deconfliction", _("Deconfliction")
 
 
 MANUAL_ALERT_KINDS = (AlertKind.LOOKOUT, AlertKind.PRE_ARRIVAL, AlertKind.CONTROLLED_DELIVERY)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cases.seizures",
     "cases.alerts",
     "cases.matching",
+    "cases.lookouts",
     "cases.targeting",
     "cases.audit",
     "cases.stats",
@@ -294,6 +295,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "alerts-escalate-overdue": {"task": "alerts.escalate_overdue", "schedule": 60.0},
     "alerts-send-digests": {"task": "alerts.send_digests", "schedule": 3600.0},
     "members-delete-expired-tokens": {"task": "members.delete_expired_tokens", "schedule": 3600.0},
+    "lookouts-expire": {"task": "lookouts.expire", "schedule": 300.0},
 }
 
 # --- REST framework -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("operations/", include("cases.operations.urls")),
     path("alerts/", include("cases.alerts.urls")),
     path("matches/", include("cases.matching.urls")),
+    path("lookouts/", include("cases.lookouts.urls")),
     path("targeting/", include("cases.targeting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crackdown.api.urls")),

@@ -33,9 +33,12 @@ class Match(models.Model):
 
 
 class AccessRequest(models.Model):
-    """An agency asks the owner of a hidden matched seizure to share it."""
+    """An agency asks the owner of a hidden seizure to share it: the other side of a match, or
+    a seizure that hit one of its lookouts (then `match` is null and `normalized` says which
+    watched value it carries)."""
 
-    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="access_requests")
+    match = models.ForeignKey(Match, null=True, blank=True, on_delete=models.CASCADE, related_name="access_requests")
+    normalized = models.CharField(max_length=200, blank=True)
     seizure = models.ForeignKey("seizures.Seizure", on_delete=models.CASCADE, related_name="+")
     requesting_agency = models.ForeignKey("members.Agency", on_delete=models.CASCADE, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -62,7 +62,13 @@ def notify_access_request(*, access_request: AccessRequest) -> Alert | None:
             "agency": access_request.requesting_agency.code,
             "ref": seizure.reference,
         }
-        body = _("It matched one of their seizures. Share it with them from the seizure page if you agree.")
+        if access_request.match_id is None:
+            body = _(
+                "It carries a value one of their lookouts watches. "
+                "Share it with them from the matches page if you agree."
+            )
+        else:
+            body = _("It matched one of their seizures. Share it with them from the seizure page if you agree.")
     return publish(
         kind=AlertKind.MESSAGE,
         title=title,

@@ -186,12 +186,28 @@ def access_request_create(*, match: Match, by) -> AccessRequest:
     if not can_act_on_matches(by):
         raise Forbidden("Only officers and coordinators may request access.")
     seizure = _other_seizure(match, by.agency_id)
+    return access_request_for_seizure(seizure=seizure, by=by, match=match, normalized=match.normalized)
+
+
+@transaction.atomic
+def access_request_for_seizure(
+    *, seizure: Seizure, by, match: Match | None = None, normalized: str = ""
+) -> AccessRequest:
+    """Ask the owner of a seizure hidden from the caller's agency to share it.
+
+    The one access request flow: a match's hidden side (`match`) or a blind lookout hit (no
+    match; the caller checked that its agency has the hit). Guarantees: officers and
+    coordinators only (403); a seizure the caller already sees is a Conflict (409); one
+    request per (seizure, agency), the owner alerted once, in the same transaction.
+    """
+    if not can_act_on_matches(by):
+        raise Forbidden("Only officers and coordinators may request access.")
     if Seizure.objects.visible_to(by).filter(pk=seizure.pk).exists():
         raise Conflict("Your agency can already see this seizure.")
     access_request, created = AccessRequest.objects.get_or_create(
         seizure=seizure,
         requesting_agency_id=by.agency_id,
-        defaults={"match": match, "requested_by": by},
+        defaults={"match": match, "requested_by": by, "normalized": normalized},
     )
     if created:
         notify_access_request(access_request=access_request)

@@ -16,7 +16,8 @@ def reason_label(reason: dict[str, Any]) -> str:
     code: str = reason.get("code", "")
     params: dict[str, Any] = reason.get("params") or {}
     if code == LOOKOUT:
-        return _("lookout hit: %(kind)s %(value)s") % {"kind": params.get("kind", ""), "value": params.get("value", "")}
+        label = _("lookout hit: %(kind)s %(value)s") % {"kind": params.get("kind", ""), "value": params.get("value", "")}
+        return f"{label} ({params['title']})" if params.get("title") else label
     if code == RULE:
         return _("rule “%(name)s”") % {"name": params.get("name", "")}
     name, _sep, value = code.partition("=")

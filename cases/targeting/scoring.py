@@ -82,11 +82,11 @@ def _params(name: str, facts: Facts) -> dict[str, Any]:
     return {}
 
 
-def lookout_reason(*, kind: str, value: str, lookout_id: int) -> dict[str, Any]:
+def lookout_reason(*, kind: str, value: str, lookout_id: int, title: str = "") -> dict[str, Any]:
     return {
         "source": ReasonSource.LOOKOUT.value,
         "code": LOOKOUT,
-        "params": {"kind": kind, "value": value, "lookout": lookout_id},
+        "params": {"kind": kind, "value": value, "lookout": lookout_id, "title": title},
         "points": LOOKOUT_POINTS,
     }
 

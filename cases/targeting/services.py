@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.alerts.models import Alert
-from cases.choices import Priority
+from cases.choices import IdentifierKind, Priority
+from cases.lookouts.models import HitSource, Lookout, LookoutStatus, LookoutValue
+from cases.lookouts.watch import record_hits
 from cases.seizures.models import Seizure
 from cases.targeting import notices
 from cases.targeting.conditions import compile_condition, validate_condition
@@ -39,7 +41,7 @@ from cases.targeting.permissions import (
     can_train_model,
     can_work_lines,
 )
-from cases.targeting.scoring import Scorer, load_scorer, nationality_allowed
+from cases.targeting.scoring import Scorer, load_scorer, lookout_reason, nationality_allowed
 from crackdown.errors import Conflict, Forbidden
 from members.models import Agency, User
 
@@ -108,6 +110,7 @@ def manifest_ingest(*, lines: Any, by: User) -> dict[str, Any]:
                 setattr(line, name, data[name])
             batch.append(line)
         scorer = load_scorer(agency.pk)
+        previous = {line.pk: line.reasons for line in batch if line.pk is not None}
         _score(batch, agency_id=agency.pk, scorer=scorer)
         new = [line for line in batch if line.pk is None]
         old = [line for line in batch if line.pk is not None]
@@ -125,7 +128,7 @@ def manifest_ingest(*, lines: Any, by: User) -> dict[str, Any]:
             ],
             batch_size=2000,
         )
-        hits = lookout_reasons(agency=agency, lines=batch, identifiers=[ids for _d, ids in cleaned])
+        hits = lookout_reasons(by=by, lines=batch, identifiers=[ids for _d, ids in cleaned], previous=previous)
         if hits:
             hit_lines = [line for line in batch if line.pk in hits]
             _score(hit_lines, agency_id=agency.pk, scorer=scorer, lookouts=hits)
@@ -149,11 +152,61 @@ def _score(
 
 
 def lookout_reasons(
-    *, agency: Agency, lines: list[ManifestLine], identifiers: list[list[tuple[str, str, str]]]
+    *,
+    by: User,
+    lines: list[ManifestLine],
+    identifiers: list[list[tuple[str, str, str]]],
+    previous: dict[int, list[dict]] | None = None,
 ) -> dict[int, list[dict]]:
-    """Lookout hits of the lines' identifiers, as reasons per line id. Left out: the lookouts app
-    is not installed in this version, so lines are scored by rules and the model only."""
-    return {}
+    """Record lookout hits for the lines' identifiers (and shipper and consignee as companies);
+    the reasons per line id. Each lookout's agency is alerted by the lookouts app's hook.
+
+    One query finds which of the batch's values any active lookout watches, so the hook runs
+    only for the few lines that carry one. A hit counts as a reason only where the line's
+    agency may see the lookout: another agency's unshared lookout is alerted, never revealed.
+    A line sent again keeps the lookout reasons of its values (the hook records a hit once).
+    """
+    values: dict[int, set[tuple[str, str]]] = {}
+    for line, line_identifiers in zip(lines, identifiers, strict=True):
+        keys = {(kind, normalized) for kind, _value, normalized in line_identifiers}
+        for party in (line.shipper_normalized, line.consignee_normalized):
+            if party:
+                keys.add((IdentifierKind.COMPANY.value, party))
+        values[line.pk] = keys
+    everything = {normalized for keys in values.values() for _kind, normalized in keys}
+    if not everything:
+        return {}
+    watched = set(
+        LookoutValue.objects.filter(
+            active=True,
+            normalized__in=sorted(everything),
+            lookout__status=LookoutStatus.ACTIVE,
+            lookout__expires_at__gt=timezone.now(),
+        ).values_list("kind", "normalized")
+    )
+    reasons: dict[int, list[dict]] = {}
+    hits_by_line: dict[int, list[Any]] = {}
+    for line in lines:
+        carried = [
+            r for r in (previous or {}).get(line.pk, []) if r.get("source") == "lookout"
+            and (r["params"].get("kind"), r["params"].get("value")) in values[line.pk]
+        ]  # fmt: skip
+        if carried:
+            reasons[line.pk] = carried
+        keys = values[line.pk] & watched
+        if keys:
+            hits_by_line[line.pk] = record_hits(
+                source=HitSource.MANIFEST_LINE, agency=by.agency, values=sorted(keys), subject_id=line.pk
+            )
+    lookout_ids = {hit.lookout_id for hits in hits_by_line.values() for hit in hits}
+    visible = set(Lookout.objects.visible_to(by).filter(pk__in=lookout_ids).values_list("pk", flat=True)) if lookout_ids else set()
+    for line_id, hits in hits_by_line.items():
+        for hit in hits:
+            if hit.lookout_id in visible:
+                reasons.setdefault(line_id, []).append(
+                    lookout_reason(kind=hit.kind, value=hit.normalized, lookout_id=hit.lookout_id, title=hit.lookout.title)
+                )
+    return reasons
 
 
 def line_examine(*, line: ManifestLine, result: str, seizure: Any, notes: str, by: User) -> ManifestLine:

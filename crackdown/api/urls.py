@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("cases.operations.api_urls")),
     path("", include("cases.alerts.api_urls")),
     path("", include("cases.matching.api_urls")),
+    path("", include("cases.lookouts.api_urls")),
     path("", include("cases.targeting.api_urls")),
     path("", include("cases.stats.api_urls")),
     path("", include("cases.audit.api_urls")),

@@ -11,9 +11,10 @@ members); platform_admin (no agency).
 
 The objects in the URLs (the `world` fixture): a KCS seizure shared with all members, an
 operation led by KCS (TCD invited) with an assignment to KCS, an alert sent by KCS to TCD, a
-match between a hidden KCS seizure and a TCD seizure with TCD's access request, the user kim,
-the agency KCS. Writes carry an empty JSON body (API) or an empty form (pages): 400 is the
-answer of a persona that may write; 403/404 of one that may not. Every request runs in a
+match between a hidden KCS seizure and a TCD seizure with TCD's access request, a KCS lookout
+shared with TCD by name with a blind hit on that hidden TCD seizure, the user kim, the agency
+KCS. Writes carry an empty JSON body (API) or an empty form (pages): 400 is the answer of a
+persona that may write; 403/404 of one that may not. Every request runs in a
 savepoint that is rolled back, so the personas see the same world.
 
 Pages are requested with GET, except those that only take POST (their row says POST).
@@ -37,6 +38,7 @@ from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from cases.lookouts.models import Hit, Lookout, LookoutValue
 from cases.matching.models import AccessRequest, Match
 from cases.seizures.models import SeizureIdentifier
 from cases.targeting.models import ManifestLine, Rule
@@ -73,6 +75,9 @@ POST_ONLY_PAGES = {
     "alerts/<int:pk>/acknowledge/",
     "matches/<int:pk>/request-access/",
     "matches/access-requests/<int:pk>/grant/",
+    "lookouts/from-seizure/<int:seizure_pk>/",
+    "lookouts/<int:pk>/withdraw/",
+    "lookouts/<int:pk>/hits/<int:hit>/request-access/",
     "targeting/lines/<int:pk>/examine/",
     "targeting/lines/<int:pk>/status/",
     "targeting/lines/<int:pk>/alert/",
@@ -136,6 +141,14 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "matches/ GET": (302, 200, 200, 200, 200, 200),
     "matches/<int:pk>/request-access/ POST": (302, 302, 302, 403, 404, 404),
     "matches/access-requests/<int:pk>/grant/ POST": (302, 302, 302, 403, 404, 404),
+    "lookouts/ GET": (302, 200, 200, 200, 200, 200),
+    "lookouts/new/ GET": (302, 200, 200, 403, 200, 403),
+    "lookouts/from-seizure/<int:seizure_pk>/ POST": (302, 302, 302, 403, 302, 403),
+    "lookouts/<int:pk>/ GET": (302, 200, 200, 200, 404, 404),
+    "lookouts/<int:pk>/edit/ GET": (302, 200, 200, 403, 404, 404),
+    "lookouts/<int:pk>/withdraw/ POST": (302, 302, 302, 403, 404, 404),
+    "lookouts/<int:pk>/retro/ GET": (302, 200, 200, 200, 404, 404),
+    "lookouts/<int:pk>/hits/<int:hit>/request-access/ POST": (302, 302, 302, 403, 404, 404),
     "targeting/ GET": (302, 200, 200, 200, 200, 403),
     "targeting/upload/ GET": (302, 200, 200, 403, 200, 403),
     "targeting/lines/<int:pk>/ GET": (302, 200, 200, 200, 404, 403),
@@ -199,6 +212,13 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "api/v1/alerts/<int:pk>/acknowledge/ POST": (401, 404, 404, 404, 404, 404),
     "api/v1/matches/ GET": (401, 200, 200, 200, 200, 200),
     "api/v1/matches/<int:pk>/request-access/ POST": (401, 201, 201, 403, 404, 404),
+    "api/v1/lookouts/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/lookouts/ POST": (401, 400, 400, 403, 400, 403),
+    "api/v1/lookouts/<int:pk>/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/lookouts/<int:pk>/ PATCH": (401, 200, 200, 403, 404, 404),
+    "api/v1/lookouts/<int:pk>/withdraw/ POST": (401, 200, 200, 403, 404, 404),
+    "api/v1/lookouts/<int:pk>/hits/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/lookouts/<int:pk>/hits/<int:hit>/request-access/ POST": (401, 201, 201, 403, 404, 404),
     "api/v1/stats/seizures/ GET": (401, 200, 200, 200, 200, 200),
     "api/v1/stats/origin-share/ GET": (401, 200, 200, 200, 200, 200),
     "api/v1/manifests/ POST": (401, 400, 400, 403, 400, 403),
@@ -306,6 +326,15 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
     access_request = AccessRequest.objects.create(
         match=match, seizure=hidden, requesting_agency=tcd, requested_by=niran
     )
+    # A KCS lookout shared with TCD by name (BOC does not see it), hit by the hidden Thai seizure.
+    lookout = Lookout.objects.create(
+        agency=kcs, created_by=kim, title="Reefer", expires_at=timezone.now() + dt.timedelta(days=30), sharing="named"
+    )
+    lookout.shared_with.set([tcd])
+    LookoutValue.objects.create(lookout=lookout, kind="container", value="CSQU3054383", normalized="CSQU3054383")
+    hit = Hit.objects.create(
+        lookout=lookout, kind="container", normalized="CSQU3054383", source="seizure", agency=tcd, seizure=theirs
+    )
     # A KCS manifest line and a KCS targeting rule.
     line = ManifestLine.objects.create(
         agency=kcs, kind="cargo", reference="DEC-1", eta=timezone.now(), transport_mode="sea_container",
@@ -313,7 +342,10 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
     )  # fmt: skip
     rule = Rule.objects.create(agency=kcs, name="Tea", condition={"field": "hs_code", "op": "prefix", "value": "09"}, points=20)
     return {
+        "hit_pk": hit.pk,
+        "seizure_pk": seizure.pk,
         "pk_for": {
+            "lookouts": lookout.pk,
             "seizures": seizure.pk,
             "operations": operation.pk,
             "assignments": assignment.pk,
@@ -359,6 +391,8 @@ def _fill(route: str, world) -> str:
     path = path.replace("(?P<move>activate|close|cancel)", "activate")
     path = path.replace("<str:code>", world["code"])
     path = path.replace("<int:assignment_pk>", str(world["assignment_pk"]))
+    path = path.replace("<int:hit>", str(world["hit_pk"]))
+    path = path.replace("<int:seizure_pk>", str(world["seizure_pk"]))
 
     def pk_for(match: re.Match) -> str:
         before = path[: match.start()].rstrip("/").rpartition("/")[2]
