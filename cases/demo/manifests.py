@@ -47,7 +47,20 @@ CONCEALMENT_GOODS = (
 PLACES = {"CN": "CNSHA", "JP": "JPTYO", "US": "USLAX", "VN": "VNSGN", "TH": "THLCH", "MY": "MYPKG", "SG": "SGSIN",
           "ID": "IDTPP", "DE": "DEHAM", "AU": "AUSYD", "PH": "PHMNL", "IN": "INNSA", "MM": "MMRGN", "LA": "LAVTE",
           "KH": "KHPNH", "KR": "KRPUS"}  # fmt: skip
-FIRST = ("Golden", "Mekong", "Pacific", "Royal", "Silver", "Bright", "Lotus", "Eastern", "Grand", "Star", "Jade", "Delta")
+FIRST = (
+    "Golden",
+    "Mekong",
+    "Pacific",
+    "Royal",
+    "Silver",
+    "Bright",
+    "Lotus",
+    "Eastern",
+    "Grand",
+    "Star",
+    "Jade",
+    "Delta",
+)
 SECOND = ("Trading", "Logistics", "Import", "Foods", "Industrial", "Supply", "Commerce", "Distribution", "Partners")
 BASE_LOGIT = -6.95
 
@@ -95,10 +108,16 @@ class ManifestMaker:
                 "destination_country": self.destination,
                 "loading_place": PLACES.get(origin, ""),
                 "discharge_place": "KRICN",
-                "traveller": {"nationality": rng.choice((origin, origin, "KR", "CN")), "birth_year": birth_year, "sex": rng.choice("mf")},
+                "traveller": {
+                    "nationality": rng.choice((origin, origin, "KR", "CN")),
+                    "birth_year": birth_year,
+                    "sex": rng.choice("mf"),
+                },
                 "identifiers": [{"kind": "flight", "value": flight}, {"kind": "passport", "value": passport}],
             }
-            logit = risk_logit(risky_route=risky_route, concealment=False, new_consignee=False, passenger=True, young=young)
+            logit = risk_logit(
+                risky_route=risky_route, concealment=False, new_consignee=False, passenger=True, young=young
+            )
             return line, rng.random() < 1 / (1 + math.exp(-logit))
         concealment = rng.random() < 0.1
         hs, goods = rng.choice(CONCEALMENT_GOODS) if concealment else rng.choice(ORDINARY_GOODS)
@@ -130,7 +149,9 @@ class ManifestMaker:
             "consignee": consignee,
             "identifiers": identifiers,
         }
-        logit = risk_logit(risky_route=risky_route, concealment=concealment, new_consignee=new_consignee, passenger=False, young=False)
+        logit = risk_logit(
+            risky_route=risky_route, concealment=concealment, new_consignee=new_consignee, passenger=False, young=False
+        )
         return line, rng.random() < 1 / (1 + math.exp(-logit))
 
     def history(self, *, count: int, days: int, end: dt.datetime) -> Iterator[tuple[dict[str, Any], bool]]:
@@ -141,7 +162,9 @@ class ManifestMaker:
             yield self.line(eta=start + step * i)
 
 
-def write_examined(*, agency: Agency, rows: list[tuple[dict[str, Any], bool]], examined: float = 1.0, seed: int = 0) -> int:
+def write_examined(
+    *, agency: Agency, rows: list[tuple[dict[str, Any], bool]], examined: float = 1.0, seed: int = 0
+) -> int:
     """Store past lines directly (no scoring: they arrived before the model) with examination
     results for the `examined` share of them. Returns the number written."""
     rng = random.Random(seed)
@@ -181,7 +204,9 @@ def write_examined(*, agency: Agency, rows: list[tuple[dict[str, Any], bool]], e
         ManifestLine.objects.bulk_create(lines, batch_size=2000)
         ManifestIdentifier.objects.bulk_create(
             [
-                ManifestIdentifier(line=line, kind=i["kind"], value=i["value"], normalized=normalize_identifier(i["kind"], i["value"]))
+                ManifestIdentifier(
+                    line=line, kind=i["kind"], value=i["value"], normalized=normalize_identifier(i["kind"], i["value"])
+                )
                 for line, idents in zip(lines, identifiers, strict=True)
                 for i in idents
             ],

@@ -21,8 +21,9 @@ from members.http import AuthenticatedAPIView, AuthenticatedRequest
 
 
 class ReasonSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=ReasonSource.choices)
-    label = serializers.CharField()
+    # The contract's key names shadow two attributes of DRF's Field (its stubs type them).
+    source = serializers.ChoiceField(choices=ReasonSource.choices)  # type: ignore[assignment]
+    label = serializers.CharField()  # type: ignore[assignment]
     points = serializers.IntegerField()
 
 
@@ -62,7 +63,11 @@ class LineSerializer(serializers.ModelSerializer):
     def get_traveller(self, line: ManifestLine) -> dict[str, Any] | None:
         if line.kind != LineKind.PASSENGER:
             return None
-        return {"nationality": line.traveller_nationality, "birth_year": line.traveller_birth_year, "sex": line.traveller_sex}
+        return {
+            "nationality": line.traveller_nationality,
+            "birth_year": line.traveller_birth_year,
+            "sex": line.traveller_sex,
+        }
 
     @extend_schema_field(ReasonSerializer(many=True))
     def get_reasons(self, line: ManifestLine) -> list[dict[str, Any]]:
@@ -176,8 +181,10 @@ class LineListView(AuthenticatedAPIView, generics.GenericAPIView):
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
         # Queries: 1 page of lines, 1 of their identifiers (prefetch).
-        qs = selectors.line_list(user=request.user, filters=filters).select_related("agency").prefetch_related(
-            "identifiers"
+        qs = (
+            selectors.line_list(user=request.user, filters=filters)
+            .select_related("agency")
+            .prefetch_related("identifiers")
         )
         page = self.paginate_queryset(qs)
         assert page is not None
@@ -204,7 +211,11 @@ class LineExamineView(AuthenticatedAPIView, generics.GenericAPIView):
         line = selectors.get_line_for(request.user, pk)
         data = request.data if isinstance(request.data, dict) else {}
         services.line_examine(
-            line=line, result=data.get("result"), seizure=data.get("seizure"), notes=data.get("notes") or "", by=request.user
+            line=line,
+            result=str(data.get("result") or ""),
+            seizure=data.get("seizure"),
+            notes=data.get("notes") or "",
+            by=request.user,
         )
         return Response(LineSerializer(line).data)
 
@@ -239,14 +250,18 @@ class LineAlertView(AuthenticatedAPIView, generics.GenericAPIView):
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         line = selectors.get_line_for(request.user, pk)
         data = request.data if isinstance(request.data, dict) else {}
-        alert = services.line_alert(line=line, recipients=data.get("recipients"), priority=data.get("priority"), by=request.user)
+        alert = services.line_alert(
+            line=line, recipients=data.get("recipients"), priority=data.get("priority"), by=request.user
+        )
         body = {
             "id": alert.pk,
             "kind": alert.kind,
             "title": alert.title,
             "recipients": sorted(a.code for a in services.recipients_for(data.get("recipients") or [])),
         }
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": reverse("api-alert", args=[alert.pk])})
+        return Response(
+            body, status=status.HTTP_201_CREATED, headers={"Location": reverse("api-alert", args=[alert.pk])}
+        )
 
 
 # --- rules ----------------------------------------------------------------------------------
@@ -338,7 +353,9 @@ class RuleHistoryView(AuthenticatedAPIView, generics.GenericAPIView):
     serializer_class = RuleVersionSerializer
     pagination_class = None
 
-    @extend_schema(summary="Every version of a rule, newest first", responses={200: RuleVersionSerializer(many=True), 404: None})
+    @extend_schema(
+        summary="Every version of a rule, newest first", responses={200: RuleVersionSerializer(many=True), 404: None}
+    )
     def get(self, request: AuthenticatedRequest, pk: int) -> Response:
         rule = selectors.get_rule_for(request.user, pk)
         return Response(RuleVersionSerializer(selectors.rule_history(rule), many=True).data)
@@ -462,7 +479,10 @@ class SettingsView(AuthenticatedAPIView, generics.GenericAPIView):
         assert request.user.agency_id is not None
         return Response({"use_nationality": services.targeting_settings(request.user.agency_id).use_nationality})
 
-    @extend_schema(summary="Turn nationality on or off (the agency admin; audited)", responses={200: SettingsSerializer, 400: None, 403: None})
+    @extend_schema(
+        summary="Turn nationality on or off (the agency admin; audited)",
+        responses={200: SettingsSerializer, 400: None, 403: None},
+    )
     def patch(self, request: AuthenticatedRequest) -> Response:
         _require_view(request)
         assert request.user.agency_id is not None

@@ -87,7 +87,7 @@ def _clean(node: Any, path: str, depth: int, allow_nationality: bool) -> Any:
     if depth > MAX_DEPTH:
         raise _Invalid(path, _("Conditions nest at most %(n)s deep.") % {"n": MAX_DEPTH})
     if not isinstance(node, dict):
-        raise _Invalid(path, _("Expected an object such as {\"field\": …, \"op\": …, \"value\": …}."))
+        raise _Invalid(path, _('Expected an object such as {"field": …, "op": …, "value": …}.'))
     for group in ("all", "any"):
         if group in node:
             _only(node, {group}, path)
@@ -134,8 +134,9 @@ def _clean(node: Any, path: str, depth: int, allow_nationality: bool) -> Any:
     allowed = OPS_BY_TYPE[kind]
     if op not in allowed:
         raise _Invalid(
-            f"{path}.op", _("Unknown operator “%(op)s” for %(f)s; use one of %(ops)s.") % {
-                "op": op, "f": field, "ops": ", ".join(allowed)}
+            f"{path}.op",
+            _("Unknown operator “%(op)s” for %(f)s; use one of %(ops)s.")
+            % {"op": op, "f": field, "ops": ", ".join(allowed)},
         )
     if op == "between":
         _only(node, {"field", "op", "min", "max"}, path)
@@ -155,7 +156,11 @@ def _clean(node: Any, path: str, depth: int, allow_nationality: bool) -> Any:
         values = node["value"]
         if not isinstance(values, list) or not 1 <= len(values) <= MAX_VALUES:
             raise _Invalid(f"{path}.value", _("Expected a list of 1 to %(n)s values.") % {"n": MAX_VALUES})
-        return {"field": field, "op": op, "value": [_scalar(field, x, f"{path}.value[{i}]") for i, x in enumerate(values)]}
+        return {
+            "field": field,
+            "op": op,
+            "value": [_scalar(field, x, f"{path}.value[{i}]") for i, x in enumerate(values)],
+        }
     if kind == "countries":
         return {"field": field, "op": op, "value": _country(node["value"], f"{path}.value")}
     return {"field": field, "op": op, "value": _scalar(field, node["value"], f"{path}.value", op=op)}
@@ -233,8 +238,8 @@ def compile_condition(condition: dict) -> Predicate:
     key = _fact_key(field)
     if op == "between":
         low, high = condition.get("min"), condition.get("max")
-        return lambda facts: facts.get(key) is not None and (low is None or facts[key] >= low) and (
-            high is None or facts[key] <= high
+        return lambda facts: (
+            facts.get(key) is not None and (low is None or facts[key] >= low) and (high is None or facts[key] <= high)
         )
     if op == "in":
         values = frozenset(condition["value"])

@@ -170,4 +170,6 @@ def _band(value: float, bands: Iterable[tuple[int, str]], top: str) -> str:
 
 
 def _words(text: str) -> set[str]:
-    return {word.lower() for word in text.replace(",", " ").replace("/", " ").split() if len(word) >= 3 and word.isalpha()}
+    return {
+        word.lower() for word in text.replace(",", " ").replace("/", " ").split() if len(word) >= 3 and word.isalpha()
+    }

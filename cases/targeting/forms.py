@@ -79,7 +79,11 @@ def csv_row_to_line(row: dict[str, Any]) -> dict[str, Any]:
     get = lambda name: (row.get(name) or "").strip()  # noqa: E731
     line: dict[str, Any] = {name: get(name) for name in CSV_COLUMNS[:14]}
     if any(get(name) for name in ("nationality", "birth_year", "sex")):
-        line["traveller"] = {"nationality": get("nationality"), "birth_year": get("birth_year") or None, "sex": get("sex")}
+        line["traveller"] = {
+            "nationality": get("nationality"),
+            "birth_year": get("birth_year") or None,
+            "sex": get("sex"),
+        }
     identifiers = []
     for part in get("identifiers").split(";"):
         kind, _sep, value = part.strip().partition(":")
@@ -94,7 +98,10 @@ class RuleForm(forms.Form):
     condition = forms.CharField(
         label=_("Condition (JSON)"),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "class": "mono"}),
-        help_text=_('For example {"all": [{"op": "route_contains", "value": ["MM", "TH"]}, {"field": "hs_code", "op": "prefix", "value": "09"}]}'),
+        help_text=_(
+            'For example {"all": [{"op": "route_contains", "value": ["MM", "TH"]}, '
+            '{"field": "hs_code", "op": "prefix", "value": "09"}]}'
+        ),
     )
     points = forms.IntegerField(label=_("Points"), min_value=-MAX_POINTS, max_value=MAX_POINTS)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -107,4 +114,6 @@ class RuleForm(forms.Form):
 
 
 class SettingsForm(forms.Form):
-    use_nationality = forms.BooleanField(label=_("Let rules and the model use the traveller's nationality"), required=False)
+    use_nationality = forms.BooleanField(
+        label=_("Let rules and the model use the traveller's nationality"), required=False
+    )

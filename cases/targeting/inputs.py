@@ -74,7 +74,7 @@ def clean_line(raw: Any) -> tuple[dict[str, Any], list[tuple[str, str, str]], Er
             try:
                 year = traveller.get("birth_year")
                 v.validate_birth_year(year)
-                data["traveller_birth_year"] = int(year) if year not in (None, "") else None
+                data["traveller_birth_year"] = int(str(year)) if year not in (None, "") else None
             except ValidationError as exc:
                 bad["birth_year"] = exc.messages
             sex = traveller.get("sex") or ""
@@ -94,7 +94,10 @@ def _choice(value: Any, values: list[str]) -> str:
     if value in (None, ""):
         raise ValidationError(_("This field is required."))
     if value not in values:
-        raise ValidationError(_("“%(value)s” is not a valid choice; use one of %(values)s.") % {"value": value, "values": ", ".join(values)})
+        raise ValidationError(
+            _("“%(value)s” is not a valid choice; use one of %(values)s.")
+            % {"value": value, "values": ", ".join(values)}
+        )
     return value
 
 
@@ -181,7 +184,7 @@ def _identifiers(value: Any) -> tuple[list[tuple[str, str, str]], list[Errors] |
     if value in (None, ""):
         return [], []
     if not isinstance(value, list):
-        return [], [_("Expected a list of {\"kind\", \"value\"} objects.")]
+        return [], [_('Expected a list of {"kind", "value"} objects.')]
     if len(value) > MAX_IDENTIFIERS:
         return [], [_("At most %(n)s identifiers.") % {"n": MAX_IDENTIFIERS}]
     out, errors, bad = [], [], False

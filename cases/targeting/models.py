@@ -190,9 +190,7 @@ class ModelVersion(models.Model):
     coefficients = models.JSONField(default=dict, blank=True)
     uses_nationality = models.BooleanField(default=False)
     error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     trained_at = models.DateTimeField(null=True)
 

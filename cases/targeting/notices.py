@@ -39,7 +39,9 @@ def notify_pre_arrival(*, line: ManifestLine, recipients: Iterable[Agency], prio
         if identifiers:
             parts.append(_("Identifiers: %(identifiers)s") % {"identifiers": identifiers})
         if line.goods_description or line.hs_code:
-            parts.append(_("Goods: %(goods)s (HS %(hs)s)") % {"goods": line.goods_description or "—", "hs": line.hs_code or "—"})
+            parts.append(
+                _("Goods: %(goods)s (HS %(hs)s)") % {"goods": line.goods_description or "—", "hs": line.hs_code or "—"}
+            )
         for party in ("shipper", "consignee"):
             if getattr(line, party):
                 label = _("Shipper") if party == "shipper" else _("Consignee")

@@ -23,9 +23,7 @@ def can_work_lines(user: Any) -> bool:
 
 def can_manage_rules(user: Any) -> bool:
     """Coordinators and agency admins write the agency's rules and roll its model back."""
-    return bool(
-        is_agency_user(user) and user.is_active and user.role in (Role.COORDINATOR, Role.AGENCY_ADMIN)
-    )
+    return bool(is_agency_user(user) and user.is_active and user.role in (Role.COORDINATOR, Role.AGENCY_ADMIN))
 
 
 def can_train_model(user: Any) -> bool:

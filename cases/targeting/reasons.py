@@ -16,7 +16,10 @@ def reason_label(reason: dict[str, Any]) -> str:
     code: str = reason.get("code", "")
     params: dict[str, Any] = reason.get("params") or {}
     if code == LOOKOUT:
-        label = _("lookout hit: %(kind)s %(value)s") % {"kind": params.get("kind", ""), "value": params.get("value", "")}
+        label = _("lookout hit: %(kind)s %(value)s") % {
+            "kind": params.get("kind", ""),
+            "value": params.get("value", ""),
+        }
         return f"{label} ({params['title']})" if params.get("title") else label
     if code == RULE:
         return _("rule “%(name)s”") % {"name": params.get("name", "")}
@@ -42,12 +45,12 @@ def reason_label(reason: dict[str, Any]) -> str:
     if name in ("shipper_new", "consignee_new"):
         days = int(params.get("days", 0))
         if name == "shipper_new":
-            return ngettext(
-                "shipper first seen %(days)s day ago", "shipper first seen %(days)s days ago", days
-            ) % {"days": days}
-        return ngettext(
-            "consignee first seen %(days)s day ago", "consignee first seen %(days)s days ago", days
-        ) % {"days": days}
+            return ngettext("shipper first seen %(days)s day ago", "shipper first seen %(days)s days ago", days) % {
+                "days": days
+            }
+        return ngettext("consignee first seen %(days)s day ago", "consignee first seen %(days)s days ago", days) % {
+            "days": days
+        }
     if name == "shipper_in_seizures":
         return _("shipper named in a seizure your agency can see")
     if name == "consignee_in_seizures":

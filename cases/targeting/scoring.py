@@ -11,7 +11,7 @@ from typing import Any
 
 from cases.targeting.conditions import Predicate, compile_condition
 from cases.targeting.facts import Facts, model_features
-from cases.targeting.models import ModelVersion, ModelStatus, ReasonSource, Rule, TargetingSettings
+from cases.targeting.models import ModelStatus, ModelVersion, ReasonSource, Rule, TargetingSettings
 from cases.targeting.reasons import LOOKOUT, RULE
 
 LOOKOUT_POINTS = 60
@@ -47,7 +47,12 @@ class Scorer:
         for rule, predicate in self.rules:
             if predicate(facts):
                 reasons.append(
-                    {"source": ReasonSource.RULE.value, "code": RULE, "params": {"name": rule.name, "rule": rule.pk}, "points": rule.points}
+                    {
+                        "source": ReasonSource.RULE.value,
+                        "code": RULE,
+                        "params": {"name": rule.name, "rule": rule.pk},
+                        "points": rule.points,
+                    }
                 )
         if self.model is not None:
             reasons += model_reasons(self.model, facts)
@@ -70,7 +75,9 @@ def model_reasons(model: LinearModel, facts: Facts) -> list[dict[str, Any]]:
     for share, (_v, name) in zip(shares, positive, strict=True):
         if share <= 0:
             continue
-        reasons.append({"source": ReasonSource.MODEL.value, "code": name, "params": _params(name, facts), "points": share})
+        reasons.append(
+            {"source": ReasonSource.MODEL.value, "code": name, "params": _params(name, facts), "points": share}
+        )
     return reasons
 
 
@@ -93,7 +100,10 @@ def lookout_reason(*, kind: str, value: str, lookout_id: int, title: str = "") -
 
 def load_scorer(agency_id: int) -> Scorer:
     """The agency's active rules (compiled once) and its active model."""
-    rules = [(rule, compile_condition(rule.condition)) for rule in Rule.objects.filter(agency_id=agency_id, active=True).order_by("id")]
+    rules = [
+        (rule, compile_condition(rule.condition))
+        for rule in Rule.objects.filter(agency_id=agency_id, active=True).order_by("id")
+    ]
     active = (
         ModelVersion.objects.filter(agency_id=agency_id, active=True, status=ModelStatus.READY)
         .only("version", "coefficients", "uses_nationality")

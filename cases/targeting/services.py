@@ -54,6 +54,8 @@ class BatchInvalid(Exception):
     def __init__(self, errors: dict[str, Any]) -> None:
         super().__init__("invalid manifest lines")
         self.errors = errors
+
+
 PREVIEW_DAYS = 30
 
 _LINE_FIELDS = [
@@ -84,9 +86,7 @@ def manifest_ingest(*, lines: Any, by: User) -> dict[str, Any]:
         data, identifiers, line_errors = clean_line(raw)
         reference = data.get("reference")
         if reference and reference in seen and "reference" not in line_errors:
-            line_errors["reference"] = [
-                _("Line %(n)s of this batch has the same reference.") % {"n": seen[reference]}
-            ]
+            line_errors["reference"] = [_("Line %(n)s of this batch has the same reference.") % {"n": seen[reference]}]
         if reference:
             seen.setdefault(reference, index)
         if line_errors:
@@ -136,7 +136,9 @@ def manifest_ingest(*, lines: Any, by: User) -> dict[str, Any]:
     return {
         "created": len(new),
         "updated": len(old),
-        "lines": [{"id": line.pk, "reference": line.reference, "score": line.score, "status": line.status} for line in batch],
+        "lines": [
+            {"id": line.pk, "reference": line.reference, "score": line.score, "status": line.status} for line in batch
+        ],
     }
 
 
@@ -184,6 +186,7 @@ def lookout_reasons(
             lookout__expires_at__gt=timezone.now(),
         ).values_list("kind", "normalized")
     )
+    assert by.agency is not None
     reasons: dict[int, list[dict]] = {}
     hits_by_line: dict[int, list[Any]] = {}
     for line in lines:
@@ -199,12 +202,18 @@ def lookout_reasons(
                 source=HitSource.MANIFEST_LINE, agency=by.agency, values=sorted(keys), subject_id=line.pk
             )
     lookout_ids = {hit.lookout_id for hits in hits_by_line.values() for hit in hits}
-    visible = set(Lookout.objects.visible_to(by).filter(pk__in=lookout_ids).values_list("pk", flat=True)) if lookout_ids else set()
+    visible = (
+        set(Lookout.objects.visible_to(by).filter(pk__in=lookout_ids).values_list("pk", flat=True))
+        if lookout_ids
+        else set()
+    )
     for line_id, hits in hits_by_line.items():
         for hit in hits:
             if hit.lookout_id in visible:
                 reasons.setdefault(line_id, []).append(
-                    lookout_reason(kind=hit.kind, value=hit.normalized, lookout_id=hit.lookout_id, title=hit.lookout.title)
+                    lookout_reason(
+                        kind=hit.kind, value=hit.normalized, lookout_id=hit.lookout_id, title=hit.lookout.title
+                    )
                 )
     return reasons
 
@@ -283,7 +292,9 @@ def line_alert(*, line: ManifestLine, recipients: Any, priority: Any, by: User) 
 def route_agencies(line: ManifestLine) -> list[Agency]:
     """Member agencies of the line's transit and destination countries (the usual recipients)."""
     countries = [*line.transit_countries, line.destination_country]
-    return [a for a in Agency.objects.filter(country__in=countries, is_active=True).exclude(pk=line.agency_id).order_by("code")]
+    return list(
+        Agency.objects.filter(country__in=countries, is_active=True).exclude(pk=line.agency_id).order_by("code")
+    )
 
 
 # --- rules ----------------------------------------------------------------------------------
@@ -412,7 +423,9 @@ def model_activate(*, agency_id: int, version: Any, by: User) -> ModelVersion:
     if not can_manage_rules(by):
         raise Forbidden(_("Only coordinators and agency admins choose the model version."))
     with transaction.atomic():
-        target = ModelVersion.objects.filter(agency_id=agency_id, version=version if isinstance(version, int) else -1).first()
+        target = ModelVersion.objects.filter(
+            agency_id=agency_id, version=version if isinstance(version, int) else -1
+        ).first()
         if target is None:
             raise ValidationError({"version": [_("No such model version.")]})
         if target.status != ModelStatus.READY:

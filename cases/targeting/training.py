@@ -42,16 +42,34 @@ def labelled_rows(agency_id: int, *, use_nationality: bool) -> tuple[list[dict[s
     history = History(origin_seizures=origin_seizure_counts(agency_id))
     for party in ("shipper", "consignee"):
         column = f"{party}_normalized"
-        rows = ManifestLine.objects.filter(agency_id=agency_id).exclude(**{column: ""}).values(column).annotate(first=Min("eta"))
+        rows = (
+            ManifestLine.objects.filter(agency_id=agency_id)
+            .exclude(**{column: ""})
+            .values(column)
+            .annotate(first=Min("eta"))
+        )
         for row in rows:
             history.first_seen[(party, row[column])] = row["first"]
     lines = (
         ManifestLine.objects.filter(agency_id=agency_id, result__in=ExamResult.values)
         .order_by("eta", "id")
         .only(
-            "kind", "eta", "transport_mode", "origin_country", "transit_countries", "destination_country",
-            "loading_place", "discharge_place", "hs_code", "goods_description", "gross_weight_kg",
-            "shipper_normalized", "consignee_normalized", "traveller_birth_year", "traveller_nationality", "result",
+            "kind",
+            "eta",
+            "transport_mode",
+            "origin_country",
+            "transit_countries",
+            "destination_country",
+            "loading_place",
+            "discharge_place",
+            "hs_code",
+            "goods_description",
+            "gross_weight_kg",
+            "shipper_normalized",
+            "consignee_normalized",
+            "traveller_birth_year",
+            "traveller_nationality",
+            "result",
         )  # fmt: skip
     )
     features, labels = [], []
@@ -61,12 +79,14 @@ def labelled_rows(agency_id: int, *, use_nationality: bool) -> tuple[list[dict[s
     return features, labels
 
 
-def fit(features: list[dict[str, float]], labels: list[int], *, seed: int, progress: Progress | None = None) -> dict[str, Any]:
+def fit(
+    features: list[dict[str, float]], labels: list[int], *, seed: int, progress: Progress | None = None
+) -> dict[str, Any]:
     """Fit on the older 80 %, measure on the newest 20 %; the coefficients and the metrics."""
     import numpy as np
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
+    from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
     if len(labels) < MIN_LABELLED or sum(labels) < MIN_FOUND:
         raise TrainingError(
@@ -100,13 +120,19 @@ def fit(features: list[dict[str, float]], labels: list[int], *, seed: int, progr
         if 0 < sum(test_y) < len(test_y):
             metrics["roc_auc"] = round(float(roc_auc_score(test_y, probabilities)), 6)
         metrics["lift_at_1pct"] = round(precision / base_rate, 3) if base_rate else None
-    return {"intercept": intercept, "weights": weights, "features": sorted(weights), "metrics": metrics, "rows": len(labels)}
+    return {
+        "intercept": intercept,
+        "weights": weights,
+        "features": sorted(weights),
+        "metrics": metrics,
+        "rows": len(labels),
+    }
 
 
 def _int32(matrix: Any) -> Any:
     """The sparse matrix with 32-bit indices, which liblinear requires (DictVectorizer may give 64)."""
     import numpy as np
-    from scipy.sparse import csr_matrix
+    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 
     csr = csr_matrix(matrix)
     return csr_matrix((csr.data, csr.indices.astype(np.int32), csr.indptr.astype(np.int32)), shape=csr.shape)

@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.targeting import selectors, services
-from cases.targeting.forms import CSV_COLUMNS, ExamineForm, LineAlertForm, QueueFilterForm, RuleForm, SettingsForm, UploadForm
+from cases.targeting.forms import (
+    CSV_COLUMNS,
+    ExamineForm,
+    LineAlertForm,
+    QueueFilterForm,
+    RuleForm,
+    SettingsForm,
+    UploadForm,
+)
 from cases.targeting.models import LineStatus
 from cases.targeting.permissions import (
     can_change_settings,
@@ -102,7 +110,9 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
             return redirect("targeting:queue")
     return render(
-        request, "targeting/upload.html", {"form": form, "line_errors": line_errors[:200], "columns": ",".join(CSV_COLUMNS)}
+        request,
+        "targeting/upload.html",
+        {"form": form, "line_errors": line_errors[:200], "columns": ",".join(CSV_COLUMNS)},
     )
 
 
@@ -129,7 +139,8 @@ def _line_context(request: AuthenticatedHttpRequest, line: Any, **forms: Any) ->
         "line": line,
         "reasons": labelled(line.reasons),
         "identifiers": list(line.identifiers.all()),
-        "examine_form": forms.get("examine_form") or ExamineForm(initial={"seizure": line.seizure_id, "result": line.result or None}),
+        "examine_form": forms.get("examine_form")
+        or ExamineForm(initial={"seizure": line.seizure_id, "result": line.result or None}),
         "alert_form": alert_form,
         "can_work": can_work_lines(request.user),
         "examined": line.status == LineStatus.EXAMINED,
@@ -200,7 +211,10 @@ def line_alert_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.line_alert(
-                line=line, recipients=form.cleaned_data["recipients"], priority=form.cleaned_data["priority"], by=request.user
+                line=line,
+                recipients=form.cleaned_data["recipients"],
+                priority=form.cleaned_data["priority"],
+                by=request.user,
             )
         except Forbidden as exc:
             raise PermissionDenied(str(exc))
@@ -255,7 +269,12 @@ def rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rule = selectors.get_rule_for(request.user, pk)
     import json
 
-    initial = {"name": rule.name, "condition": json.dumps(rule.condition, indent=2), "points": rule.points, "active": rule.active}
+    initial = {
+        "name": rule.name,
+        "condition": json.dumps(rule.condition, indent=2),
+        "points": rule.points,
+        "active": rule.active,
+    }
     form = RuleForm(request.POST or None, initial=initial)
     preview = None
     if request.method == "POST":
@@ -334,7 +353,9 @@ def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form.is_valid()
     try:
         services.settings_update(
-            agency_id=request.user.agency_id, use_nationality=bool(form.cleaned_data.get("use_nationality")), by=request.user
+            agency_id=request.user.agency_id,
+            use_nationality=bool(form.cleaned_data.get("use_nationality")),
+            by=request.user,
         )
     except Forbidden as exc:
         raise PermissionDenied(str(exc))

@@ -340,7 +340,9 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai):
         agency=kcs, kind="cargo", reference="DEC-1", eta=timezone.now(), transport_mode="sea_container",
         origin_country="MM", transit_countries=["TH"], destination_country="KR",
     )  # fmt: skip
-    rule = Rule.objects.create(agency=kcs, name="Tea", condition={"field": "hs_code", "op": "prefix", "value": "09"}, points=20)
+    rule = Rule.objects.create(
+        agency=kcs, name="Tea", condition={"field": "hs_code", "op": "prefix", "value": "09"}, points=20
+    )
     return {
         "hit_pk": hit.pk,
         "seizure_pk": seizure.pk,

@@ -32,7 +32,9 @@ def _watch(user, values, *, sharing="members", title="Reefer watch"):
 
 def test_line_with_a_watched_value_ranks_first_with_its_reason(kim, send, api_as):
     lookout = _watch(kim, [("container", "CSQU3054383")])
-    body = send(kim, [cargo_line("PLAIN"), cargo_line("WATCHED", identifiers=[{"kind": "container", "value": "csqu 305438-3"}])]).json()
+    body = send(
+        kim, [cargo_line("PLAIN"), cargo_line("WATCHED", identifiers=[{"kind": "container", "value": "csqu 305438-3"}])]
+    ).json()
     scores = {line["reference"]: line["score"] for line in body["lines"]}
     assert scores["WATCHED"] > scores["PLAIN"]
     rows = api_as(kim).get("/api/v1/manifests/lines/").json()["results"]
@@ -40,7 +42,11 @@ def test_line_with_a_watched_value_ranks_first_with_its_reason(kim, send, api_as
     assert rows[0]["reasons"][0]["source"] == "lookout"
     assert "CSQU3054383" in rows[0]["reasons"][0]["label"] and "Reefer watch" in rows[0]["reasons"][0]["label"]
     hit = Hit.objects.get()
-    assert (hit.source, hit.subject_id, hit.lookout_id) == ("manifest_line", ManifestLine.objects.get(reference="WATCHED").pk, lookout.pk)
+    assert (hit.source, hit.subject_id, hit.lookout_id) == (
+        "manifest_line",
+        ManifestLine.objects.get(reference="WATCHED").pk,
+        lookout.pk,
+    )
     # Sent again (an update), the line keeps its lookout reason; no second hit.
     again = send(kim, [cargo_line("WATCHED", identifiers=[{"kind": "container", "value": "CSQU3054383"}])]).json()
     assert again["lines"][0]["score"] == scores["WATCHED"]

@@ -63,7 +63,10 @@ def test_other_agency_gets_404_for_lines(kim, somchai, send, api_as):
     line = ManifestLine.objects.get()
     thai = api_as(somchai)
     assert thai.get(f"/api/v1/manifests/lines/{line.pk}/").status_code == 404
-    assert thai.post(f"/api/v1/manifests/lines/{line.pk}/examine/", {"result": "nothing"}, format="json").status_code == 404
+    assert (
+        thai.post(f"/api/v1/manifests/lines/{line.pk}/examine/", {"result": "nothing"}, format="json").status_code
+        == 404
+    )
     assert thai.get("/api/v1/manifests/lines/").json()["results"] == []
 
 
@@ -71,13 +74,17 @@ def test_queue_filters_and_order(kim, send, api_as, park):
     from tests.cases.targeting.test_rules_api import make_rule
 
     make_rule(park, condition={"field": "hs_code", "op": "prefix", "value": "09"}, points=40)
-    send(kim, [cargo_line("DEC-1"), cargo_line("DEC-2", hs_code="0902", goods_description="Green tea"), passenger_line()])
+    send(
+        kim, [cargo_line("DEC-1"), cargo_line("DEC-2", hs_code="0902", goods_description="Green tea"), passenger_line()]
+    )
     client = api_as(kim)
     rows = client.get("/api/v1/manifests/lines/").json()["results"]
     assert rows[0]["reference"] == "DEC-2" and rows[0]["score"] == 40
     assert rows[0]["reasons"] == [{"source": "rule", "label": "rule “Tea”", "points": 40}]
     assert [r["reference"] for r in client.get("/api/v1/manifests/lines/?min_score=10").json()["results"]] == ["DEC-2"]
-    assert [r["reference"] for r in client.get("/api/v1/manifests/lines/?kind=passenger").json()["results"]] == ["PNR-1"]
+    assert [r["reference"] for r in client.get("/api/v1/manifests/lines/?kind=passenger").json()["results"]] == [
+        "PNR-1"
+    ]
     assert client.get("/api/v1/manifests/lines/?min_score=abc").status_code == 400
     assert client.get("/api/v1/manifests/lines/?eta_before=2000-01-01").json()["results"] == []
 
@@ -95,4 +102,8 @@ def test_examine_links_a_visible_seizure_only(kim, send, api_as):
     assert client.post(url, {"result": "maybe"}, format="json").status_code == 400
     response = client.post(url, {"result": "found", "seizure": own.pk, "notes": "Behind the panel"}, format="json")
     assert response.status_code == 200
-    assert (response.json()["status"], response.json()["result"], response.json()["seizure"]) == ("examined", "found", own.pk)
+    assert (response.json()["status"], response.json()["result"], response.json()["seizure"]) == (
+        "examined",
+        "found",
+        own.pk,
+    )

@@ -67,13 +67,28 @@ def test_train_through_the_api_then_roll_back(park, kim, api_as, send, train):
     assert set(stored.coefficients) == {"intercept", "weights"}
 
     # A new line on a planted route is scored by the model with readable reasons.
-    body = send(kim, [cargo_line("RISK", origin_country="MM", transit_countries=["TH"], consignee="Brand New Front Co", hs_code="0902", goods_description="Green tea in bags"), cargo_line("PLAIN")]).json()
+    body = send(
+        kim,
+        [
+            cargo_line(
+                "RISK",
+                origin_country="MM",
+                transit_countries=["TH"],
+                consignee="Brand New Front Co",
+                hs_code="0902",
+                goods_description="Green tea in bags",
+            ),
+            cargo_line("PLAIN"),
+        ],
+    ).json()
     scores = {line["reference"]: line["score"] for line in body["lines"]}
     assert scores["RISK"] > scores["PLAIN"]
     risky = api_as(kim).get(f"/api/v1/manifests/lines/{body['lines'][0]['id']}/").json()
     assert risky["model_version"] == 1
     labels = [r["label"] for r in risky["reasons"] if r["source"] == "model"]
-    assert labels and any("MM→TH→KR" in label or "consignee first seen" in label or "HS chapter 09" in label for label in labels)
+    assert labels and any(
+        "MM→TH→KR" in label or "consignee first seen" in label or "HS chapter 09" in label for label in labels
+    )
     assert sum(r["points"] for r in risky["reasons"]) == risky["score"]
 
     assert train(client, seed=2).status_code == 202
@@ -98,7 +113,19 @@ def test_management_command_trains(park):
 
 
 def test_sex_is_never_a_feature_and_nationality_only_when_allowed(kim):
-    line = ManifestLine(**{"kind": "passenger", "eta": timezone.now(), "transport_mode": "air_passenger", "origin_country": "LA", "transit_countries": ["TH"], "destination_country": "KR", "traveller_nationality": "LA", "traveller_birth_year": 2001, "traveller_sex": "f"})
+    line = ManifestLine(
+        **{
+            "kind": "passenger",
+            "eta": timezone.now(),
+            "transport_mode": "air_passenger",
+            "origin_country": "LA",
+            "transit_countries": ["TH"],
+            "destination_country": "KR",
+            "traveller_nationality": "LA",
+            "traveller_birth_year": 2001,
+            "traveller_sex": "f",
+        }
+    )
     facts = line_facts(line, History())
     off = model_features(facts, use_nationality=False)
     on = model_features(facts, use_nationality=True)
@@ -107,13 +134,24 @@ def test_sex_is_never_a_feature_and_nationality_only_when_allowed(kim):
 
 
 def test_nationality_switch_is_the_admins_and_audited(lee, park, api_as):
-    assert api_as(park).patch("/api/v1/targeting/settings/", {"use_nationality": True}, format="json").status_code == 403
+    assert (
+        api_as(park).patch("/api/v1/targeting/settings/", {"use_nationality": True}, format="json").status_code == 403
+    )
     response = api_as(lee).patch("/api/v1/targeting/settings/", {"use_nationality": True}, format="json")
     assert response.status_code == 200 and response.json() == {"use_nationality": True}
     change = SettingsChange.objects.get()
-    assert (change.field, change.old_value, change.new_value, change.changed_by) == ("use_nationality", "false", "true", lee)
+    assert (change.field, change.old_value, change.new_value, change.changed_by) == (
+        "use_nationality",
+        "false",
+        "true",
+        lee,
+    )
     # Now a rule may read nationality.
-    ok = api_as(park).post("/api/v1/targeting/rules/", {"name": "n", "condition": {"field": "traveller_nationality", "op": "equals", "value": "la"}, "points": 5}, format="json")
+    ok = api_as(park).post(
+        "/api/v1/targeting/rules/",
+        {"name": "n", "condition": {"field": "traveller_nationality", "op": "equals", "value": "la"}, "points": 5},
+        format="json",
+    )
     assert ok.status_code == 201 and ok.json()["condition"]["value"] == "LA"
 
 

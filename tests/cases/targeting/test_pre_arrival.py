@@ -10,7 +10,9 @@ from tests.cases.targeting.conftest import cargo_line
 def test_alert_carries_identifiers_and_route_to_the_partner(kim, somchai, send, api_as):
     send(kim, [cargo_line("DEC-9", origin_country="MM", transit_countries=["TH"])])
     line = ManifestLine.objects.get()
-    response = api_as(kim).post(f"/api/v1/manifests/lines/{line.pk}/alert/", {"recipients": ["TCD"], "priority": "urgent"}, format="json")
+    response = api_as(kim).post(
+        f"/api/v1/manifests/lines/{line.pk}/alert/", {"recipients": ["TCD"], "priority": "urgent"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     alert = Alert.objects.get(pk=response.json()["id"])
     assert alert.kind == "pre_arrival" and alert.priority == "urgent"

@@ -16,7 +16,9 @@ from tests.cases.targeting.conftest import cargo_line
 def make_rule(user, *, condition, points=30, name="Tea"):
     client = APIClient()
     client.force_authenticate(user)
-    response = client.post("/api/v1/targeting/rules/", {"name": name, "condition": condition, "points": points}, format="json")
+    response = client.post(
+        "/api/v1/targeting/rules/", {"name": name, "condition": condition, "points": points}, format="json"
+    )
     assert response.status_code == 201, response.json()
     return response.json()
 
@@ -24,7 +26,15 @@ def make_rule(user, *, condition, points=30, name="Tea"):
 @pytest.mark.parametrize(
     ("condition", "path"),
     [
-        ({"all": [{"field": "hs_code", "op": "prefix", "value": "09"}, {"field": "origin_country", "op": "equals", "value": "ZZ"}]}, "$.all[1].value"),
+        (
+            {
+                "all": [
+                    {"field": "hs_code", "op": "prefix", "value": "09"},
+                    {"field": "origin_country", "op": "equals", "value": "ZZ"},
+                ]
+            },
+            "$.all[1].value",
+        ),
         ({"any": [{"field": "colour", "op": "equals", "value": "red"}]}, "$.any[0].field"),
         ({"field": "hs_code", "op": "between", "min": 1}, "$.op"),
         ({"op": "route_contains", "value": ["MM", 7]}, "$.value[1]"),
@@ -37,7 +47,9 @@ def make_rule(user, *, condition, points=30, name="Tea"):
     ],
 )
 def test_bad_condition_is_a_400_with_the_path(park, api_as, condition, path):
-    response = api_as(park).post("/api/v1/targeting/rules/", {"name": "x", "condition": condition, "points": 10}, format="json")
+    response = api_as(park).post(
+        "/api/v1/targeting/rules/", {"name": "x", "condition": condition, "points": 10}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["condition"][0].startswith(path + ": ")
     assert Rule.objects.count() == 0
@@ -45,7 +57,9 @@ def test_bad_condition_is_a_400_with_the_path(park, api_as, condition, path):
 
 def test_points_are_bounded(park, api_as):
     response = api_as(park).post(
-        "/api/v1/targeting/rules/", {"name": "x", "condition": {"op": "route_contains", "value": "MM"}, "points": 101}, format="json"
+        "/api/v1/targeting/rules/",
+        {"name": "x", "condition": {"op": "route_contains", "value": "MM"}, "points": 101},
+        format="json",
     )
     assert response.status_code == 400 and "points" in response.json()
 
@@ -77,8 +91,24 @@ def test_other_agency_gets_404_for_rules(park, niran, api_as):
 
 
 def test_rule_scores_matching_lines_with_its_reason(kim, park, send):
-    make_rule(park, condition={"all": [{"op": "route_contains", "value": ["MM", "KR"]}, {"field": "goods_description", "op": "contains", "value": "tea"}]}, points=55, name="Tea from Myanmar")
-    body = send(kim, [cargo_line("A", origin_country="MM", transit_countries=["TH"], goods_description="Green TEA"), cargo_line("B")]).json()
+    make_rule(
+        park,
+        condition={
+            "all": [
+                {"op": "route_contains", "value": ["MM", "KR"]},
+                {"field": "goods_description", "op": "contains", "value": "tea"},
+            ]
+        },
+        points=55,
+        name="Tea from Myanmar",
+    )
+    body = send(
+        kim,
+        [
+            cargo_line("A", origin_country="MM", transit_countries=["TH"], goods_description="Green TEA"),
+            cargo_line("B"),
+        ],
+    ).json()
     scores = {line["reference"]: line["score"] for line in body["lines"]}
     assert scores == {"A": 55, "B": 0}
 
@@ -87,7 +117,9 @@ def test_first_seen_within(kim, park, send):
     from cases.targeting.models import ManifestLine
 
     send(kim, [cargo_line("OLD", eta=(timezone.now() - dt.timedelta(days=90)).isoformat())])
-    make_rule(park, condition={"op": "first_seen_within", "party": "consignee", "days": 30}, points=25, name="New consignee")
+    make_rule(
+        park, condition={"op": "first_seen_within", "party": "consignee", "days": 30}, points=25, name="New consignee"
+    )
     body = send(kim, [cargo_line("A"), cargo_line("B", consignee="Fresh Front Trading Ltd")]).json()
     assert {line["reference"]: line["score"] for line in body["lines"]} == {"A": 0, "B": 25}
     assert ManifestLine.objects.get(reference="B").reasons[0]["params"]["name"] == "New consignee"
@@ -100,7 +132,11 @@ def test_preview_on_the_last_30_days(kim, park, send, api_as):
         cargo_line("B", eta=(now - dt.timedelta(days=45)).isoformat(), hs_code="0902"),
         cargo_line("C", eta=(now - dt.timedelta(days=3)).isoformat()),
     ])  # fmt: skip
-    response = api_as(park).post("/api/v1/targeting/rules/preview/", {"condition": {"field": "hs_code", "op": "prefix", "value": "09"}}, format="json")
+    response = api_as(park).post(
+        "/api/v1/targeting/rules/preview/",
+        {"condition": {"field": "hs_code", "op": "prefix", "value": "09"}},
+        format="json",
+    )
     assert response.status_code == 200
     body = response.json()
     assert (body["lines"], body["matched"]) == (2, 1)

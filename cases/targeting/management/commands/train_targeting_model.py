@@ -7,7 +7,9 @@ from members.models import Agency
 
 
 class Command(BaseCommand):
-    help = "Train a new targeting model version for an agency from its examination results (runs here, not on a worker)."
+    help = (
+        "Train a new targeting model version for an agency from its examination results (runs here, not on a worker)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("agency", help="Agency code, e.g. KCS")
