@@ -213,3 +213,66 @@ def write_examined(
             batch_size=5000,
         )
     return len(lines)
+
+
+DEMO_MARKER = "demo:manifests"
+DEMO_SEED = 20261202
+DEMO_HISTORY = 12000
+DEMO_UPCOMING = 300
+DEMO_RULES = (
+    ("Golden Triangle through Thailand", {"op": "route_contains", "value": ["MM", "TH"]}, 35),
+    (
+        "Tea or coffee from a new consignee",
+        {
+            "all": [
+                {"field": "hs_code", "op": "in", "value": ["0901", "0902"]},
+                {"op": "first_seen_within", "party": "consignee", "days": 30},
+            ]
+        },
+        30,
+    ),
+    (
+        "Established Japanese machinery",
+        {
+            "all": [
+                {"field": "origin_country", "op": "equals", "value": "JP"},
+                {"field": "hs_code", "op": "prefix", "value": "84"},
+            ]
+        },
+        -10,
+    ),
+)  # fmt: skip
+
+
+def seed_manifests() -> int:
+    """The Korea Customs Service's demo targeting: a year of examined lines, a trained model,
+    three rules and the next days' arrivals scored through the service. Once (a marker counter)."""
+    from cases.targeting.models import ModelVersion
+    from cases.targeting.services import manifest_ingest, rule_create
+    from cases.targeting.training import train_version
+    from crackdown.models import Counter
+    from members.models import Role, User
+
+    kcs = Agency.objects.filter(code="KCS").first()
+    officer = User.objects.filter(agency=kcs, role=Role.OFFICER, is_active=True).order_by("id").first()
+    coordinator = User.objects.filter(agency=kcs, role=Role.COORDINATOR, is_active=True).order_by("id").first()
+    if kcs is None or officer is None or coordinator is None:
+        return 0
+    with transaction.atomic():
+        if Counter.objects.filter(name=DEMO_MARKER).exists():
+            return 0
+        Counter.objects.create(name=DEMO_MARKER, value=1)
+        maker = ManifestMaker(seed=DEMO_SEED)
+        now = timezone.now()
+        written = write_examined(
+            agency=kcs,
+            rows=list(maker.history(count=DEMO_HISTORY, days=365, end=now - dt.timedelta(days=1))),
+            examined=0.6,
+        )
+        version = ModelVersion.objects.create(agency=kcs, version=1, seed=DEMO_SEED % 1000)
+    train_version(version.pk)
+    for name, condition, points in DEMO_RULES:
+        rule_create(data={"name": name, "condition": condition, "points": points}, by=coordinator)
+    upcoming = [maker.line(eta=now + dt.timedelta(hours=2 + i * 0.25))[0] for i in range(DEMO_UPCOMING)]
+    result = manifest_ingest(lines=upcoming, by=officer)
+    return written + result["created"]

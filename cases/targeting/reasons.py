@@ -43,7 +43,9 @@ def reason_label(reason: dict[str, Any]) -> str:
     if name == "nationality":
         return _("nationality %(country)s") % {"country": value}
     if name in ("shipper_new", "consignee_new"):
-        days = int(params.get("days", 0))
+        days = int(params.get("days") or 0)
+        if days == 0:
+            return _("shipper never seen before") if name == "shipper_new" else _("consignee never seen before")
         if name == "shipper_new":
             return ngettext("shipper first seen %(days)s day ago", "shipper first seen %(days)s days ago", days) % {
                 "days": days

@@ -15,6 +15,7 @@ from cases.targeting.models import ModelStatus, ModelVersion, ReasonSource, Rule
 from cases.targeting.reasons import LOOKOUT, RULE
 
 LOOKOUT_POINTS = 60
+LIFT_POINTS = 20
 # How many of the model's terms are shown as reasons (the largest first).
 MODEL_REASONS = 4
 
@@ -25,6 +26,8 @@ class LinearModel:
     intercept: float
     weights: dict[str, float]
     use_nationality: bool
+    # The share of found lines the model learned from: its points measure lift over it.
+    base_rate: float = 0.005
 
     def contributions(self, facts: Facts) -> tuple[float, dict[str, float]]:
         """The probability and each feature's term of the linear score (weight × value)."""
@@ -61,10 +64,18 @@ class Scorer:
         return max(0, min(100, total)), reasons
 
 
+def model_points(probability: float, base_rate: float) -> int:
+    """20 points per doubling of the odds of a find over the average line: an average line
+    gets 0, one twice as likely 20, ten times 66, thirty-two times or more 100."""
+    if probability <= 0 or base_rate <= 0:
+        return 0
+    return max(0, min(100, round(LIFT_POINTS * math.log2(probability / base_rate))))
+
+
 def model_reasons(model: LinearModel, facts: Facts) -> list[dict[str, Any]]:
-    """The model's points (its probability × 100) shared among its largest positive terms."""
+    """The model's points (model_points) shared among its largest positive terms."""
     probability, terms = model.contributions(facts)
-    points = round(100 * probability)
+    points = model_points(probability, model.base_rate)
     positive = sorted(((v, k) for k, v in terms.items() if v > 0), reverse=True)[:MODEL_REASONS]
     if points <= 0 or not positive:
         return []
@@ -115,6 +126,7 @@ def load_scorer(agency_id: int) -> Scorer:
             version=active.version,
             intercept=float(active.coefficients["intercept"]),
             weights={k: float(v) for k, v in active.coefficients["weights"].items()},
+            base_rate=float(active.coefficients.get("base_rate") or 0.005),
             # A model trained with nationality keeps reading it only while the admin allows it.
             use_nationality=active.uses_nationality and nationality_allowed(agency_id),
         )

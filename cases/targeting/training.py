@@ -123,6 +123,7 @@ def fit(
     return {
         "intercept": intercept,
         "weights": weights,
+        "base_rate": round(sum(train_y) / len(train_y), 6),
         "features": sorted(weights),
         "metrics": metrics,
         "rows": len(labels),
@@ -174,7 +175,11 @@ def train_version(version_id: int) -> ModelVersion | None:
             training_rows=result["rows"],
             metrics=result["metrics"],
             features=result["features"],
-            coefficients={"intercept": result["intercept"], "weights": result["weights"]},
+            coefficients={
+                "intercept": result["intercept"],
+                "weights": result["weights"],
+                "base_rate": result["base_rate"],
+            },
             uses_nationality=use_nationality,
         )
     version.refresh_from_db()

@@ -64,7 +64,7 @@ def test_train_through_the_api_then_roll_back(park, kim, api_as, send, train):
     assert metrics["roc_auc"] > 0.7 and 0 < metrics["base_rate"] < 0.05
     assert not any(name.startswith("sex") for name in state["features"])
     stored = ModelVersion.objects.get(version=1)
-    assert set(stored.coefficients) == {"intercept", "weights"}
+    assert set(stored.coefficients) == {"intercept", "weights", "base_rate"}
 
     # A new line on a planted route is scored by the model with readable reasons.
     body = send(
@@ -87,7 +87,7 @@ def test_train_through_the_api_then_roll_back(park, kim, api_as, send, train):
     assert risky["model_version"] == 1
     labels = [r["label"] for r in risky["reasons"] if r["source"] == "model"]
     assert labels and any(
-        "MM→TH→KR" in label or "consignee first seen" in label or "HS chapter 09" in label for label in labels
+        "MM→TH→KR" in label or "consignee never seen" in label or "HS chapter 09" in label for label in labels
     )
     assert sum(r["points"] for r in risky["reasons"]) == risky["score"]
 

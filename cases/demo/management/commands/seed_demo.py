@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.demo.manifests import seed_manifests
 from cases.demo.operations import seed_operations
 from cases.demo.seizures import seed_seizures
 from members import demo
@@ -17,9 +18,10 @@ class Command(BaseCommand):
         # Operations first, so that demo seizures can be linked to the accepted operation.
         created_operations = seed_operations()
         created_seizures = seed_seizures()
+        created_lines = seed_manifests()
         self.stdout.write(
-            f"Demo data: {created_users} users, {created_operations} operations and "
-            f"{created_seizures} seizures created."
+            f"Demo data: {created_users} users, {created_operations} operations, "
+            f"{created_seizures} seizures and {created_lines} manifest lines created."
         )
         self.stdout.write(f"\nDemo sign-ins (password for all: {settings.DEMO_PASSWORD}):")
         shown = {"KCS", "TCD"}
