@@ -26,8 +26,11 @@ from django.utils import timezone
 
 from cases.demo.profiles import IDENTIFIER_DRAWERS, Route
 from cases.seizures.validators import normalize_identifier
-from cases.targeting.models import ExamResult, LineStatus, ManifestIdentifier, ManifestLine
-from members.models import Agency
+from cases.targeting.models import ExamResult, LineStatus, ManifestIdentifier, ManifestLine, ModelVersion
+from cases.targeting.services import manifest_ingest, rule_create
+from cases.targeting.training import train_version
+from crackdown.models import Counter
+from members.models import Agency, Role, User
 
 RISKY_ROUTES = (("MM", ("TH",)), ("LA", ("TH",)), ("KH", ("VN",)))
 ORDINARY_ROUTES = (
@@ -80,8 +83,9 @@ def risk_logit(*, risky_route: bool, concealment: bool, new_consignee: bool, pas
 class ManifestMaker:
     """Draws lines (API shape plus their hidden label) for one destination country."""
 
-    def __init__(self, *, seed: int, destination: str = "KR", companies: int = 400) -> None:
+    def __init__(self, *, seed: int, destination: str = "KR", companies: int = 400, prefix: str = "") -> None:
         self.rng = random.Random(seed)
+        self.prefix = prefix
         self.destination = destination
         self.established = [company(self.rng, i) for i in range(companies)]
         self.fresh_serial = 100000
@@ -100,7 +104,7 @@ class ManifestMaker:
             passport, _p = IDENTIFIER_DRAWERS["passport"](rng, route)
             line = {
                 "kind": "passenger",
-                "reference": f"PNR{self.serial:09d}",
+                "reference": f"{self.prefix}PNR{self.serial:09d}",
                 "eta": eta.isoformat(),
                 "transport_mode": "air_passenger",
                 "origin_country": origin,
@@ -134,7 +138,7 @@ class ManifestMaker:
             identifiers.append({"kind": kind, "value": value})
         line = {
             "kind": "cargo",
-            "reference": f"DEC{self.serial:09d}",
+            "reference": f"{self.prefix}DEC{self.serial:09d}",
             "eta": eta.isoformat(),
             "transport_mode": "sea_container" if sea else "air_cargo",
             "origin_country": origin,
@@ -247,12 +251,6 @@ DEMO_RULES = (
 def seed_manifests() -> int:
     """The Korea Customs Service's demo targeting: a year of examined lines, a trained model,
     three rules and the next days' arrivals scored through the service. Once (a marker counter)."""
-    from cases.targeting.models import ModelVersion
-    from cases.targeting.services import manifest_ingest, rule_create
-    from cases.targeting.training import train_version
-    from crackdown.models import Counter
-    from members.models import Role, User
-
     kcs = Agency.objects.filter(code="KCS").first()
     officer = User.objects.filter(agency=kcs, role=Role.OFFICER, is_active=True).order_by("id").first()
     coordinator = User.objects.filter(agency=kcs, role=Role.COORDINATOR, is_active=True).order_by("id").first()

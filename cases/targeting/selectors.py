@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from cases.targeting.models import LineKind, LineStatus, ManifestLine, ModelStatus, ModelVersion, Rule, RuleVersion
 
@@ -31,8 +32,6 @@ def line_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[M
 
 def line_filters(params: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The queue's filters from query parameters, with field-level errors for bad values."""
-    from django.utils.translation import gettext as _
-
     clean: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     raw = params.get("min_score")

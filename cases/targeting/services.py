@@ -42,6 +42,7 @@ from cases.targeting.permissions import (
     can_work_lines,
 )
 from cases.targeting.scoring import Scorer, load_scorer, lookout_reason, nationality_allowed
+from crackdown.celery import app
 from crackdown.errors import Conflict, Forbidden
 from members.models import Agency, User
 
@@ -413,8 +414,6 @@ def model_train_request(*, by: User, seed: int = 0) -> ModelVersion:
 
 
 def _queue_training(version_id: int) -> None:
-    from crackdown.celery import app
-
     app.signature(TRAIN_TASK, args=(version_id,)).delay()
 
 

@@ -16,9 +16,14 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
+from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
+from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
 
 from cases.targeting.facts import History, line_facts, model_features, origin_seizure_counts
 from cases.targeting.models import ExamResult, ManifestLine, ModelStatus, ModelVersion
@@ -83,11 +88,6 @@ def fit(
     features: list[dict[str, float]], labels: list[int], *, seed: int, progress: Progress | None = None
 ) -> dict[str, Any]:
     """Fit on the older 80 %, measure on the newest 20 %; the coefficients and the metrics."""
-    import numpy as np
-    from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-    from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
-
     if len(labels) < MIN_LABELLED or sum(labels) < MIN_FOUND:
         raise TrainingError(
             f"Too few examination results to learn from: {len(labels)} labelled lines, {sum(labels)} found "
@@ -132,9 +132,6 @@ def fit(
 
 def _int32(matrix: Any) -> Any:
     """The sparse matrix with 32-bit indices, which liblinear requires (DictVectorizer may give 64)."""
-    import numpy as np
-    from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
-
     csr = csr_matrix(matrix)
     return csr_matrix((csr.data, csr.indices.astype(np.int32), csr.indptr.astype(np.int32)), shape=csr.shape)
 

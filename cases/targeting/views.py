@@ -4,6 +4,7 @@ preview and history, the model's versions and the agency's settings."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -37,6 +38,7 @@ from cases.targeting.reasons import labelled
 from crackdown.errors import Conflict, Forbidden
 from crackdown.paging import PAGE_SIZE
 from members.http import AuthenticatedHttpRequest
+from members.models import Agency
 
 
 def _require_view(request: AuthenticatedHttpRequest) -> None:
@@ -129,8 +131,6 @@ def _flatten(errors: Any) -> list[str]:
 
 def _line_context(request: AuthenticatedHttpRequest, line: Any, **forms: Any) -> dict[str, Any]:
     agencies = services.route_agencies(line)
-    from members.models import Agency
-
     all_agencies = list(Agency.objects.filter(is_active=True).exclude(pk=line.agency_id).order_by("code"))
     alert_form = forms.get("alert_form") or LineAlertForm(
         agencies=all_agencies, initial={"recipients": [a.code for a in agencies]}
@@ -204,8 +204,6 @@ def line_alert_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = selectors.get_line_for(request.user, pk)
     if not can_work_lines(request.user):
         raise PermissionDenied(_("Only officers and coordinators act on manifest lines."))
-    from members.models import Agency
-
     agencies = list(Agency.objects.filter(is_active=True).exclude(pk=line.agency_id).order_by("code"))
     form = LineAlertForm(request.POST, agencies=agencies)
     if form.is_valid():
@@ -267,8 +265,6 @@ def _save_or_preview(request: AuthenticatedHttpRequest, form: RuleForm, *, rule:
 def rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_view(request)
     rule = selectors.get_rule_for(request.user, pk)
-    import json
-
     initial = {
         "name": rule.name,
         "condition": json.dumps(rule.condition, indent=2),
