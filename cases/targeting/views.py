@@ -114,7 +114,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "targeting/upload.html",
-        {"form": form, "line_errors": line_errors[:200], "columns": ",".join(CSV_COLUMNS)},
+        {"form": form, "line_errors": line_errors[:200], "columns": CSV_COLUMNS},
     )
 
 
