@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,7 +17,9 @@ from members.models import Agency
 
 DEFAULT_DAYS = 90
 
-ValueFormSet = forms.formset_factory(IdentifierForm, formset=RowFormSet, extra=2, can_delete=True)
+ValueFormSet = cast(
+    "type[RowFormSet]", forms.formset_factory(IdentifierForm, formset=RowFormSet, extra=2, can_delete=True)
+)
 
 
 class LookoutForm(forms.Form):
@@ -69,7 +71,7 @@ class LookoutEditor:
             }
             rows = [{"kind": v.kind, "value": v.value} for v in lookout.values.all()]
         self.form = LookoutForm(data, user=user, initial=initial)
-        self.values = ValueFormSet(data, prefix="values", initial=rows)
+        self.values: RowFormSet = ValueFormSet(data, prefix="values", initial=rows)
 
     def is_valid(self) -> bool:
         valid = self.form.is_valid()

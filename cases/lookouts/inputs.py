@@ -50,12 +50,12 @@ class LookoutValueInput(serializers.Serializer):
 
 
 class LookoutInput(serializers.Serializer):
-    title = serializers.CharField(max_length=Lookout._meta.get_field("title").max_length)
+    title = serializers.CharField(max_length=200)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     expires_at = serializers.DateTimeField(help_text=gettext_lazy("Required; at most one year ahead."))
     sharing = serializers.ChoiceField(choices=LookoutSharing.choices, required=False, default=LookoutSharing.MEMBERS)
     shared_with = AgencyCodesField(required=False, max_length=20, default=list)
-    values = serializers.ListSerializer(
+    values: serializers.ListSerializer = serializers.ListSerializer(
         child=LookoutValueInput(), allow_empty=False, min_length=1, max_length=MAX_VALUES
     )
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
-from cases.lookouts.models import Deconfliction, Hit, Lookout, LookoutRevision, LookoutStatus
+from cases.lookouts.models import Deconfliction, Hit, HitSource, Lookout, LookoutRevision, LookoutStatus
 from cases.lookouts.permissions import owns_lookout
 from cases.matching.models import AccessRequest
 from cases.seizures.models import Seizure
@@ -71,15 +72,22 @@ class HitRow:
     is_new: bool
 
     @property
-    def url(self) -> str | None:
-        from django.urls import reverse
+    def source_label(self) -> str:
+        return str(HitSource(self.source).label) if self.source in HitSource.values else self.source
 
+    @property
+    def url(self) -> str | None:
         return reverse("seizures:detail", args=[self.seizure_id]) if self.seizure_id else None
 
 
 def hit_queryset(lookout: Lookout, *, user) -> QuerySet[Hit]:
     """The lookout's hits, newest first, with `visible` (the reader sees the seizure) and
-    `access_requested` (the reader's agency asked for it) as EXISTS: no query per row."""
+    `access_requested` (the reader's agency asked for it) as EXISTS: no query per row.
+
+    Hits are the lookout agency's: another agency that sees a shared lookout reads none
+    (which agencies' records carry the value is not its business)."""
+    if not owns_lookout(user, lookout):
+        return Hit.objects.none()
     visible = Seizure.objects.visible_to(user).filter(pk=OuterRef("seizure_id"))
     requested = AccessRequest.objects.filter(seizure_id=OuterRef("seizure_id"), requesting_agency_id=user.agency_id)
     return (
@@ -158,10 +166,3 @@ def deconfliction_rows(lookout: Lookout, *, user) -> list[DeconflictionRow]:
 
 def lookout_history(lookout: Lookout) -> QuerySet[LookoutRevision]:
     return LookoutRevision.objects.filter(lookout=lookout).select_related("by").order_by("at", "id")
-
-
-def new_hit_total(user) -> int:
-    """New hits over the user's agency's active lookouts (the list's badge)."""
-    if not getattr(user, "agency_id", None):
-        return 0
-    return sum(lookout.new_hits for lookout in lookout_list(user=user, status=LookoutStatus.ACTIVE, mine=True))

@@ -10,7 +10,7 @@ from cases.lookouts.inputs import LookoutInput
 from cases.lookouts.models import HitSource, Lookout, LookoutSharing, LookoutStatus, RetroStatus
 
 
-class UserRefSerializer(serializers.Serializer):
+class LookoutCreatorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
 
@@ -21,7 +21,7 @@ class LookoutValueSerializer(serializers.Serializer):
     normalized = serializers.CharField(read_only=True)
 
 
-class RetroSerializer(serializers.Serializer):
+class LookoutRetroSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=RetroStatus.choices, allow_blank=True)
     done = serializers.IntegerField(help_text="Values looked up so far.")
     total = serializers.IntegerField()
@@ -43,7 +43,7 @@ class LookoutSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
-    @extend_schema_field(UserRefSerializer(allow_null=True))
+    @extend_schema_field(LookoutCreatorSerializer(allow_null=True))
     def get_created_by(self, lookout: Lookout) -> dict | None:
         user = lookout.created_by
         return {"id": user.pk, "full_name": user.full_name} if user else None
@@ -56,7 +56,7 @@ class LookoutSerializer(serializers.Serializer):
     def get_values(self, lookout: Lookout) -> list[dict]:
         return [{"kind": v.kind, "value": v.value, "normalized": v.normalized} for v in lookout.values.all()]
 
-    @extend_schema_field(RetroSerializer)
+    @extend_schema_field(LookoutRetroSerializer)
     def get_retro(self, lookout: Lookout) -> dict:
         return {"status": lookout.retro_status, "done": lookout.retro_done, "total": lookout.retro_total}
 
@@ -76,7 +76,8 @@ class HitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     normalized = serializers.CharField()
-    source = serializers.ChoiceField(choices=HitSource.choices)
+    # The contract's field name; DRF takes declared fields out of the class attributes.
+    source = serializers.ChoiceField(choices=HitSource.choices)  # type: ignore[assignment]
     agency = serializers.CharField(source="agency_code", help_text="The agency whose record hit.")
     seizure = serializers.SerializerMethodField()
     blind = serializers.BooleanField()
@@ -88,7 +89,7 @@ class HitSerializer(serializers.Serializer):
         return {"id": row.seizure_id, "reference": row.reference}
 
 
-class AccessRequestSerializer(serializers.Serializer):
+class HitAccessRequestSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     seizure_agency = serializers.CharField(source="seizure.agency.code", help_text="The agency asked to share.")
     agency = serializers.CharField(source="requesting_agency.code", help_text="The requesting agency.")

@@ -8,6 +8,7 @@ by `cases.lookouts.watch.record_hits`, the one hook every kind of record goes th
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import partial
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.alerts.outbox import BROKER_ERRORS
 from cases.lookouts.inputs import clean_lookout_input
 from cases.lookouts.models import (
     Deconfliction,
@@ -36,6 +38,8 @@ from cases.seizures.inputs import flatten_errors
 from cases.seizures.models import SHARED_STATUSES, Seizure, SeizureIdentifier
 from crackdown.celery import app
 from crackdown.errors import Conflict, Forbidden
+
+logger = logging.getLogger(__name__)
 
 RETRO_TASK = "lookouts.retro_hunt"
 RETRO_YEARS = 3
@@ -236,10 +240,8 @@ def queue_retro_hunt(lookout: Lookout) -> None:
 def _send_retro(pk: int) -> None:
     try:
         app.signature(RETRO_TASK, args=(pk,)).delay()
-    except Exception:  # noqa: BLE001 - any broker error: the status stays queued, shown on the page
-        import logging
-
-        logging.getLogger(__name__).warning("retro-hunt of lookout %s not queued (broker unavailable)", pk)
+    except BROKER_ERRORS:  # the status stays queued, shown on the page
+        logger.warning("retro-hunt of lookout %s not queued (broker unavailable)", pk)
 
 
 def retro_hunt(*, lookout_id: int, now: dt.datetime | None = None) -> int:

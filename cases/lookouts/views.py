@@ -52,7 +52,7 @@ def lookout_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "whose": request.GET.get("whose", ""),
         "statuses": LookoutStatus.choices,
         "can_create": can_create_lookout(request.user),
-        "new_total": sum(row.new_hits for row in page.rows),
+        "new_total": sum(getattr(row, "new_hits", 0) for row in page.rows),
     }
     return render(request, "lookouts/list.html", context)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from cases.lookouts.models import Hit, HitSource, Lookout, LookoutStatus, LookoutValue
 from cases.lookouts.notices import notify_hits
 from cases.seizures.models import Seizure, SeizureIdentifier
-from cases.seizures.visibility import condition
+from cases.seizures.visibility import condition, is_public
 
 if TYPE_CHECKING:
     from members.models import Agency
@@ -68,7 +68,7 @@ def record_hits(
             lookout__status=LookoutStatus.ACTIVE,
             lookout__expires_at__gt=now,
         )
-        .select_related("lookout__agency", "lookout__created_by")
+        .select_related("lookout__agency")
         .order_by("lookout_id", "position", "id")
         if (value.kind, value.normalized) in keys
     ]
@@ -109,25 +109,27 @@ def record_hits(
 
 
 def agencies_seeing(seizure: Seizure | None, agency_ids: set[int], *, record_agency: Agency) -> set[int]:
-    """Which of these agencies may see the record (one query for a seizure, none otherwise).
-
-    A manifest line is seen by its own agency only.
-    """
+    """Which of these agencies may see the record: at most one query (none for a seizure shared
+    with all members, for the seizure's own agency, or for a manifest line, which its own
+    agency alone sees)."""
     if seizure is None:
         return {record_agency.pk} & agency_ids
-    ids = sorted(agency_ids)
+    if is_public(seizure.status, seizure.sharing):
+        return set(agency_ids)  # shared with all members: every agency sees it, no query
+    ids = sorted(agency_ids - {seizure.agency_id})
+    own = {seizure.agency_id} & agency_ids
+    if not ids:
+        return own
     annotations = {
         f"sees_{pk}": Case(
             When(condition(Seizure, pk), then=Value(True)), default=Value(False), output_field=BooleanField()
         )
         for pk in ids
     }
-    if not annotations:
-        return set()
     flags = Seizure.objects.filter(pk=seizure.pk).annotate(**annotations).values_list(*annotations).first()
     if flags is None:
-        return set()
-    return {pk for pk, seen in zip(ids, flags, strict=True) if seen}
+        return own
+    return own | {pk for pk, seen in zip(ids, flags, strict=True) if seen}
 
 
 def _insert_hits(hits: list[Hit], *, lookouts: dict[int, Lookout]) -> list[Hit]:
@@ -137,13 +139,14 @@ def _insert_hits(hits: list[Hit], *, lookouts: dict[int, Lookout]) -> list[Hit]:
     connection = connections[db]
     opts, quote = Hit._meta, connection.ops.quote_name
     names = ["lookout", "kind", "normalized", "source", "agency", "seizure", "subject_id", "created_at"]
-    fields = [opts.get_field(name) for name in names]
-    columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
+    fields = [field for field in opts.concrete_fields if field.name in names]
+    fields.sort(key=lambda field: names.index(field.name))
+    columns = ", ".join(quote(field.column) for field in fields)
     rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(hits))
     sql = (
         f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES {rows} "  # noqa: S608 - our names
         f"ON CONFLICT DO NOTHING RETURNING {quote(opts.pk.column)}, "
-        f"{quote(opts.get_field('lookout').column)}, {quote('kind')}, {quote('normalized')}"  # type: ignore[union-attr]
+        f"{quote(fields[0].column)}, {quote(fields[1].column)}, {quote(fields[2].column)}"
     )
     params: list[Any] = []
     for hit in hits:

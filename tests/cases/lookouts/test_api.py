@@ -185,3 +185,12 @@ def test_lookout_list_and_hits_have_a_constant_number_of_queries(api_as, record,
         record(kim, [("container", "CSQU3054383")], sharing="agency")
     after = (count("/api/v1/lookouts/"), count(f"/api/v1/lookouts/{lookout['id']}/hits/"))
     assert before == after
+
+
+def test_another_agency_reads_a_shared_lookout_but_not_its_hits(api_as, record, somchai, kim, maria):
+    lookout = api_as(somchai).post("/api/v1/lookouts/", _body(), format="json").json()
+    record(kim, [("container", "CSQU3054383")])
+
+    assert api_as(maria).get(f"/api/v1/lookouts/{lookout['id']}/").status_code == 200
+    assert api_as(maria).get(f"/api/v1/lookouts/{lookout['id']}/hits/").json()["results"] == []
+    assert len(api_as(somchai).get(f"/api/v1/lookouts/{lookout['id']}/hits/").json()["results"]) == 1
