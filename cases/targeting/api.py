@@ -158,7 +158,8 @@ class ManifestBatchView(AuthenticatedAPIView, generics.GenericAPIView):
             result = services.manifest_ingest(lines=lines, by=request.user)
         except services.BatchInvalid as bad:
             return Response({"lines": bad.errors}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(result, status=status.HTTP_201_CREATED)
+        # A batch is no one object: Location names the list its lines join.
+        return Response(result, status=status.HTTP_201_CREATED, headers={"Location": reverse("api-manifest-lines")})
 
 
 LINE_FILTERS = [

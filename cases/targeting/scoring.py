@@ -5,11 +5,12 @@ held to 0–100. Scores rank lines for a person to decide; nothing acts on a sco
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from cases.targeting.conditions import Predicate, compile_condition
+from cases.targeting.conditions import NATIONALITY, Predicate, compile_condition
 from cases.targeting.facts import Facts, model_features
 from cases.targeting.models import ModelStatus, ModelVersion, ReasonSource, Rule, TargetingSettings
 from cases.targeting.reasons import LOOKOUT, RULE
@@ -111,9 +112,12 @@ def lookout_reason(*, kind: str, value: str, lookout_id: int, title: str = "") -
 
 def load_scorer(agency_id: int) -> Scorer:
     """The agency's active rules (compiled once) and its active model."""
+    allowed = nationality_allowed(agency_id)
     rules = [
         (rule, compile_condition(rule.condition))
         for rule in Rule.objects.filter(agency_id=agency_id, active=True).order_by("id")
+        # A rule written while nationality was on stops counting when the agency admin turns it off.
+        if allowed or NATIONALITY not in json.dumps(rule.condition)
     ]
     active = (
         ModelVersion.objects.filter(agency_id=agency_id, active=True, status=ModelStatus.READY)
@@ -128,7 +132,7 @@ def load_scorer(agency_id: int) -> Scorer:
             weights={k: float(v) for k, v in active.coefficients["weights"].items()},
             base_rate=float(active.coefficients.get("base_rate") or 0.005),
             # A model trained with nationality keeps reading it only while the admin allows it.
-            use_nationality=active.uses_nationality and nationality_allowed(agency_id),
+            use_nationality=active.uses_nationality and allowed,
         )
     return Scorer(rules=rules, model=model)
 

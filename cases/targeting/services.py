@@ -115,6 +115,8 @@ def manifest_ingest(*, lines: Any, by: User) -> dict[str, Any]:
         _score(batch, agency_id=agency.pk, scorer=scorer)
         new = [line for line in batch if line.pk is None]
         old = [line for line in batch if line.pk is not None]
+        for line in old:  # bulk_update does not run auto_now
+            line.updated_at = timezone.now()
         ManifestLine.objects.bulk_create(new, batch_size=1000)
         if old:
             ManifestLine.objects.bulk_update(

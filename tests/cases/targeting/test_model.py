@@ -167,3 +167,15 @@ def test_passenger_line_api_shape(kim, send, api_as):
     body = send(kim, [passenger_line()]).json()
     detail = api_as(kim).get(f"/api/v1/manifests/lines/{body['lines'][0]['id']}/").json()
     assert detail["traveller"] == {"nationality": "LA", "birth_year": 2001, "sex": "m"}
+
+
+def test_nationality_rule_stops_counting_when_turned_off(lee, park, kim, api_as, send):
+    from tests.cases.targeting.conftest import passenger_line
+
+    api_as(lee).patch("/api/v1/targeting/settings/", {"use_nationality": True}, format="json")
+    condition = {"field": "traveller_nationality", "op": "equals", "value": "LA"}
+    api_as(park).post("/api/v1/targeting/rules/", {"name": "n", "condition": condition, "points": 20}, format="json")
+    assert send(kim, [passenger_line("P1")]).json()["lines"][0]["score"] == 20
+    api_as(lee).patch("/api/v1/targeting/settings/", {"use_nationality": False}, format="json")
+    assert send(kim, [passenger_line("P2")]).json()["lines"][0]["score"] == 0
+    assert SettingsChange.objects.count() == 2
