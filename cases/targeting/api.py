@@ -175,7 +175,11 @@ class LineListView(AuthenticatedAPIView, generics.GenericAPIView):
     serializer_class = LineSerializer
     pagination_class = LinePagination
 
-    @extend_schema(summary="The agency's manifest lines, highest score first", parameters=LINE_FILTERS)
+    @extend_schema(
+        summary="The agency's manifest lines, highest score first",
+        parameters=LINE_FILTERS,
+        responses=LineSerializer(many=True),
+    )
     def get(self, request: AuthenticatedRequest) -> Response:
         _require_view(request)
         filters, errors = selectors.line_filters(request.query_params)
@@ -193,6 +197,7 @@ class LineListView(AuthenticatedAPIView, generics.GenericAPIView):
 
 
 class LineDetailView(AuthenticatedAPIView, generics.GenericAPIView):
+    queryset = ManifestLine.objects.none()
     serializer_class = LineSerializer
 
     @extend_schema(summary="One manifest line with its score and reasons", responses={200: LineSerializer, 404: None})
@@ -201,6 +206,7 @@ class LineDetailView(AuthenticatedAPIView, generics.GenericAPIView):
 
 
 class LineExamineView(AuthenticatedAPIView, generics.GenericAPIView):
+    queryset = ManifestLine.objects.none()
     serializer_class = LineSerializer
 
     @extend_schema(
@@ -222,6 +228,7 @@ class LineExamineView(AuthenticatedAPIView, generics.GenericAPIView):
 
 
 class LineStatusView(AuthenticatedAPIView, generics.GenericAPIView):
+    queryset = ManifestLine.objects.none()
     serializer_class = LineSerializer
     new_status = LineStatus.TARGETED
 
@@ -241,6 +248,7 @@ class LineClearView(LineStatusView):
 
 
 class LineAlertView(AuthenticatedAPIView, generics.GenericAPIView):
+    queryset = ManifestLine.objects.none()
     serializer_class = AlertCreatedSerializer
 
     @extend_schema(
@@ -312,7 +320,7 @@ class RuleListView(AuthenticatedAPIView, generics.GenericAPIView):
     def get_queryset(self):
         return selectors.rule_list(user=self.request.user)
 
-    @extend_schema(summary="The agency's targeting rules")
+    @extend_schema(summary="The agency's targeting rules", responses=RuleSerializer(many=True))
     def get(self, request: AuthenticatedRequest) -> Response:
         _require_view(request)
         page = self.paginate_queryset(self.get_queryset().order_by("-created_at", "-id"))
@@ -332,6 +340,7 @@ class RuleListView(AuthenticatedAPIView, generics.GenericAPIView):
 
 
 class RuleDetailView(AuthenticatedAPIView, generics.GenericAPIView):
+    queryset = Rule.objects.none()
     serializer_class = RuleSerializer
 
     @extend_schema(summary="One rule", responses={200: RuleSerializer, 404: None})
@@ -351,6 +360,7 @@ class RuleDetailView(AuthenticatedAPIView, generics.GenericAPIView):
 
 
 class RuleHistoryView(AuthenticatedAPIView, generics.GenericAPIView):
+    queryset = Rule.objects.none()
     serializer_class = RuleVersionSerializer
     pagination_class = None
 
