@@ -172,6 +172,7 @@ LINE_FILTERS = [
 
 
 class LineListView(AuthenticatedAPIView, generics.GenericAPIView):
+    queryset = ManifestLine.objects.none()
     serializer_class = LineSerializer
     pagination_class = LinePagination
 
