@@ -17,6 +17,7 @@ from bench.lookouts import case_lookouts
 from bench.measuring import LIST_URL, Bench, CaseResult, require_module, require_url
 from bench.reads import case_detail, case_list
 from bench.reports import case_dashboard, case_operation_report, case_operation_report_pdf, case_origin_share
+from bench.targeting import case_targeting
 from bench.writes import case_create_submit, case_matching
 
 # --- alert fan-out --------------------------------------------------------------------------
@@ -98,6 +99,7 @@ CASES: list[tuple[str, Callable[[Bench], list[CaseResult]]]] = [
     ("matching", case_matching),
     ("lookouts", case_lookouts),
     ("import", case_import),
+    ("targeting", case_targeting),
     ("throughput", case_throughput),
     ("evidence", case_evidence),
 ]

@@ -67,10 +67,15 @@ INSTALLED_APPS = [
     "cases.lookouts",
     "cases.evidence",
     "cases.imports",
+    "cases.targeting",
     "cases.audit",
     "cases.stats",
     "cases.demo",
 ]
+
+# A request body read into memory: a 5,000-line manifest batch (POST /api/v1/manifests/) is
+# 3–6 MB of JSON; Django's 2.5 MB default would refuse the contract's largest batch.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

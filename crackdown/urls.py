@@ -19,6 +19,7 @@ urlpatterns = [
     path("matches/", include("cases.matching.urls")),
     path("controlled-deliveries/", include("cases.deliveries.urls")),
     path("lookouts/", include("cases.lookouts.urls")),
+    path("targeting/", include("cases.targeting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crackdown.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("cases.reports.api_urls")),
     path("", include("cases.lookouts.api_urls")),
     path("", include("cases.evidence.api_urls")),
+    path("", include("cases.targeting.api_urls")),
     path("", include("cases.stats.api_urls")),
     path("", include("cases.audit.api_urls")),
 ]

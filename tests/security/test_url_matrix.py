@@ -45,6 +45,7 @@ from cases.imports.models import SeizureImport
 from cases.lookouts.models import Hit, Lookout, LookoutValue
 from cases.matching.models import AccessRequest, Match
 from cases.seizures.models import SeizureIdentifier
+from cases.targeting.models import ManifestLine, Rule
 from tests.factories import SeizureFactory, agency
 
 PERSONAS = ("anonymous", "officer", "coordinator", "agency_admin", "outsider", "platform_admin")
@@ -92,6 +93,12 @@ POST_ONLY_PAGES = {
     "lookouts/from-seizure/<int:seizure_pk>/",
     "lookouts/<int:pk>/withdraw/",
     "lookouts/<int:pk>/hits/<int:hit>/request-access/",
+    "targeting/lines/<int:pk>/examine/",
+    "targeting/lines/<int:pk>/status/",
+    "targeting/lines/<int:pk>/alert/",
+    "targeting/model/train/",
+    "targeting/model/activate/",
+    "targeting/model/settings/",
 }
 
 # Query strings for reads that need one to mean anything.
@@ -178,6 +185,18 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "lookouts/<int:pk>/withdraw/ POST": (302, 302, 302, 403, 404, 404),
     "lookouts/<int:pk>/retro/ GET": (302, 200, 200, 200, 404, 404),
     "lookouts/<int:pk>/hits/<int:hit>/request-access/ POST": (302, 302, 302, 403, 404, 404),
+    "targeting/ GET": (302, 200, 200, 200, 200, 403),
+    "targeting/upload/ GET": (302, 200, 200, 403, 200, 403),
+    "targeting/lines/<int:pk>/ GET": (302, 200, 200, 200, 404, 403),
+    "targeting/lines/<int:pk>/examine/ POST": (302, 400, 400, 403, 404, 404),
+    "targeting/lines/<int:pk>/status/ POST": (302, 302, 302, 403, 404, 404),
+    "targeting/lines/<int:pk>/alert/ POST": (302, 400, 400, 403, 404, 404),
+    "targeting/rules/ GET": (302, 200, 200, 200, 200, 403),
+    "targeting/rules/<int:pk>/ GET": (302, 200, 200, 200, 404, 403),
+    "targeting/model/ GET": (302, 200, 200, 200, 200, 403),
+    "targeting/model/train/ POST": (302, 403, 302, 403, 403, 403),
+    "targeting/model/activate/ POST": (302, 403, 302, 302, 403, 403),
+    "targeting/model/settings/ POST": (302, 403, 403, 302, 403, 403),
     # --- API: anonymous gets 401 ------------------------------------------------------------
     "api/v1/auth/login/ POST": (400, 400, 400, 400, 400, 400),  # open to all: empty credentials are a 400
     "api/v1/auth/logout/ POST": (401, 204, 204, 204, 204, 204),
@@ -263,6 +282,24 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "api/v1/lookouts/<int:pk>/hits/<int:hit>/request-access/ POST": (401, 201, 201, 403, 404, 404),
     "api/v1/stats/seizures/ GET": (401, 200, 200, 200, 200, 200),
     "api/v1/stats/origin-share/ GET": (401, 200, 200, 200, 200, 200),
+    "api/v1/manifests/ POST": (401, 400, 400, 403, 400, 403),
+    "api/v1/manifests/lines/ GET": (401, 200, 200, 200, 200, 403),
+    "api/v1/manifests/lines/<int:pk>/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/manifests/lines/<int:pk>/examine/ POST": (401, 400, 400, 403, 404, 404),
+    "api/v1/manifests/lines/<int:pk>/alert/ POST": (401, 400, 400, 403, 404, 404),
+    "api/v1/manifests/lines/<int:pk>/target/ POST": (401, 200, 200, 403, 404, 404),
+    "api/v1/manifests/lines/<int:pk>/clear/ POST": (401, 200, 200, 403, 404, 404),
+    "api/v1/targeting/rules/ GET": (401, 200, 200, 200, 200, 403),
+    "api/v1/targeting/rules/ POST": (401, 403, 400, 400, 403, 403),
+    "api/v1/targeting/rules/preview/ POST": (401, 400, 400, 400, 400, 403),
+    "api/v1/targeting/rules/<int:pk>/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/targeting/rules/<int:pk>/ PATCH": (401, 403, 200, 200, 404, 404),
+    "api/v1/targeting/rules/<int:pk>/history/ GET": (401, 200, 200, 200, 404, 404),
+    "api/v1/targeting/model/ GET": (401, 200, 200, 200, 200, 403),
+    "api/v1/targeting/model/train/ POST": (401, 403, 202, 403, 403, 403),
+    "api/v1/targeting/model/activate/ POST": (401, 403, 400, 400, 403, 403),
+    "api/v1/targeting/settings/ GET": (401, 200, 200, 200, 200, 403),
+    "api/v1/targeting/settings/ PATCH": (401, 403, 403, 400, 403, 403),
 }
 
 
@@ -363,6 +400,14 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai, settings, t
     evidence, custody = _evidence(seizure, kim, settings, tmp_path)
     # A KCS import waiting for its run (no file: nothing to read or remove).
     seizure_import = SeizureImport.objects.create(agency=kcs, created_by=kim, filename="records.csv", format="csv")
+    # A KCS manifest line and a KCS targeting rule.
+    line = ManifestLine.objects.create(
+        agency=kcs, kind="cargo", reference="DEC-1", eta=timezone.now(), transport_mode="sea_container",
+        origin_country="MM", transit_countries=["TH"], destination_country="KR",
+    )  # fmt: skip
+    rule = Rule.objects.create(
+        agency=kcs, name="Tea", condition={"field": "hs_code", "op": "prefix", "value": "09"}, points=20
+    )
     return {
         "hit_pk": hit.pk,
         "seizure_pk": seizure.pk,
@@ -378,6 +423,8 @@ def world(db, kim, park, lee, maria, platform_admin, niran, somchai, settings, t
             "imports": seizure_import.pk,
             "users": kim.pk,
             "evidence": evidence.pk,
+            "lines": line.pk,
+            "rules": rule.pk,
         },
         "entry": custody.pk,
         "assignment_pk": assignment.pk,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.demo.deliveries import seed_deliveries
+from cases.demo.manifests import seed_manifests
 from cases.demo.operations import seed_operations
 from cases.demo.seizures import seed_seizures
 from members import demo
@@ -19,9 +20,10 @@ class Command(BaseCommand):
         created_operations = seed_operations()
         created_seizures = seed_seizures()
         created_deliveries = seed_deliveries()
+        created_lines = seed_manifests()
         self.stdout.write(
-            f"Demo data: {created_users} users, {created_operations} operations, "
-            f"{created_seizures} seizures and {created_deliveries} controlled deliveries created."
+            f"Demo data: {created_users} users, {created_operations} operations, {created_seizures} seizures, "
+            f"{created_deliveries} controlled deliveries and {created_lines} manifest lines created."
         )
         self.stdout.write(f"\nDemo sign-ins (password for all: {settings.DEMO_PASSWORD}):")
         shown = {"KCS", "TCD"}

@@ -1,0 +1,175 @@
+"""What is known about a manifest line when it is scored: its fields in comparable form, the
+"first seen" ages of its parties, and the seizure history its agency may see.
+
+Seizure history is read through `Seizure.objects.visible_to_agency`, so neither a rule, the
+model nor a reason ever draws on a seizure the line's agency may not see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from cases.seizures.models import Seizure, SeizureIdentifier
+from cases.targeting.models import ManifestLine
+
+HISTORY_YEARS = 3
+NEW_PARTY_DAYS = 30
+HISTORY_CACHE_SECONDS = 600
+
+Facts = dict[str, Any]
+
+
+@dataclass
+class History:
+    """The agency's context for a batch of lines (one query per kind of fact)."""
+
+    first_seen: dict[tuple[str, str], dt.datetime] = field(default_factory=dict)
+    origin_seizures: dict[str, int] = field(default_factory=dict)
+    seized_companies: set[str] = field(default_factory=set)
+
+
+def history_for(*, agency_id: int, lines: Sequence[ManifestLine]) -> History:
+    """First-seen dates of the lines' parties and the visible seizure history that concerns them."""
+    history = History()
+    for party in ("shipper", "consignee"):
+        column = f"{party}_normalized"
+        names = {getattr(line, column) for line in lines} - {""}
+        if not names:
+            continue
+        rows = (
+            ManifestLine.objects.filter(agency_id=agency_id, **{f"{column}__in": names})
+            .values(column)
+            .annotate(first=Min("eta"))
+        )
+        for row in rows:
+            history.first_seen[(party, row[column])] = row["first"]
+    history.origin_seizures = origin_seizure_counts(agency_id)
+    companies = {line.shipper_normalized for line in lines} | {line.consignee_normalized for line in lines}
+    companies.discard("")
+    if companies:
+        history.seized_companies = set(
+            SeizureIdentifier.objects.filter(
+                kind="company",
+                normalized__in=companies,
+                seizure__in=Seizure.objects.visible_to_agency(agency_id).values("pk"),
+            ).values_list("normalized", flat=True)
+        )
+    return history
+
+
+def origin_seizure_counts(agency_id: int) -> dict[str, int]:
+    """Seizures the agency may see per origin country over the last three years (cached briefly:
+    an aggregate over the whole seizure table, the same for every batch of a few minutes)."""
+    key = f"targeting:origin-seizures:{agency_id}"
+    counts = cache.get(key)
+    if counts is None:
+        since = timezone.now() - dt.timedelta(days=365 * HISTORY_YEARS)
+        rows = (
+            Seizure.objects.visible_to_agency(agency_id)
+            .filter(occurred_at__gte=since)
+            .exclude(origin_country="")
+            .values("origin_country")
+            .annotate(n=Count("id"))
+        )
+        counts = {row["origin_country"]: row["n"] for row in rows}
+        cache.set(key, counts, HISTORY_CACHE_SECONDS)
+    return counts
+
+
+def line_facts(line: ManifestLine, history: History, *, at: dt.datetime | None = None) -> Facts:
+    """The line as rules and the model read it. `at` is when it is judged (its ETA by default):
+    a party first seen 3 days before that is "first seen 3 days ago"."""
+    when = at or line.eta
+    facts: Facts = {
+        "kind": line.kind,
+        "transport_mode": line.transport_mode,
+        "origin_country": line.origin_country,
+        "destination_country": line.destination_country,
+        "transit_countries": list(line.transit_countries or []),
+        "route": line.route,
+        "loading_place": (line.loading_place or "").upper(),
+        "discharge_place": (line.discharge_place or "").upper(),
+        "hs_code": line.hs_code or "",
+        "goods_description": (line.goods_description or "").upper(),
+        "shipper_normalized": line.shipper_normalized,
+        "consignee_normalized": line.consignee_normalized,
+        "gross_weight_kg": float(line.gross_weight_kg) if line.gross_weight_kg is not None else None,
+        "traveller_birth_year": line.traveller_birth_year,
+        "traveller_nationality": line.traveller_nationality,
+        "origin_seizures": history.origin_seizures.get(line.origin_country, 0),
+        "seized_companies": [
+            party
+            for party in ("shipper", "consignee")
+            if getattr(line, f"{party}_normalized") and getattr(line, f"{party}_normalized") in history.seized_companies
+        ],
+        "year": when.year,
+    }
+    for party in ("shipper", "consignee"):
+        name = getattr(line, f"{party}_normalized")
+        days = None
+        if name:
+            first = history.first_seen.get((party, name))
+            days = 0 if first is None else max(0, (when - first).days)
+        facts[f"{party}_first_seen_days"] = days
+    return facts
+
+
+# --- the model's features -------------------------------------------------------------------
+
+WEIGHT_BANDS = ((100, "lt100"), (1000, "100-1000"), (10000, "1000-10000"))
+AGE_BANDS = ((25, "lt25"), (40, "25-39"), (60, "40-59"))
+
+
+def model_features(facts: Facts, *, use_nationality: bool) -> dict[str, float]:
+    """The named features of a line. Sex is never one; nationality only when the agency turned it on."""
+    out: dict[str, float] = {
+        f"route={'>'.join(facts['route'])}": 1.0,
+        f"origin={facts['origin_country']}": 1.0,
+        f"mode={facts['transport_mode']}": 1.0,
+    }
+    for code in facts["transit_countries"]:
+        out[f"transit={code}"] = 1.0
+    if facts["kind"] == "cargo":
+        if len(facts["hs_code"]) >= 2:
+            out[f"hs2={facts['hs_code'][:2]}"] = 1.0
+        for word in _words(facts["goods_description"]):
+            out[f"goods={word}"] = 1.0
+        weight = facts["gross_weight_kg"]
+        if weight is not None:
+            out[f"weight={_band(weight, WEIGHT_BANDS, 'ge10000')}"] = 1.0
+        for party in ("shipper", "consignee"):
+            days = facts[f"{party}_first_seen_days"]
+            if days is not None and days <= NEW_PARTY_DAYS:
+                out[f"{party}_new"] = 1.0
+            if party in facts["seized_companies"]:
+                out[f"{party}_in_seizures"] = 1.0
+    else:
+        year = facts["traveller_birth_year"]
+        if year:
+            out[f"age={_band(facts['year'] - year, AGE_BANDS, 'ge60')}"] = 1.0
+        if use_nationality and facts["traveller_nationality"]:
+            out[f"nationality={facts['traveller_nationality']}"] = 1.0
+    if facts["origin_seizures"]:
+        out["origin_seizures"] = math.log1p(facts["origin_seizures"])
+    return out
+
+
+def _band(value: float, bands: Iterable[tuple[int, str]], top: str) -> str:
+    for limit, name in bands:
+        if value < limit:
+            return name
+    return top
+
+
+def _words(text: str) -> set[str]:
+    return {
+        word.lower() for word in text.replace(",", " ").replace("/", " ").split() if len(word) >= 3 and word.isalpha()
+    }
