@@ -253,7 +253,7 @@ def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False,
             reported_by=by,
             status=status,
             submitted_at=now if submit else None,
-            total_weight_kg=_total_weight_kg(clean),
+            **_totals(clean),
             **{name: clean[name] for name in UPDATABLE_FIELDS if name in clean},
         )
         if "transit_countries" not in clean:
@@ -288,8 +288,10 @@ def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False,
         fields = {name: getattr(seizure, name) for name in ("occurred_at", "agency_id", "status", "sharing")}
         for name in ("transport_mode", "country", "origin_country", "destination_country", "transit_countries"):
             fields[name] = getattr(seizure, name)
-        fields["total_weight_kg"] = seizure.total_weight_kg
-        merge(deltas, contribution(fields, ((item["drug"], item["weight_kg"]) for item in clean["items"])))
+        for name in ("total_weight_kg", "tablets", "items_without_weight"):
+            fields[name] = getattr(seizure, name)
+        items = ((item["drug"], item["kg_equivalent"], item["quantity"], item["unit"]) for item in clean["items"])
+        merge(deltas, contribution(fields, items))
     apply_deltas(deltas)
     revisions = []
     for seizure, clean in zip(seizures, rows, strict=True):
