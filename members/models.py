@@ -3,6 +3,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -10,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from crackdown.fields import EncryptedTextField
 
@@ -143,6 +145,35 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
+
+    # --- A new password ends the user's API tokens ----------------------------------------
+    # Whatever sets it (the password page, `changepassword`, the admin, a reset), a token
+    # issued under the old password must not outlive it. The session of the page that changed
+    # it is kept by Django's update_session_auth_hash; every other session already ends
+    # because its hash was derived from the old password.
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self._password_replaced = True
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_replaced = True
+
+    def check_password(self, raw_password: str) -> bool:
+        # Upgrading the stored hash on sign-in keeps the same password: not a replacement.
+        def upgrade_hash(raw: str) -> None:
+            AbstractBaseUser.set_password(self, raw)
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, upgrade_hash)
+
+    def save(self, *args, **kwargs) -> None:
+        replaced = getattr(self, "_password_replaced", False)
+        super().save(*args, **kwargs)
+        if replaced:
+            self._password_replaced = False
+            AuthToken.objects.filter(user_id=self.pk).delete()
 
     def clean(self) -> None:
         super().clean()
