@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: NUL characters and oversized bodies refused first, JSON errors under /api/.
+    "crackdown.middleware.InputLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -313,7 +315,7 @@ REST_FRAMEWORK = {
         orjson.OPT_PASSTHROUGH_SUBCLASS,
         orjson.OPT_NON_STR_KEYS,
     ),
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["crackdown.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "crackdown.api.throttling.AnonRateThrottle",
         "crackdown.api.throttling.UserRateThrottle",
