@@ -19,7 +19,7 @@ from cases.alerts.emails import DIGEST_EVERY, send_digest
 from cases.alerts.models import Alert, AlertPreference, Delivery
 from cases.alerts.outbox import BROKER_ERRORS, queue_delivery
 from cases.alerts.services import alert_escalate
-from cases.choices import DeliveryStatus, Priority
+from cases.choices import Priority
 
 logger = logging.getLogger(__name__)
 

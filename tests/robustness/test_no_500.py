@@ -94,3 +94,34 @@ def test_a_server_error_under_api_is_json_even_in_debug(debug, kim, monkeypatch)
     monkeypatch.setattr("cases.alerts.api.AlertListCreate.get_queryset", boom)
     response = _client(kim).get("/api/v1/alerts/")
     assert _json_error(response, 500) == {"detail": "Internal Server Error."}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/agency/audit/?since=9999-12-31&until=9999-12-31",
+        "/seizures/?occurred_after=9999-12-31",
+        "/?date_from=9999-12-31",
+    ],
+)
+def test_an_extreme_filter_date_on_a_page_is_a_message_not_a_500(client_as, lee, path):
+    lee.timezone = "America/New_York"
+    lee.save()
+    client = client_as(lee)
+    client.raise_request_exception = False
+    response = client.get(path)
+    assert response.status_code in (200, 400)
+    assert b"Enter a date between" in response.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/seizures/?occurred_after=9999-12-31T23:59:59-05:00",
+        "/api/v1/seizures/?occurred_before=0001-01-01",
+        "/api/v1/stats/seizures/?group_by=drug&occurred_after=9999-12-31",
+        "/api/v1/audit/accesses/?since=9999-12-31",
+    ],
+)
+def test_an_extreme_filter_date_in_the_api_is_a_400(debug, lee, path):
+    _json_error(_client(lee).get(path), 400)

@@ -28,7 +28,11 @@ def test_changing_the_password_on_the_page_ends_the_api_tokens(client_as, kim):
     client = client_as(kim)
     response = client.post(
         reverse("members:password_change"),
-        {"old_password": "crackdown-demo", "new_password1": "a-much-longer-pass-9", "new_password2": "a-much-longer-pass-9"},
+        {
+            "old_password": "crackdown-demo",
+            "new_password1": "a-much-longer-pass-9",
+            "new_password2": "a-much-longer-pass-9",
+        },
     )
     assert response.status_code == 302
     assert _me(token) == 401
