@@ -170,12 +170,25 @@ LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "members:login"
 
+# Lockout policy (members/lockout.py): 5 failures lock one (account, address) pair for 30
+# minutes, so a stranger cannot lock an officer out; 50 failures for one account from any
+# addresses lock the account everywhere (a brute force spread over many addresses).
+AXES_HANDLER = "members.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = 5
+AXES_ACCOUNT_FAILURE_CEILING = env_int("AXES_ACCOUNT_FAILURE_CEILING", 50)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-# Lock the account, not the address: officers of one customs office often share one NAT
-# address, and per-address abuse is held back by the API and sign-in throttles instead.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A sign-in refused by the lockout is not counted again: the lock ends 30 minutes after the
+# last counted failure, and the refusal is answered as a lockout (429) whichever rule holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "members.lockout.username_of"
+# The client address is REMOTE_ADDR; behind TRUSTED_PROXY_COUNT reverse proxies, the one the
+# nearest of them adds to X-Forwarded-For (a client cannot choose it by sending the header).
+_TRUSTED_PROXIES = env_int("TRUSTED_PROXY_COUNT", 0)
+if _TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = _TRUSTED_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "members.views.lockout_response"
 AXES_VERBOSE = False
