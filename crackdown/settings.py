@@ -400,5 +400,10 @@ LOGGING = {
 
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# --- Outbound requests (agency webhooks), crackdown/outbound.py -----------------------------
+# Networks an operator admits besides public addresses (comma-separated CIDRs), e.g. a
+# national system on a private network; 127.0.0.1/32 for a receiver on this host in a demo.
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
+
 # Demo accounts (make run) are allowed only with DEBUG on.
 DEMO_PASSWORD = "crackdown-demo"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from crackdown.fields import EncryptedTextField
+from crackdown.outbound import validate_webhook_url
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
 
@@ -50,7 +51,8 @@ class Agency(models.Model):
     timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
     is_active = models.BooleanField(_("active"), default=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    webhook_url = models.URLField(_("webhook URL"), blank=True, max_length=500)
+    # Checked by crackdown.outbound wherever it is saved (API, pages, Django admin).
+    webhook_url = models.URLField(_("webhook URL"), blank=True, max_length=500, validators=[validate_webhook_url])
     # Encrypted at rest; write-only in every form and API.
     webhook_secret = EncryptedTextField(_("webhook secret"), blank=True, default="")
     webhook_enabled = models.BooleanField(_("webhook enabled"), default=False)
