@@ -1,8 +1,9 @@
 """Crackdown settings, read from the environment (see README "Configuration").
 
-With no environment at all this is a development setup: SQLite under var/, Celery tasks run
-in-process, DEBUG on. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis with a real
-worker. DEBUG=false is production: SECRET_KEY and ALLOWED_HOSTS are then required.
+With no environment at all this is the embedded default: SQLite under var/, a real Celery
+worker and beat on an embedded broker (SQLite under var/ too), DEBUG on. DATABASE_URL and
+REDIS_URL switch to PostgreSQL and Redis. DEBUG=false is production: SECRET_KEY and
+ALLOWED_HOSTS are then required.
 """
 
 from __future__ import annotations
@@ -249,7 +250,7 @@ USE_TZ = True
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 # htmx comes from the npm registry (package-lock.json); served from node_modules as-is.
 _HTMX_DIR = BASE_DIR / "node_modules" / "htmx.org" / "dist"
@@ -283,23 +284,31 @@ else:
 CELERY_VISIBILITY_TIMEOUT = 3600
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_TASK_ALWAYS_EAGER = False
 else:
-    # No broker: tasks run in-process when queued (after the transaction commits).
-    CELERY_BROKER_URL = "memory://"
-    CELERY_TASK_ALWAYS_EAGER = True
+    # The embedded default: a real worker and beat (crackdown/launcher.py) on kombu's
+    # SQLAlchemy transport over SQLite under var/, so that retries, the sweeper, escalation
+    # and digests happen exactly as with Redis. Its own file: the broker's writes never wait
+    # on the application database's lock.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
-    "max_retries": 0,
-}
+# Redis' options; the SQLAlchemy transport hands its options to create_engine, so none there.
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "max_retries": 0,
+    }
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    else {}
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = "UTC"
