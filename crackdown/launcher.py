@@ -149,9 +149,8 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     broker = "Redis" if os.environ.get("REDIS_URL") else f"the embedded broker in {var}"
-    print(
-        f"\nCrackdown is serving http://{host}:{port}/ (worker and beat on {broker}) — stop with Ctrl-C.\n", flush=True
-    )
+    print(f"\nCrackdown is serving http://{host}:{port}/ (worker and beat on {broker}).", flush=True)
+    print("Stop with Ctrl-C.\n", flush=True)
     try:
         while not stopping:
             now = time.monotonic()
