@@ -34,7 +34,7 @@ class CursorPagination(pagination.CursorPagination):
             cursor = super().decode_cursor(request)
         except NotFound:
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from None
-        if cursor is not None and cursor.position is not None and "\x00" in cursor.position:
+        if cursor is not None and "\x00" in str(cursor.position or ""):
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
         return cursor
 
