@@ -11,6 +11,7 @@ from typing import Any
 
 from bench import load
 from bench.export import case_export
+from bench.guards import case_guards
 from bench.measuring import LIST_URL, Bench, CaseResult, require_module, require_url
 from bench.reads import case_detail, case_list
 from bench.reports import case_dashboard, case_operation_report, case_origin_share
@@ -93,4 +94,5 @@ CASES: list[tuple[str, Callable[[Bench], list[CaseResult]]]] = [
     ("write", case_create_submit),
     ("matching", case_matching),
     ("throughput", case_throughput),
+    ("guards", case_guards),
 ]
