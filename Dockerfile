@@ -17,7 +17,10 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY --from=assets /app/node_modules ./node_modules
 COPY . .
-RUN DEBUG=true python manage.py collectstatic --no-input -v 0 && mkdir -p var/evidence && chown -R crackdown var
+# Collected with production settings, so that the hashed names' manifest is written (pages
+# answer 500 without it). The key and host are placeholders for this build step only.
+RUN DEBUG=false SECRET_KEY=collectstatic-build-only ALLOWED_HOSTS=build.invalid \
+    python manage.py collectstatic --no-input -v 0 && mkdir -p var/evidence && chown -R crackdown var
 USER crackdown
 EXPOSE 8000
 CMD ["gunicorn", "crackdown.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -12,6 +12,7 @@ from typing import Any
 from bench import load
 from bench.evidence import case_evidence
 from bench.export import case_export
+from bench.guards import case_guards
 from bench.imports import case_import
 from bench.lookouts import case_lookouts
 from bench.measuring import LIST_URL, Bench, CaseResult, require_module, require_url
@@ -102,4 +103,5 @@ CASES: list[tuple[str, Callable[[Bench], list[CaseResult]]]] = [
     ("targeting", case_targeting),
     ("throughput", case_throughput),
     ("evidence", case_evidence),
+    ("guards", case_guards),
 ]

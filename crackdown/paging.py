@@ -3,9 +3,9 @@
 A page continues after the last row shown: `after=<timestamp iso>,<id>` on a list ordered
 newest first by (-timestamp, -id), or `after=<id>` on a list ordered by -id alone, and
 `page_size` (1 to MAX_PAGE_SIZE). No OFFSET, no COUNT: one more row than the page is read to
-know whether there is a next one. The HTML pages call `keyset_page`; the API's
-CursorPagination (crackdown/api/pagination.py) keeps DRF's cursor contract and shares the
-page-size rule through `parse_page_size`.
+know whether there is a next one. The HTML pages call `keyset_page` and clamp a page size out
+of range; the API's CursorPagination (crackdown/api/pagination.py) keeps DRF's cursor contract
+and refuses one with a 400, as API.md's range says.
 """
 
 from __future__ import annotations

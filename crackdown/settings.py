@@ -1,8 +1,9 @@
 """Crackdown settings, read from the environment (see README "Configuration").
 
-With no environment at all this is a development setup: SQLite under var/, Celery tasks run
-in-process, DEBUG on. DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis with a real
-worker. DEBUG=false is production: SECRET_KEY and ALLOWED_HOSTS are then required.
+With no environment at all this is the embedded default: SQLite under var/, a real Celery
+worker and beat on an embedded broker (SQLite under var/ too), DEBUG on. DATABASE_URL and
+REDIS_URL switch to PostgreSQL and Redis. DEBUG=false is production: SECRET_KEY and
+ALLOWED_HOSTS are then required.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 MIDDLEWARE = [
+    # Outermost: NUL characters and oversized bodies refused first, JSON errors under /api/.
+    "crackdown.middleware.InputLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -178,12 +181,25 @@ LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "members:login"
 
+# Lockout policy (members/lockout.py): 5 failures lock one (account, address) pair for 30
+# minutes, so a stranger cannot lock an officer out; 50 failures for one account from any
+# addresses lock the account everywhere (a brute force spread over many addresses).
+AXES_HANDLER = "members.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = 5
+AXES_ACCOUNT_FAILURE_CEILING = env_int("AXES_ACCOUNT_FAILURE_CEILING", 50)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-# Lock the account, not the address: officers of one customs office often share one NAT
-# address, and per-address abuse is held back by the API and sign-in throttles instead.
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A sign-in refused by the lockout is not counted again: the lock ends 30 minutes after the
+# last counted failure, and the refusal is answered as a lockout (429) whichever rule holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "members.lockout.username_of"
+# The client address is REMOTE_ADDR; behind TRUSTED_PROXY_COUNT reverse proxies, the one the
+# nearest of them adds to X-Forwarded-For (a client cannot choose it by sending the header).
+_TRUSTED_PROXIES = env_int("TRUSTED_PROXY_COUNT", 0)
+if _TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = _TRUSTED_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "members.views.lockout_response"
 AXES_VERBOSE = False
@@ -244,7 +260,7 @@ USE_TZ = True
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 # htmx comes from the npm registry (package-lock.json); served from node_modules as-is.
 _HTMX_DIR = BASE_DIR / "node_modules" / "htmx.org" / "dist"
@@ -320,24 +336,31 @@ else:
 CELERY_VISIBILITY_TIMEOUT = 3600
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_TASK_ALWAYS_EAGER = False
 else:
-    # No broker: tasks run in-process when queued (after the transaction commits).
-    # A host named: kombu warns "No hostname was supplied" on every connection otherwise.
-    CELERY_BROKER_URL = "memory://localhost/"
-    CELERY_TASK_ALWAYS_EAGER = True
+    # The embedded default: a real worker and beat (crackdown/launcher.py) on kombu's
+    # SQLAlchemy transport over SQLite under var/, so that retries, the sweeper, escalation
+    # and digests happen exactly as with Redis. Its own file: the broker's writes never wait
+    # on the application database's lock.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}")
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
-    "max_retries": 0,
-}
+# Redis' options; the SQLAlchemy transport hands its options to create_engine, so none there.
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "max_retries": 0,
+    }
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+    else {}
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = "UTC"
@@ -369,7 +392,7 @@ REST_FRAMEWORK = {
         orjson.OPT_PASSTHROUGH_SUBCLASS,
         orjson.OPT_NON_STR_KEYS,
     ),
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["crackdown.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "crackdown.api.throttling.AnonRateThrottle",
         "crackdown.api.throttling.UserRateThrottle",
@@ -453,6 +476,11 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Outbound requests (agency webhooks), crackdown/outbound.py -----------------------------
+# Networks an operator admits besides public addresses (comma-separated CIDRs), e.g. a
+# national system on a private network; 127.0.0.1/32 for a receiver on this host in a demo.
+WEBHOOK_ALLOWED_NETWORKS = env_list("WEBHOOK_ALLOWED_NETWORKS")
 
 # Demo accounts (make run) are allowed only with DEBUG on.
 DEMO_PASSWORD = "crackdown-demo"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -11,8 +12,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from knox.models import AuthToken
 
 from crackdown.fields import EncryptedTextField
+from crackdown.outbound import validate_webhook_url
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
 
@@ -82,7 +85,8 @@ class Agency(models.Model):
     timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
     is_active = models.BooleanField(_("active"), default=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    webhook_url = models.URLField(_("webhook URL"), blank=True, max_length=500)
+    # Checked by crackdown.outbound wherever it is saved (API, pages, Django admin).
+    webhook_url = models.URLField(_("webhook URL"), blank=True, max_length=500, validators=[validate_webhook_url])
     # Encrypted at rest; write-only in every form and API.
     webhook_secret = EncryptedTextField(_("webhook secret"), blank=True, default="")
     webhook_enabled = models.BooleanField(_("webhook enabled"), default=False)
@@ -177,6 +181,35 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"
+
+    # --- A new password ends the user's API tokens ----------------------------------------
+    # Whatever sets it (the password page, `changepassword`, the admin, a reset), a token
+    # issued under the old password must not outlive it. The session of the page that changed
+    # it is kept by Django's update_session_auth_hash; every other session already ends
+    # because its hash was derived from the old password.
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self._password_replaced = True
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_replaced = True
+
+    def check_password(self, raw_password: str) -> bool:
+        # Upgrading the stored hash on sign-in keeps the same password: not a replacement.
+        def upgrade_hash(raw: str) -> None:
+            AbstractBaseUser.set_password(self, raw)
+            self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, upgrade_hash)
+
+    def save(self, *args, **kwargs) -> None:
+        replaced = getattr(self, "_password_replaced", False)
+        super().save(*args, **kwargs)
+        if replaced:
+            self._password_replaced = False
+            AuthToken.objects.filter(user_id=self.pk).delete()
 
     def clean(self) -> None:
         super().clean()

@@ -49,10 +49,16 @@ def retry_delay(attempts: int) -> float:
     return min(delay, settings.CELERY_VISIBILITY_TIMEOUT - 60)
 
 
+# Still to be sent: pending, or acknowledged in the app before every channel was sent (an
+# acknowledgement is recorded, it does not stop the webhook or the e-mail; next_attempt_at is
+# cleared only when the delivery is done or has given up).
+OUTSTANDING = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.ACKNOWLEDGED, next_attempt_at__isnull=False)
+
+
 def claim(delivery_id: str, now: dt.datetime) -> bool:
-    """Take the delivery for CLAIM_FOR if it is pending, due and nobody holds it."""
+    """Take the delivery for CLAIM_FOR if it is still to be sent, due and nobody holds it."""
     return (
-        Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+        Delivery.objects.filter(OUTSTANDING, pk=delivery_id)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY))
         .update(claimed_until=now + CLAIM_FOR)
@@ -123,6 +129,7 @@ def attempt(delivery_id: str) -> float | None:
         Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
             status=DeliveryStatus.DELIVERED, delivered_at=done
         )
+        Delivery.objects.filter(pk=delivery.pk, delivered_at__isnull=True).update(delivered_at=done)
         return None
     last_error = "; ".join(errors)[:2000]
     if attempts >= MAX_ATTEMPTS:

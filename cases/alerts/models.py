@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AlertKind, DeliveryStatus, Priority
+from crackdown.windows import BoundedDateTimeField, validate_deadline
 
 
 class AlertQuerySet(models.QuerySet):
@@ -39,7 +40,8 @@ class Alert(models.Model):
         "operations.JointOperation", null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    ack_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    # Within crackdown.windows' deadline window; a stored extreme still renders.
+    ack_due_at = BoundedDateTimeField(_("acknowledge by"), null=True, blank=True, validators=[validate_deadline])
     escalated_at = models.DateTimeField(null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()

@@ -21,6 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import redis.exceptions
+import sqlalchemy.exc
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
@@ -37,8 +38,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# What a broker that is down or unreachable raises when a task is published.
-BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuError, OSError, redis.exceptions.RedisError)
+# What a broker that is down or unreachable raises when a task is published (Redis, or the
+# embedded SQLAlchemy/SQLite broker of the default setup).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (
+    KombuError,
+    OSError,
+    redis.exceptions.RedisError,
+    sqlalchemy.exc.SQLAlchemyError,
+)
 
 # Names of the tasks in cases/alerts/tasks.py.
 DELIVER_TASK = "alerts.deliver"

@@ -125,7 +125,9 @@ def alert_acknowledge(
 
     Guarantees: only a user of a recipient agency acknowledges (anyone else, the sender
     included, gets 404 as if the alert did not exist for them); each delivery is acknowledged
-    once (a second time is a Conflict); pending retries of the delivery stop.
+    once (a second time is a Conflict). The acknowledgement is recorded, and a delivery still
+    being sent goes on by each channel (the agency's national system hears of the alert,
+    acknowledgement included, even when the in-app acknowledgement came first).
     """
     if delivery is None:
         if alert is None:
@@ -142,8 +144,6 @@ def alert_acknowledge(
         acknowledged_at=now,
         acknowledged_by=by,
         outcome=outcome,
-        claimed_until=None,
-        next_attempt_at=None,
     )
     if not updated:
         raise Conflict(_("This alert was already acknowledged."))

@@ -19,7 +19,7 @@ from cases.alerts.emails import DIGEST_EVERY, send_digest
 from cases.alerts.models import Alert, AlertPreference, Delivery
 from cases.alerts.outbox import BROKER_ERRORS, queue_delivery
 from cases.alerts.services import alert_escalate
-from cases.choices import DeliveryStatus, Priority
+from cases.choices import Priority
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def sweep_deliveries() -> int:
     """Queue every pending delivery that is due and not held by a worker; returns how many."""
     now = timezone.now()
     due = list(
-        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE)
+        Delivery.objects.filter(engine.OUTSTANDING, next_attempt_at__lte=now - SWEEP_GRACE)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]

@@ -2,26 +2,48 @@
 
 The body is signed with HMAC-SHA256 over "<timestamp>.<raw body>" keyed by the agency's
 webhook secret; the receiver checks the signature and dedupes by X-Crackdown-Delivery.
+Where a request may go is crackdown.outbound's policy: checked before sending, the host
+resolved then and every address checked, the connection made to a checked address.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
+import http.client
+import logging
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult
 
-from django.conf import settings
+from crackdown import outbound
+
+logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 5
 USER_AGENT = "Crackdown-Webhook/1"
 
 
 class WebhookError(Exception):
-    """The webhook was not delivered; the message is kept as the delivery's last error."""
+    """The webhook was not delivered.
+
+    str() is the category kept as the delivery's last error and shown to the agency's admins
+    ("refused by policy", "connection failed", "TLS error", "HTTP 503"): never an address, a
+    port or a system message, so that the page cannot serve as a port scanner. The detail goes
+    to the server log only.
+    """
+
+    def __init__(self, category: str, detail: str = ""):
+        super().__init__(category)
+        self.category = category
+        self.detail = detail or category
+
+
+REFUSED = "refused by policy"
+CONNECTION_FAILED = "connection failed"
+TLS_ERROR = "TLS error"
+NO_SECRET = "no webhook secret is set for the agency"
 
 
 def sign(secret: str, timestamp: int | str, body: bytes) -> str:
@@ -35,62 +57,89 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
-def check_url(url: str) -> None:
-    """In production only https to a non-local host; with DEBUG on, http and loopback are fine."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookError("the webhook URL is not an http(s) URL")
-    # DEBUG (or the test suite, through ALERTS_WEBHOOK_ALLOW_HTTP) accepts a local receiver.
-    if getattr(settings, "ALERTS_WEBHOOK_ALLOW_HTTP", settings.DEBUG):
-        return
-    if parts.scheme != "https":
-        raise WebhookError("the webhook URL must use https")
-    host = parts.hostname
-    if host == "localhost" or host.endswith(".localhost"):
-        raise WebhookError("the webhook URL must not point at this host")
+def check_url(url: str) -> SplitResult:
+    """The policy of crackdown.outbound before resolution: scheme, local names, literal addresses."""
     try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return
-    if address.is_loopback or address.is_link_local or address.is_unspecified:
-        raise WebhookError("the webhook URL must not point at a local address")
+        return outbound.parse(url)
+    except outbound.OutboundRefused as exc:
+        raise WebhookError(REFUSED, str(exc)) from None
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A redirect could carry the signed body elsewhere: treat it as a failure.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+def pinned_address(parts: SplitResult) -> str:
+    """Resolve the host now and check every address; the one to connect to."""
+    try:
+        return str(outbound.resolve(parts)[0])
+    except outbound.OutboundRefused as exc:
+        raise WebhookError(REFUSED, str(exc)) from None
+    except OSError as exc:
+        raise WebhookError(CONNECTION_FAILED, f"{parts.hostname} does not resolve: {exc}") from None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to an address checked beforehand, whatever the name resolves to by then."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.pinned_address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.pinned_address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS: the certificate is checked against the URL's host name (SNI too)."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float):
+        self.tls_context = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls_context)
+        self.pinned_address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.pinned_address, self.port), self.timeout)
+        self.sock = self.tls_context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _send(parts: SplitResult, address: str, headers: dict[str, str], body: bytes) -> int:
+    """One POST to the pinned address; the status (a redirect is never followed)."""
+    kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(parts.hostname or "", outbound.default_port(parts), address=address, timeout=TIMEOUT_SECONDS)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        return connection.getresponse().status
+    except ssl.SSLError as exc:
+        raise WebhookError(TLS_ERROR, f"{parts.hostname}: {exc}") from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise WebhookError(CONNECTION_FAILED, f"{parts.hostname} ({address}): {exc!r}") from None
+    finally:
+        connection.close()
 
 
 def post(*, url: str, secret: str, delivery_id: str, body: bytes) -> int:
-    """POST the body, signed; return the 2xx status or raise WebhookError."""
-    check_url(url)
-    if not secret:
-        raise WebhookError("no webhook secret is set for the agency")
-    timestamp = int(time.time())
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "X-Crackdown-Delivery": delivery_id,
-            "X-Crackdown-Timestamp": str(timestamp),
-            "X-Crackdown-Signature": sign(secret, timestamp, body),
-        },
-    )
+    """POST the body, signed; return the 2xx status or raise WebhookError (detail logged)."""
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        raise WebhookError(f"the receiver answered HTTP {exc.code}")
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise WebhookError(f"could not reach the receiver: {reason}")
+        return _post(url=url, secret=secret, delivery_id=delivery_id, body=body)
+    except WebhookError as exc:
+        logger.warning("webhook delivery %s not delivered: %s (%s)", delivery_id, exc.category, exc.detail)
+        raise
+
+
+def _post(*, url: str, secret: str, delivery_id: str, body: bytes) -> int:
+    parts = check_url(url)
+    if not secret:
+        raise WebhookError(NO_SECRET)
+    address = pinned_address(parts)
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-Crackdown-Delivery": delivery_id,
+        "X-Crackdown-Timestamp": str(timestamp),
+        "X-Crackdown-Signature": sign(secret, timestamp, body),
+    }
+    status = _send(parts, address, headers, body)
     if not 200 <= status < 300:
-        raise WebhookError(f"the receiver answered HTTP {status}")
+        raise WebhookError(f"HTTP {status}")
     return status

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.seizures.models import SeizureAccess
 from crackdown.forms import field_of
+from crackdown.windows import validate_filter_date
 from members.models import Agency, User
 
 
@@ -17,8 +18,15 @@ class AuditFilterForm(forms.Form):
         label=_("Agency"), queryset=Agency.objects.none(), to_field_name="code", required=False
     )
     action = forms.ChoiceField(label=_("Action"), choices=[("", "—"), *SeizureAccess.Action.choices], required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        validators=[validate_filter_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, validators=[validate_filter_date], widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import AssignmentStatus, OperationStatus, ParticipantRole, ParticipantStatus
+from crackdown.windows import BoundedDateTimeField, validate_deadline, validate_operation_date
 
 
 class JointOperationQuerySet(models.QuerySet):
@@ -32,8 +33,9 @@ class JointOperation(models.Model):
     lead_agency = models.ForeignKey(
         "members.Agency", verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="led_operations"
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    # Within crackdown.windows' operation window (1990 to five years ahead).
+    starts_on = models.DateField(_("starts on"), validators=[validate_operation_date])
+    ends_on = models.DateField(_("ends on"), validators=[validate_operation_date])
     target_drugs = models.JSONField(_("target drugs"), default=list, blank=True)
     transport_modes = models.JSONField(_("transport modes"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -88,7 +90,8 @@ class Assignment(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     instructions = models.TextField(_("instructions"), blank=True)
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    # Within crackdown.windows' deadline window; a stored extreme still renders.
+    due_at = BoundedDateTimeField(_("due at"), null=True, blank=True, validators=[validate_deadline])
     status = models.CharField(max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.OPEN)
     outcome = models.TextField(_("outcome"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

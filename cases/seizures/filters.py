@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import DetectionMethod, Drug, SeizureStatus, TransportMode
 from cases.seizures.models import Seizure
 from cases.seizures.selectors import apply_filters
+from crackdown.windows import validate_filter_date
 
 COUNTRY_HELP = _("ISO 3166-1 alpha-2 code.")
 
@@ -50,10 +51,14 @@ class SeizureFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SeizureStatus.choices, method=_Noop.method)
     operation = django_filters.NumberFilter(method=_Noop.method, help_text=_("Joint operation id."))
     occurred_after = django_filters.IsoDateTimeFilter(
-        method=_Noop.method, help_text=_("ISO 8601 date or date-time; inclusive.")
+        method=_Noop.method,
+        help_text=_("ISO 8601 date or date-time; inclusive."),
+        validators=[validate_filter_date],
     )
     occurred_before = django_filters.IsoDateTimeFilter(
-        method=_Noop.method, help_text=_("ISO 8601 date or date-time; a bare date includes that whole day.")
+        method=_Noop.method,
+        help_text=_("ISO 8601 date or date-time; a bare date includes that whole day."),
+        validators=[validate_filter_date],
     )
     identifier = django_filters.CharFilter(
         method=_Noop.method, max_length=200, help_text=_("Any identifier; matched on its normalised form.")

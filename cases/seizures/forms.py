@@ -31,6 +31,7 @@ from cases.seizures import visibility
 from cases.seizures.fields import ROW_INPUT_FIELDS, SCALAR_FIELDS, model_field
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem
 from crackdown.forms import field_of
+from crackdown.windows import validate_filter_date
 from members.models import Agency
 
 BLANK = [("", "—")]
@@ -84,10 +85,16 @@ class SeizureFilterForm(forms.Form):
         label=_("Joint operation"), queryset=visibility.operations_seen_by(None).none(), required=False
     )
     occurred_after = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("From"),
+        required=False,
+        validators=[validate_filter_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     occurred_before = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("To"),
+        required=False,
+        validators=[validate_filter_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:

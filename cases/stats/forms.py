@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.choices import DetectionMethod, Drug, SeizureStatus, TransportMode
 from cases.seizures.validators import validate_country
 from cases.stats.regions import regions
+from crackdown.windows import validate_filter_date
 
 GROUP_BY = ("drug", "agency", "country", "origin_country", "destination_country", "transport_mode", "month", "year")
 COUNTRY_FIELDS = ("country", "origin_country", "destination_country", "transit_country")
@@ -35,8 +36,8 @@ class SeizureFilterForm(forms.Form):
     detection_method = forms.ChoiceField(choices=[("", "—"), *DetectionMethod.choices], required=False)
     status = forms.ChoiceField(choices=[("", "—"), *SeizureStatus.choices], required=False)
     operation = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
-    occurred_after = forms.DateTimeField(label=_("From"), required=False)
-    occurred_before = forms.DateTimeField(label=_("To"), required=False)
+    occurred_after = forms.DateTimeField(label=_("From"), required=False, validators=[validate_filter_date])
+    occurred_before = forms.DateTimeField(label=_("To"), required=False, validators=[validate_filter_date])
     identifier = forms.CharField(max_length=200, required=False)
     q = forms.CharField(max_length=200, required=False)
 
@@ -88,10 +89,16 @@ class DashboardFilterForm(forms.Form):
     """The dashboard's filters: a period (dates, inclusive) and a drug."""
 
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("From"),
+        required=False,
+        validators=[validate_filter_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("To"),
+        required=False,
+        validators=[validate_filter_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     drug = forms.ChoiceField(label=_("Drug"), choices=[("", _("All drugs")), *Drug.choices], required=False)
 

@@ -186,8 +186,9 @@ def test_webhook_must_be_https_in_production(api_as, lee, settings):
         assert "webhook_url" in response.json()
 
 
-def test_http_and_loopback_webhooks_are_accepted_with_debug_on(api_as, lee, settings):
+def test_http_and_an_operator_allowed_loopback_webhook_are_accepted_with_debug_on(api_as, lee, settings):
     settings.DEBUG = True
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     response = api_as(lee).patch(
         settings_url("KCS"),
         {"webhook_url": "http://127.0.0.1:9000/hook", "webhook_secret": "local-test", "webhook_enabled": True},

@@ -35,6 +35,7 @@ def test_signature_is_hmac_sha256_over_timestamp_dot_body():
 )
 def test_production_refuses_plain_http_and_local_addresses(settings, url):
     settings.ALERTS_WEBHOOK_ALLOW_HTTP = False
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
     with pytest.raises(webhooks.WebhookError):
         webhooks.check_url(url)
 

@@ -43,7 +43,8 @@ def start_worker_process() -> subprocess.Popen:
         **{k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"},
         "DATABASE_URL": _test_database_url(),
         "REDIS_URL": settings.REDIS_URL,
-        "DEBUG": "true",  # accepts the http receiver on 127.0.0.1
+        "DEBUG": "true",  # accepts the http receiver...
+        "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",  # ...on 127.0.0.1, admitted as an operator would
     }
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "crackdown", "worker", "--pool", "solo", "--loglevel", "WARNING"],
