@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_prometheus",
     "crackdown",
     "members",
     "cases.operations",
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request metrics for /metrics (crackdown/metrics.py): first and last, to see every request.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request id, user and agency on every log line (crackdown/logs.py).
+    "crackdown.logs.RequestContextMiddleware",
     # Sees every answer of the middleware below it (the two-factor gate's 403 included).
     "crackdown.security.RefusedAccessLogMiddleware",
     "members.middleware.SessionLifetimeMiddleware",
@@ -86,6 +91,7 @@ MIDDLEWARE = [
     "members.middleware.UserTimezoneMiddleware",
     # Last, so that it sees the outcome of authentication backends.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "crackdown.urls"
@@ -293,7 +299,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "alerts-escalate-overdue": {"task": "alerts.escalate_overdue", "schedule": 60.0},
     "alerts-send-digests": {"task": "alerts.send_digests", "schedule": 3600.0},
     "members-delete-expired-tokens": {"task": "members.delete_expired_tokens", "schedule": 3600.0},
+    # The worker's heartbeat, read by /healthz (crackdown/health.py).
+    "crackdown-heartbeat": {"task": "crackdown.heartbeat", "schedule": 30.0},
 }
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
+# /metrics answers loopback callers, and others sending "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -370,11 +381,18 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging: never log secrets (passwords, tokens, webhook secrets) ----------------------
+LOG_FORMAT = "json" if env_str("LOG_FORMAT", "plain").lower() == "json" else "plain"
+# The worker logs through LOGGING too (in JSON when asked), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "crackdown.logs.JSONFormatter"},
+    },
+    # LOG_FORMAT=json: one JSON object a line, with request id, user id and agency (crackdown/logs.py).
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

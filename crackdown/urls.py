@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from crackdown import views
+from crackdown import metrics, views
 
 urlpatterns = [
     path("", include("cases.stats.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("accounts/agency/audit/", include("cases.audit.urls")),
     path("accounts/", include("members.urls")),
     path("seizures/", include("cases.seizures.urls")),

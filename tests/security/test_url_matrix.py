@@ -50,6 +50,7 @@ EXCLUDED = {
     "api/schema/": "the public OpenAPI document (no data), checked by the fuzzing suite",
     "api/docs/": "Swagger UI over the schema (no data)",
     "healthz": "liveness probe for the load balancer: answers anyone, reveals nothing",
+    "metrics": "Prometheus scrape: loopback or the metrics token only, tested in tests/ops/test_health_and_metrics.py",
     "static/": "static files",
 }
 
