@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The request id, user and agency on every log line (crackdown/logs.py).
     "crackdown.logs.RequestContextMiddleware",
+    # RateLimit / RateLimit-Policy on the API's throttled answers (crackdown/api/throttling.py).
+    "crackdown.api.throttling.RateLimitHeadersMiddleware",
     # Sees every answer of the middleware below it (the two-factor gate's 403 included).
     "crackdown.security.RefusedAccessLogMiddleware",
     "members.middleware.SessionLifetimeMiddleware",
