@@ -359,6 +359,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "crackdown.api.schema.add_error_responses",
+        "crackdown.api.schema.make_precise",
     ],
     # One schema name per contract enum, whichever serializer field uses it.
     "ENUM_NAME_OVERRIDES": {
