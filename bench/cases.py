@@ -12,6 +12,7 @@ from typing import Any
 from bench import load
 from bench.export import case_export
 from bench.measuring import LIST_URL, Bench, CaseResult, require_module, require_url
+from bench.ops import case_ops
 from bench.reads import case_detail, case_list
 from bench.reports import case_dashboard, case_operation_report, case_origin_share
 from bench.writes import case_create_submit, case_matching
@@ -92,5 +93,6 @@ CASES: list[tuple[str, Callable[[Bench], list[CaseResult]]]] = [
     ("alerts", case_alerts),
     ("write", case_create_submit),
     ("matching", case_matching),
+    ("ops", case_ops),
     ("throughput", case_throughput),
 ]
