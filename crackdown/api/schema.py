@@ -23,7 +23,10 @@ import copy
 import re
 from typing import Any
 
+from django_countries import countries
+
 METHODS = ("get", "post", "put", "patch", "delete")
+COUNTRY_FILTERS = {"country", "origin_country", "destination_country", "transit_country"}
 REF = "#/components/schemas/"
 
 ERROR = {
@@ -240,6 +243,22 @@ def make_precise(result: dict[str, Any], generator, request, public) -> dict[str
                         parameter["schema"] = _ref(component)
                     else:
                         schema["items"] = _ref(component)
+
+    # Filters by country take an ISO 3166-1 alpha-2 code (or nothing); an operation id is positive.
+    schemas.setdefault("CountryCode", {"type": "string", "enum": sorted(code for code, _ in countries)})
+    schemas.setdefault("BlankEnum", {"enum": [""]})
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in METHODS:
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                if parameter["name"] in COUNTRY_FILTERS:
+                    blank = [] if parameter.get("required") else [_ref("BlankEnum")]
+                    parameter["schema"] = {"anyOf": [_ref("CountryCode"), *blank]} if blank else _ref("CountryCode")
+                elif parameter["name"] == "operation":
+                    parameter["schema"] = {"type": "integer", "minimum": 1}
 
     # Both prefixes of the API token (API.md "Authentication").
     security_schemes = components.setdefault("securitySchemes", {})
