@@ -20,6 +20,7 @@ schemathesis), in one place rather than on each view:
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -223,6 +224,18 @@ def make_precise(result: dict[str, Any], generator, request, public) -> dict[str
         properties = schema.get("properties")
         if schema.get("type") == "object" and properties and name not in ("ValidationError", "Error"):
             schema["required"] = sorted(p for p, s in properties.items() if not s.get("writeOnly"))
+
+    # A request field with a default may be left out. openapi-typescript (by default) types a
+    # field with a `default` as always present, which suits answers, not requests: in request
+    # bodies the default is said in words instead.
+    for name, schema in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        for prop in (schema.get("properties") or {}).values():
+            if "default" in prop and not prop.get("readOnly"):
+                default = prop.pop("default")
+                said = f"Default: `{json.dumps(default)}`."
+                prop["description"] = f"{prop['description']} {said}" if prop.get("description") else said
 
     # Query parameters filter by the field's own enum component.
     enums = {

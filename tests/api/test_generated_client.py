@@ -128,3 +128,37 @@ def test_errors_come_back_as_the_one_error_model(generated, wsgi, kim):
     )
     refused = module("api.me.me").sync(client=client)
     assert isinstance(refused, models.Error) and refused.detail
+
+
+NODE_BIN = Path(settings.BASE_DIR) / "node_modules" / ".bin"
+JOURNEY = Path(__file__).with_name("typescript") / "journey.ts"
+
+
+def test_openapi_typescript_types_compile_strictly_and_run_the_journey(tmp_path, live_server, kim, somchai):
+    """openapi-typescript (default options) over /api/schema/, `tsc --strict` over a journey
+    written against those types, then the journey run by node against a live server."""
+    if not (NODE_BIN / "openapi-typescript").exists() or not (NODE_BIN / "tsc").exists():
+        pytest.fail("npm devDependencies missing: run `make install` (openapi-typescript, typescript)")
+    for n in range(3):
+        SeizureFactory(agency=agency("KCS"), sharing="members", status="submitted", reference=f"KCS-2026-8{n:05d}")
+    schema = DjangoClient().get("/api/schema/", {"format": "json"}).content
+    (tmp_path / "schema.json").write_bytes(schema)
+    (tmp_path / "journey.ts").write_text(JOURNEY.read_text())
+
+    def run(*command: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    run(str(NODE_BIN / "openapi-typescript"), "schema.json", "-o", "schema.d.ts")
+    run(str(NODE_BIN / "tsc"), "--strict", "--target", "es2022", "--module", "commonjs", "--lib", "es2022,dom",
+        "--outDir", "out", "journey.ts", "schema.d.ts")  # fmt: skip
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "BASE_URL": live_server.url,
+        "OFFICER": kim.email,
+        "PARTNER": somchai.email,
+        "PASSWORD": settings.DEMO_PASSWORD,
+    }
+    done = run("node", "out/journey.js", env=env)
+    assert '"listed":3' in done.stdout
