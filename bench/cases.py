@@ -16,6 +16,7 @@ from bench.guards import case_guards
 from bench.imports import case_import
 from bench.lookouts import case_lookouts
 from bench.measuring import LIST_URL, Bench, CaseResult, require_module, require_url
+from bench.ops import case_ops
 from bench.reads import case_detail, case_list
 from bench.reports import case_dashboard, case_operation_report, case_operation_report_pdf, case_origin_share
 from bench.targeting import case_targeting
@@ -101,6 +102,7 @@ CASES: list[tuple[str, Callable[[Bench], list[CaseResult]]]] = [
     ("lookouts", case_lookouts),
     ("import", case_import),
     ("targeting", case_targeting),
+    ("ops", case_ops),
     ("throughput", case_throughput),
     ("evidence", case_evidence),
     ("guards", case_guards),

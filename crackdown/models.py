@@ -13,3 +13,14 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class Heartbeat(models.Model):
+    """When a named background process last proved it was running (the Celery worker's
+    periodic `crackdown.heartbeat` task writes "worker"); read by /healthz."""
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.at:%Y-%m-%d %H:%M:%S}"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_prometheus",
     "crackdown",
     "members",
     "cases.operations",
@@ -81,6 +82,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MIDDLEWARE = [
     # Outermost: NUL characters and oversized bodies refused first, JSON errors under /api/.
     "crackdown.middleware.InputLimitsMiddleware",
+    # Request metrics for /metrics (crackdown/metrics.py): first and last, to see every request.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +91,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request id, user and agency on every log line (crackdown/logs.py).
+    "crackdown.logs.RequestContextMiddleware",
+    # RateLimit / RateLimit-Policy on the API's throttled answers (crackdown/api/throttling.py).
+    "crackdown.api.throttling.RateLimitHeadersMiddleware",
     # Sees every answer of the middleware below it (the two-factor gate's 403 included).
     "crackdown.security.RefusedAccessLogMiddleware",
     "members.middleware.SessionLifetimeMiddleware",
@@ -99,6 +106,7 @@ MIDDLEWARE = [
     "members.middleware.UserTimezoneMiddleware",
     # Last, so that it sees the outcome of authentication backends.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "crackdown.urls"
@@ -372,7 +380,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "members-delete-expired-tokens": {"task": "members.delete_expired_tokens", "schedule": 3600.0},
     "lookouts-expire": {"task": "lookouts.expire", "schedule": 300.0},
     "imports-sweep": {"task": "imports.sweep", "schedule": 3600.0},
+    # The worker's heartbeat, read by /healthz (crackdown/health.py).
+    "crackdown-heartbeat": {"task": "crackdown.heartbeat", "schedule": 30.0},
 }
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
+# /metrics answers loopback callers, and others sending "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -425,6 +438,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "crackdown.api.schema.add_error_responses",
+        "crackdown.api.schema.make_precise",
     ],
     # One schema name per contract enum, whichever serializer field uses it.
     "ENUM_NAME_OVERRIDES": {
@@ -455,12 +469,19 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging: never log secrets (passwords, tokens, webhook secrets) ----------------------
+LOG_FORMAT = "json" if env_str("LOG_FORMAT", "plain").lower() == "json" else "plain"
+# The worker logs through LOGGING too (in JSON when asked), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "crackdown.logs.JSONFormatter"},
+    },
     "filters": {"client_errors": {"()": "crackdown.logfilters.ClientErrorsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # LOG_FORMAT=json: one JSON object a line, with request id, user id and agency (crackdown/logs.py).
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Requests log once (not again through Django's own "django" console handler), and a

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from crackdown import views
+from crackdown import metrics, views
 
 urlpatterns = [
     path("", include("cases.stats.urls")),
     path("healthz", views.healthz, name="healthz"),
     # Pages name the icon; browsers and the admin still ask for /favicon.ico.
     path("favicon.ico", views.favicon, name="favicon"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("accounts/agency/audit/", include("cases.audit.urls")),
     path("accounts/", include("members.urls")),
     path("seizures/imports/", include("cases.imports.urls")),

@@ -3,20 +3,22 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import Resolver404
+from django.views.decorators.cache import never_cache
 
+from crackdown import health
 from crackdown.errors import Conflict, Forbidden
 from crackdown.security import log_refused
 
 
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Database, cache, broker and worker heartbeat: 200, or 503 naming what failed (crackdown/health.py)."""
+    healthy, checks = health.run_checks()
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crackdown.api.conventions import created
 from crackdown.api.pagination import CursorPagination
 from crackdown.api.throttling import ScopedRateThrottle
 from members import permissions, selectors, services
@@ -246,7 +247,7 @@ class AgencyListView(_PagedListView):
         serializer = AgencyCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         agency = services.agency_create(**serializer.validated_data, by=request.user)
-        return Response(AgencySerializer(agency).data, status=status.HTTP_201_CREATED)
+        return created(request, AgencySerializer(agency).data, "api-agency", agency.code)
 
 
 class AgencyDetailView(APIView):
@@ -379,7 +380,7 @@ class UserListView(_PagedListView):
         data = dict(serializer.validated_data)
         data.pop("agency", None)
         user = services.user_create(**data, by=request.user)
-        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        return created(request, UserSerializer(user).data, "api-user", user.pk)
 
 
 class UserDetailView(APIView):

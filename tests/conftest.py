@@ -13,6 +13,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from members.models import Role
+from tests import openapi_check
 from tests.factories import UserFactory, agency
 
 
@@ -27,6 +28,16 @@ def _fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _answers_match_the_schema(request, monkeypatch):
+    """Every API answer a test receives is validated against the OpenAPI schema (tests/openapi_check.py).
+
+    A test that sends what the schema cannot describe on purpose opts out with
+    `@pytest.mark.no_schema_check` (and says why)."""
+    if request.node.get_closest_marker("no_schema_check") is None:
+        openapi_check.install(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

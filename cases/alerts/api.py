@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, status
+from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from cases.alerts import permissions, selectors, services
 from cases.alerts.serializers import AcknowledgeSerializer, AlertCreateSerializer, AlertSerializer
 from cases.choices import AlertKind
+from crackdown.api.conventions import created
 from crackdown.errors import Forbidden
 
 TAGS = ["alerts"]
@@ -75,7 +76,7 @@ class AlertListCreate(generics.ListCreateAPIView):
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict)
         alert = selectors.get_alert_for(request.user, alert.pk)
-        return Response(self.get_serializer(alert).data, status=status.HTTP_201_CREATED)
+        return created(request, self.get_serializer(alert).data, "api-alert", alert.pk)
 
 
 @extend_schema_view(get=extend_schema(tags=TAGS, summary="One alert"))

@@ -10,10 +10,17 @@ class AlertsConfig(AppConfig):
         # Registration import: the outbox queues these tasks by name (it cannot import them:
         # the escalation task publishes through the outbox), so they must be registered in
         # every process that publishes, worker or web.
-        from cases.alerts import tasks  # noqa: F401
+        # Registration imports: the outbox's numbers on /metrics.
+        from cases.alerts import (
+            metrics,
+            tasks,  # noqa: F401
+        )
+        from crackdown import metrics as platform_metrics
 
         # Registration imports (AppConfig.ready): the layout's navigation entries of this app.
         from crackdown import navigation
         from members.permissions import is_agency_user
+
+        platform_metrics.register("alerts", metrics.collect)
 
         navigation.register(order=40, label=_("Alerts"), url_name="alerts:inbox", allowed=is_agency_user)

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import random
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from cases.alerts.models import Delivery
 from cases.alerts.selectors import alert_preference_for
 from cases.alerts.serializers import AlertSerializer
 from cases.choices import DeliveryStatus
+from members.models import Agency
 
 logger = logging.getLogger(__name__)
 
@@ -148,3 +150,17 @@ def attempt(delivery_id: str) -> float | None:
         last_error=last_error,
     )
     return delay
+
+
+def send_test(agency: Agency) -> str | None:
+    """POST a signed test delivery to the agency's webhook now; None when it was accepted
+    (2xx), else the error, as a delivery would record it. Nothing is stored."""
+    if not agency.webhook_url:
+        return "no webhook URL is set for the agency"
+    delivery_id = str(uuid.uuid4())
+    body = json.dumps({"delivery": delivery_id, "test": True, "alert": None}, separators=(",", ":")).encode()
+    try:
+        webhooks.post(url=agency.webhook_url, secret=agency.webhook_secret, delivery_id=delivery_id, body=body)
+    except webhooks.WebhookError as exc:
+        return str(exc)
+    return None

@@ -6,7 +6,7 @@ from typing import Any
 
 from cases.alerts.models import Alert
 from members.models import Agency, Role
-from members.permissions import works_cases
+from members.permissions import is_agency_admin, works_cases
 
 
 def can_send_alerts(user: Any) -> bool:
@@ -30,3 +30,8 @@ def can_set_preferences(user: Any, agency: Agency | None = None) -> bool:
     if not (getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.AGENCY_ADMIN):
         return False
     return agency is None or user.agency_id == agency.pk
+
+
+def can_manage_webhook(user: Any) -> bool:
+    """An agency's own admins read its delivery log and send it a test delivery."""
+    return is_agency_admin(user)

@@ -95,3 +95,8 @@ def alert_preference_for(agency: Agency) -> AlertPreference:
         return agency.alert_preference
     except AlertPreference.DoesNotExist:
         return AlertPreference(agency=agency)
+
+
+def webhook_deliveries(agency: Agency, *, limit: int = 20) -> list[Delivery]:
+    """The agency's most recent deliveries, newest first, for its admins' delivery log."""
+    return list(Delivery.objects.filter(agency=agency).select_related("alert").order_by("-created_at", "-pk")[:limit])

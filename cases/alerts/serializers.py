@@ -73,7 +73,9 @@ class _AgencyViewer:
 
 
 class AlertCreateSerializer(serializers.Serializer):
-    recipients = serializers.ListField(child=serializers.CharField(max_length=10), allow_empty=False, max_length=20)
+    recipients = serializers.ListField(
+        child=serializers.CharField(max_length=10), allow_empty=False, min_length=1, max_length=20
+    )
     kind = serializers.ChoiceField(choices=[(k.value, k.label) for k in MANUAL_ALERT_KINDS])
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.ROUTINE)
     title = serializers.CharField(max_length=300)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sent/", views.sent, name="sent"),
     path("new/", views.create, name="create"),
     path("preferences/", views.preferences, name="preferences"),
+    path("webhook/test/", views.webhook_test, name="webhook_test"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
 ]

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.alerts import permissions, selectors, services
+from cases.alerts import delivery, permissions, selectors, services
 from cases.alerts.forms import AcknowledgeForm, AlertFilterForm, AlertForm, AlertPreferenceForm
 from cases.operations.models import JointOperation
 from cases.seizures.models import Seizure
@@ -166,3 +166,19 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("Alert preferences saved."))
             return redirect("alerts:preferences")
     return render(request, "alerts/preferences.html", {"form": form, "agency": agency})
+
+
+@login_required
+@require_POST
+def webhook_test(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The agency page's "Send a test delivery": a signed POST to the agency's webhook now."""
+    if not permissions.can_manage_webhook(request.user):
+        raise PermissionDenied
+    agency = request.user.agency
+    assert agency is not None  # an agency admin has one
+    error = delivery.send_test(agency)
+    if error is None:
+        messages.success(request, _("The test delivery was accepted by %(url)s.") % {"url": agency.webhook_url})
+    else:
+        messages.error(request, _("The test delivery failed: %(error)s") % {"error": error})
+    return redirect("members:agency")

@@ -4,10 +4,15 @@ The body is signed with HMAC-SHA256 over "<timestamp>.<raw body>" keyed by the a
 webhook secret; the receiver checks the signature and dedupes by X-Crackdown-Delivery.
 Where a request may go is crackdown.outbound's policy: checked before sending, the host
 resolved then and every address checked, the connection made to a checked address.
+Each delivery is also signed per the Standard Webhooks specification (`webhook-id`,
+`webhook-timestamp`, `webhook-signature: v1,<base64>` over "<id>.<timestamp>.<raw body>"),
+so that the public `standardwebhooks` libraries verify it unchanged.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import http.client
@@ -55,6 +60,41 @@ def sign(secret: str, timestamp: int | str, body: bytes) -> str:
 def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     """What a receiver does: recompute and compare in constant time."""
     return hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+STANDARD_SECRET_PREFIX = "whsec_"
+
+
+def standard_key(secret: str) -> bytes:
+    """The Standard Webhooks key: the base64-decoded part after `whsec_` when the secret has
+    that form, else the secret's UTF-8 bytes (API.md "Webhooks")."""
+    if secret.startswith(STANDARD_SECRET_PREFIX):
+        # As the libraries read it: unpadded base64 accepted (extra padding is ignored).
+        try:
+            key = base64.b64decode(secret[len(STANDARD_SECRET_PREFIX) :] + "==")
+        except (binascii.Error, ValueError):
+            key = b""
+        if key:
+            return key
+    return secret.encode()
+
+
+def standard_sign(secret: str, message_id: str, timestamp: int | str, body: bytes) -> str:
+    """The `webhook-signature` value: `v1,<base64 HMAC-SHA256 over "<id>.<timestamp>.<body>">`."""
+    mac = hmac.new(standard_key(secret), f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256)
+    return "v1," + base64.b64encode(mac.digest()).decode()
+
+
+def signed_headers(*, secret: str, delivery_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """Our own signature headers and the Standard Webhooks ones, for one attempt."""
+    return {
+        "X-Crackdown-Delivery": delivery_id,
+        "X-Crackdown-Timestamp": str(timestamp),
+        "X-Crackdown-Signature": sign(secret, timestamp, body),
+        "webhook-id": delivery_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": standard_sign(secret, delivery_id, timestamp, body),
+    }
 
 
 def check_url(url: str) -> SplitResult:
@@ -135,9 +175,7 @@ def _post(*, url: str, secret: str, delivery_id: str, body: bytes) -> int:
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        "X-Crackdown-Delivery": delivery_id,
-        "X-Crackdown-Timestamp": str(timestamp),
-        "X-Crackdown-Signature": sign(secret, timestamp, body),
+        **signed_headers(secret=secret, delivery_id=delivery_id, timestamp=timestamp, body=body),
     }
     status = _send(parts, address, headers, body)
     if not 200 <= status < 300:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from cases.matching.selectors import get_match_for, match_list, match_row
 from cases.matching.services import access_request_create
+from crackdown.api.conventions import created
 from members.http import AuthenticatedAPIView, AuthenticatedRequest
 
 
@@ -71,4 +72,5 @@ class MatchAccessRequestView(AuthenticatedAPIView, generics.GenericAPIView):
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         match = get_match_for(request.user, pk)
         access_request = access_request_create(match=match, by=request.user)
-        return Response(AccessRequestSerializer(access_request).data, status=status.HTTP_201_CREATED)
+        # An access request has no URL of its own: the match it asks about is listed at /matches/.
+        return created(request, AccessRequestSerializer(access_request).data, "api-match-list")

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, renderers, status
+from rest_framework import generics, renderers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +35,7 @@ from cases.operations.serializers import (
     RespondSerializer,
 )
 from cases.seizures.models import Seizure
+from crackdown.api.conventions import created, if_match, with_etag
 from crackdown.api.pagination import CursorPagination
 from crackdown.api.renderers import JSONRenderer
 from crackdown.errors import Forbidden
@@ -65,7 +67,9 @@ class OperationListCreate(AuthenticatedAPIView, generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         operation = services.operation_create(by=self.request.user, **serializer.validated_data)
         operation = selectors.get_operation_for(self.request.user, operation.pk)
-        return Response(self.get_serializer(operation).data, status=status.HTTP_201_CREATED)
+        return with_etag(
+            created(request, self.get_serializer(operation).data, "api-operation", operation.pk), operation
+        )
 
 
 # One object by id through its access-checked lookup; no PUT, a change is always partial.
@@ -85,20 +89,29 @@ class OperationDetail(_Detail[JointOperation]):
     serializer_class = OperationSerializer
     lookup = staticmethod(selectors.get_operation_for)
 
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        operation = self.get_object()
+        return with_etag(Response(self.get_serializer(operation).data), operation)
+
     def update(self, request: Request, *args, **kwargs) -> Response:
         operation = self.get_object()
         permissions.require_lead_coordinator(self.request.user, operation)
         serializer = self.get_serializer(operation, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.operation_update(operation=operation, by=self.request.user, **serializer.validated_data)
-        return Response(self.get_serializer(selectors.get_operation_for(self.request.user, operation.pk)).data)
+        with transaction.atomic():
+            # A stale If-Match → 412, checked under the row lock the write then holds.
+            if_match(request, JointOperation.objects.all(), operation.pk)
+            services.operation_update(operation=operation, by=self.request.user, **serializer.validated_data)
+        operation = selectors.get_operation_for(self.request.user, operation.pk)
+        return with_etag(Response(self.get_serializer(operation).data), operation)
 
 
 class _OperationAction(APIView):
     """POST …/{id}/<action>/ → the operation as it is afterwards."""
 
     def _done(self, request: AuthenticatedRequest, pk: int) -> Response:
-        return Response(OperationSerializer(selectors.get_operation_for(request.user, pk)).data)
+        operation = selectors.get_operation_for(request.user, pk)
+        return with_etag(Response(OperationSerializer(operation).data), operation)
 
 
 @extend_schema(tags=TAGS, request=InviteSerializer, responses=OperationSerializer, summary="Invite agencies")
@@ -165,7 +178,11 @@ class _BoardList(AuthenticatedAPIView, generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         row = self.board_post(operation, serializer.validated_data)
-        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+        return created(request, self.get_serializer(row).data, *self.location(operation, row))
+
+    def location(self, operation: JointOperation, row: Model) -> tuple[str, int]:
+        """The URL name and argument of a new row's Location."""
+        raise NotImplementedError
 
 
 @extend_schema_view(
@@ -184,6 +201,9 @@ class OperationAssignments(_BoardList):
 
     def board_post(self, operation: JointOperation, data: dict[str, Any]) -> Model:
         return services.assignment_create(operation=operation, by=self.request.user, **data)
+
+    def location(self, operation: JointOperation, row: Model) -> tuple[str, int]:
+        return "api-assignment", row.pk
 
 
 @extend_schema_view(
@@ -223,6 +243,10 @@ class OperationMessages(_BoardList):
 
     def board_post(self, operation: JointOperation, data: dict[str, Any]) -> Model:
         return services.message_post(operation=operation, body=data["body"], by=self.request.user)
+
+    def location(self, operation: JointOperation, row: Model) -> tuple[str, int]:
+        # A message has no URL of its own: the thread it was posted to.
+        return "api-operation-messages", operation.pk
 
 
 @extend_schema(tags=TAGS, responses=ReportSerializer, summary="After-action report over the seizures you may see")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -20,6 +21,7 @@ from cases.seizures.inputs import nest_errors
 from cases.seizures.models import Seizure, SeizureAccess
 from cases.seizures.selectors import get_seizure_for, seizure_history, seizure_list
 from cases.seizures.serializers import DetailSerializer, SeizureHistorySerializer, SeizureSerializer
+from crackdown.api.conventions import created, if_match, with_etag
 from crackdown.api.pagination import CursorPagination
 from crackdown.api.renderers import JSONRenderer
 from members.http import AuthenticatedAPIView, AuthenticatedRequest
@@ -114,7 +116,9 @@ class SeizureViewSet(AuthenticatedAPIView, viewsets.GenericViewSet):
 
     def _representation(self, seizure: Seizure, *, code: int = status.HTTP_200_OK) -> Response:
         (row,) = represent_queryset(Seizure.objects.filter(pk=seizure.pk), user=self.request.user)
-        return Response(row, status=code)
+        if code == status.HTTP_201_CREATED:
+            return with_etag(created(self.request, row, "api-seizure", seizure.pk), seizure)
+        return with_etag(Response(row, status=code), seizure)
 
     def list(self, request: AuthenticatedRequest) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -142,7 +146,10 @@ class SeizureViewSet(AuthenticatedAPIView, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data, reason = serializer.to_service_data()
         try:
-            seizure = services.seizure_update(seizure=seizure, by=request.user, data=data, amendment_reason=reason)
+            with transaction.atomic():
+                # A stale If-Match → 412, checked under the row lock the write then holds.
+                if_match(request, Seizure.objects.all(), seizure.pk)
+                seizure = services.seizure_update(seizure=seizure, by=request.user, data=data, amendment_reason=reason)
         except DjangoValidationError as exc:
             raise _field_errors(exc, request.data) from None
         return self._representation(seizure)

@@ -79,24 +79,33 @@ class SeizureSerializer(SeizureInput):
         return data, reason
 
 
+class HistoryActorSerializer(serializers.Serializer):
+    """Who made a change: null for the system (an import, a migration)."""
+
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    agency = serializers.CharField(allow_null=True, help_text="The agency code of the user, if any.")
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Each changed field: `[old value, new value]` (the values as the API writes them).",
+        "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2, "items": {}},
+    }
+)
+class ChangesField(serializers.JSONField):
+    pass
+
+
 class SeizureHistorySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     by = serializers.SerializerMethodField()
     action = serializers.ChoiceField(choices=SeizureRevision.Action.choices)
-    changes = serializers.JSONField(help_text='{"field": [old, new], ...}')
+    changes = ChangesField()
     reason = serializers.CharField(allow_blank=True)
 
-    @extend_schema_field(
-        {
-            "type": "object",
-            "nullable": True,
-            "properties": {
-                "id": {"type": "integer"},
-                "full_name": {"type": "string"},
-                "agency": {"type": "string", "nullable": True},
-            },
-        }
-    )
+    @extend_schema_field(HistoryActorSerializer(allow_null=True))
     def get_by(self, entry) -> dict | None:
         return entry["by"]
 

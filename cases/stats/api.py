@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from cases.choices import DetectionMethod, Drug, SeizureStatus, TransportMode
 from cases.stats.forms import GROUP_BY, OriginShareForm, SeizureStatsForm
+from cases.stats.regions import regions
 from cases.stats.selectors import origin_share, seizure_stats
 from members.http import AuthenticatedRequest
 
@@ -106,7 +107,13 @@ class OriginShareView(APIView):
         ),
         parameters=[
             OpenApiParameter("country", OpenApiTypes.STR, required=True, description="ISO 3166-1 alpha-2, e.g. KR."),
-            OpenApiParameter("region", OpenApiTypes.STR, required=True, description="A region code, e.g. ASEAN."),
+            OpenApiParameter(
+                "region",
+                OpenApiTypes.STR,
+                required=True,
+                enum=sorted(regions()),
+                description="A region code, e.g. ASEAN.",
+            ),
         ],
         responses={200: OriginShareSerializer},
     )

@@ -14,6 +14,7 @@ from knox.crypto import hash_token
 from knox.models import get_token_model
 from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
+from rest_framework.authentication import get_authorization_header
 
 
 class TokenAuthentication(auth.TokenAuthentication):
@@ -27,6 +28,19 @@ class TokenAuthentication(auth.TokenAuthentication):
     `members.delete_expired_tokens`. Everything else is knox's: the digest, the renewal
     (`renew_token`) and the user check (`validate_user`).
     """
+
+    def authenticate(self, request: Any) -> tuple[Any, Any] | None:
+        """`Authorization: Token <token>` (knox's prefix) or `Authorization: Bearer <token>`
+        (API.md "Authentication": what generated clients send by default); knox's checks."""
+        auth = get_authorization_header(request).split()
+        prefixes = {self.authenticate_header(request).encode().lower(), b"bearer"}
+        if not auth or auth[0].lower() not in prefixes:
+            return None  # possibly for another backend (the session)
+        if len(auth) == 1:
+            raise exceptions.AuthenticationFailed(_("Invalid token header. No credentials provided."))
+        if len(auth) > 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header. Token string should not contain spaces."))
+        return self.authenticate_credentials(auth[1])
 
     def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
         invalid = _("Invalid token.")

@@ -1,40 +1,125 @@
-"""OpenAPI post-processing: every operation documents the contract's error answers.
+"""OpenAPI post-processing: the generated schema made precise enough for generated clients.
 
-API.md ("Errors and status codes") holds for every endpoint: 400 for bad input (a body, a
-filter, a malformed cursor), 401 without a valid token, 403 for the visible but not allowed
-(also a session without its second factor or CSRF token), 404 for the absent or invisible
-(also an unknown pagination cursor), 429 when throttled. Views declare the answers particular
-to them (200/201/204, 409...) and any error body of their own; this hook adds the common ones
-they leave out, so that the schema describes what clients really receive.
+drf-spectacular writes what the serializers say; these hooks add what the contract (API.md)
+guarantees and strict tools rely on (openapi-core, openapi-python-client, openapi-typescript,
+schemathesis), in one place rather than on each view:
+
+- `add_error_responses`: every operation documents the contract's error answers (400 bad
+  input, 401 no valid token, 403 visible but not allowed, 404 absent or invisible, 409 a state
+  that does not allow it on writes to an existing object, 412 a stale If-Match where an ETag is
+  offered, 429 throttled), each with one of two bodies: `Error` (`{"detail": "..."}`) or
+  `ValidationError` (`{"field": ["message"]}`, nested rows by position, or `{"detail"}`); a 201
+  carries `Location`, an ETag'd object `ETag`, and every answer the RateLimit headers.
+- `make_precise`: a field always present in a response is `required`; a nullable reference is
+  `anyOf: [the reference, NullEnum]` (strict validators refuse `allOf` + `nullable` without a
+  type); alternatives are `anyOf`, not `oneOf` (an empty string matches a URL and a blank); a
+  query parameter's enum is the component of the field it filters (`DrugEnum`, not an inline
+  copy); both `Authorization: Token` and `Bearer` are offered.
 """
 
 from __future__ import annotations
 
+import copy
+import json
+import re
 from typing import Any
 
-DETAIL = {
+from django_countries import countries
+
+METHODS = ("get", "post", "put", "patch", "delete")
+COUNTRY_FILTERS = {"country", "origin_country", "destination_country", "transit_country"}
+REF = "#/components/schemas/"
+
+ERROR = {
     "type": "object",
+    "description": "An error for people: `detail` is a message in the caller's language.",
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
 }
-# {"field": ["message", ...]} or {"detail": "..."}: any object.
-INVALID = {"type": "object", "additionalProperties": True}
+_MESSAGES = {"type": "array", "items": {"type": "string"}}
+# Messages of one nested row, by field: {"quantity": ["..."]}.
+_ROW_ERRORS = {"type": "object", "additionalProperties": _MESSAGES}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": (
+        'Invalid input. By field: `{"field": ["message", ...]}`; nested rows by position, an empty '
+        'object for a row without errors: `{"items": [{}, {"quantity": ["..."]}]}`; or '
+        '`{"detail": "..."}` when no field is at fault.'
+    ),
+    "properties": {"detail": {"anyOf": [{"type": "string"}, _MESSAGES]}},
+    "additionalProperties": {
+        "anyOf": [
+            _MESSAGES,
+            {"type": "array", "items": _ROW_ERRORS},
+            _ROW_ERRORS,
+            {"type": "string"},
+        ]
+    },
+}
+NULL_ENUM = {"enum": [None]}
 
 COMMON = {
-    "400": ("Invalid input: {field: [messages]} or {detail}.", "ErrorInvalid"),
-    "401": ("No or bad token.", "ErrorDetail"),
-    "403": ("Visible but not allowed.", "ErrorDetail"),
-    "404": ("Absent, or not visible to the caller.", "ErrorDetail"),
-    "429": ("Throttled (see Retry-After).", "ErrorDetail"),
+    "400": ("Invalid input.", "ValidationError"),
+    "401": ("No, unknown or expired token.", "Error"),
+    "403": ("Visible but not allowed.", "Error"),
+    "404": ("Absent, or not visible to the caller.", "Error"),
+    "429": ("Throttled or locked out (see Retry-After).", "Error"),
 }
-METHODS = ("get", "post", "put", "patch", "delete")
+UNSUPPORTED = ("The body is not JSON (Content-Type).", "Error")
+CONFLICT = ("The object's state does not allow this.", "Error")
+PRECONDITION = ("If-Match does not match the object's current ETag: nothing was changed.", "Error")
+# Paths whose objects carry an ETag (crackdown/api/conventions.py).
+ETAG_PATHS = re.compile(r"^/api/v1/(seizures|operations)/\{id\}/([a-z]+/)?$")
+ETAG_WRITES = re.compile(r"^/api/v1/(seizures|operations)/\{id\}/$")
+# Old names of the one error body.
+ERROR_ALIASES = ("ErrorDetail", "MembersErrorDetail", "SeizureErrorDetail", "DetailError", "ErrorInvalid", "StatsError")
+
+HEADER = {"schema": {"type": "string"}}
+RATE_HEADERS = {
+    "RateLimit": {
+        **HEADER,
+        "description": 'IETF RateLimit: the tightest quota, `"<policy>";r=<remaining>;t=<seconds to reset>`.',
+    },
+    "RateLimit-Policy": {**HEADER, "description": 'The quotas that apply: `"<policy>";q=<limit>;w=<window s>`.'},
+}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": REF + name}
+
+
+def _walk(node: Any, visit) -> Any:
+    """Apply `visit` to every schema-like dict, depth first, replacing it by what visit returns."""
+    if isinstance(node, dict):
+        for key, value in list(node.items()):
+            node[key] = _walk(value, visit)
+        return visit(node)
+    if isinstance(node, list):
+        return [_walk(item, visit) for item in node]
+    return node
+
+
+def _rename_refs(node: Any, renames: dict[str, str]) -> None:
+    def visit(d: dict) -> dict:
+        ref = d.get("$ref")
+        if isinstance(ref, str) and ref.startswith(REF) and ref[len(REF) :] in renames:
+            d["$ref"] = REF + renames[ref[len(REF) :]]
+        return d
+
+    _walk(node, visit)
 
 
 def add_error_responses(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas.setdefault("ErrorDetail", DETAIL)
-    schemas.setdefault("ErrorInvalid", INVALID)
-    for operations in result.get("paths", {}).values():
+    renames = {
+        name: ("ValidationError" if name in ("ErrorInvalid", "StatsError") else "Error") for name in ERROR_ALIASES
+    }
+    for name in ERROR_ALIASES:
+        schemas.pop(name, None)
+    schemas["Error"] = copy.deepcopy(ERROR)
+    schemas["ValidationError"] = copy.deepcopy(VALIDATION_ERROR)
+    _rename_refs(result.get("paths", {}), renames)
+    for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in METHODS:
                 continue
@@ -43,13 +128,164 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
             needs_auth = bool(operation.get("security"))
             # A download (CSV) asked for with ?format= answers its errors in that format too.
             other_types = [t for t in responses.get("200", {}).get("content", {}) if t != "application/json"]
-            for code, (description, component) in COMMON.items():
-                if code in responses or (code == "401" and not needs_auth):
+            wanted = dict(COMMON)
+            if method in ("post", "patch", "delete") and "{" in path:
+                wanted["409"] = CONFLICT
+            if "requestBody" in operation:
+                wanted["415"] = UNSUPPORTED
+            if method == "patch" and ETAG_WRITES.match(path):
+                wanted["412"] = PRECONDITION
+                operation.setdefault("parameters", []).append(
+                    {
+                        "in": "header",
+                        "name": "If-Match",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "The ETag you read: the write is refused with 412 if the object changed since.",
+                    }
+                )
+            for code, (description, component) in wanted.items():
+                if code == "401" and not needs_auth:
                     continue
-                content: dict[str, Any] = {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}
-                }
+                answer = responses.setdefault(code, {"description": description})
+                content = answer.setdefault("content", {})
+                content["application/json"] = {"schema": _ref(component)}
                 for media_type in other_types:
                     content[media_type] = {"schema": {"type": "string"}}
-                responses[code] = {"content": content, "description": description}
+                if not answer.get("description"):
+                    answer["description"] = description
+            for code, answer in responses.items():
+                headers = answer.setdefault("headers", {})
+                if needs_auth or path.endswith("/login/"):
+                    headers.update(copy.deepcopy(RATE_HEADERS))
+                if code == "201":
+                    headers["Location"] = {**HEADER, "description": "The new object's URL."}
+                if code == "429":
+                    headers["Retry-After"] = {"schema": {"type": "integer"}, "description": "Seconds to wait."}
+                if code in ("200", "201") and ETAG_PATHS.match(path) or (code == "201" and path == "/api/v1/seizures/"):
+                    headers["ETag"] = {**HEADER, "description": "The object's version, for If-Match."}
+                if code in ("200", "201") and path == "/api/v1/operations/" and method == "post":
+                    headers["ETag"] = {**HEADER, "description": "The object's version, for If-Match."}
+                if not headers:
+                    answer.pop("headers")
+    return result
+
+
+def _response_components(result: dict[str, Any]) -> set[str]:
+    """Component names reachable from a response body."""
+    schemas = result.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+    todo: list[Any] = []
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method in METHODS:
+                todo.extend(r.get("content", {}) for r in operation.get("responses", {}).values())
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(REF):
+                name = ref[len(REF) :]
+                if name not in found and name in schemas:
+                    found.add(name)
+                    todo.append(schemas[name])
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return found
+
+
+def _nullable_refs(node: dict) -> dict:
+    """`allOf: [ref]` + `nullable` → `anyOf: [ref, NullEnum]`; `oneOf` → `anyOf`."""
+    if "oneOf" in node and "discriminator" not in node:
+        node["anyOf"] = node.pop("oneOf")
+    all_of = node.get("allOf")
+    if node.get("nullable") is True and isinstance(all_of, list) and len(all_of) == 1 and "type" not in node:
+        node.pop("allOf")
+        node.pop("nullable")
+        node["anyOf"] = [all_of[0], _ref("NullEnum")]
+    elif node.get("nullable") is True and "anyOf" in node and "type" not in node:
+        node.pop("nullable")
+        if _ref("NullEnum") not in node["anyOf"]:
+            node["anyOf"].append(_ref("NullEnum"))
+    return node
+
+
+def make_precise(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
+    components = result.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas.setdefault("NullEnum", copy.deepcopy(NULL_ENUM))
+    _walk(result.get("paths", {}), _nullable_refs)
+    _walk(schemas, _nullable_refs)
+
+    # A response object has every field it declares (write-only ones aside).
+    for name in _response_components(result):
+        schema = schemas[name]
+        properties = schema.get("properties")
+        if schema.get("type") == "object" and properties and name not in ("ValidationError", "Error"):
+            schema["required"] = sorted(p for p, s in properties.items() if not s.get("writeOnly"))
+
+    # A request field with a default may be left out. openapi-typescript (by default) types a
+    # field with a `default` as always present, which suits answers, not requests: in request
+    # bodies the default is said in words instead.
+    for name, schema in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        for prop in (schema.get("properties") or {}).values():
+            if "default" in prop and not prop.get("readOnly"):
+                default = prop.pop("default")
+                said = f"Default: `{json.dumps(default)}`."
+                prop["description"] = f"{prop['description']} {said}" if prop.get("description") else said
+
+    # Query parameters filter by the field's own enum component.
+    enums = {
+        frozenset(s["enum"]): name
+        for name, s in schemas.items()
+        if isinstance(s.get("enum"), list) and None not in s["enum"] and "" not in s["enum"]
+    }
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in METHODS:
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                target = schema.get("items", schema) if schema.get("type") == "array" else schema
+                component = enums.get(frozenset(target.get("enum") or ()))
+                if component and parameter.get("in") == "query":
+                    if target is schema:
+                        parameter["schema"] = _ref(component)
+                    else:
+                        schema["items"] = _ref(component)
+
+    # Filters by country take an ISO 3166-1 alpha-2 code (or nothing); an operation id is positive.
+    schemas.setdefault("CountryCode", {"type": "string", "enum": sorted(code for code, _ in countries)})
+    schemas.setdefault("BlankEnum", {"enum": [""]})
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method not in METHODS:
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                if parameter["name"] in COUNTRY_FILTERS:
+                    blank = [] if parameter.get("required") else [_ref("BlankEnum")]
+                    parameter["schema"] = {"anyOf": [_ref("CountryCode"), *blank]} if blank else _ref("CountryCode")
+                elif parameter["name"] == "operation":
+                    parameter["schema"] = {"type": "integer", "minimum": 1}
+
+    # Both prefixes of the API token (API.md "Authentication").
+    security_schemes = components.setdefault("securitySchemes", {})
+    security_schemes["bearerAuth"] = {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The token from POST /api/v1/auth/login/, as `Authorization: Bearer <token>`.",
+    }
+    for scheme in security_schemes.values():
+        if scheme.get("name") == "Authorization" and scheme.get("in") == "header":
+            scheme["description"] = "The token from POST /api/v1/auth/login/, as `Authorization: Token <token>`."
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            security = operation.get("security") if method in METHODS else None
+            if security and {"bearerAuth": []} not in security:
+                security.insert(1, {"bearerAuth": []})
     return result

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache
+from django.http import HttpRequest, HttpResponseBase
 from redis import Redis
 from rest_framework import throttling
 
@@ -36,9 +40,9 @@ log = logging.getLogger("crackdown.security")
 
 # KEYS[1]: the window's sorted set; ARGV: now, duration (s), allowed requests, a unique member.
 # Drops the times at or before now - duration (DRF's rule), then admits the request if fewer
-# than the allowed number remain. Returns {admitted, times in the window, t}: on a refusal t is
-# the oldest time in the window (for Retry-After), as Redis's string since Lua numbers come back
-# truncated to integers; on an admission it is only `now`.
+# than the allowed number remain. Returns {admitted, times in the window, t}: t is the oldest
+# time in the window (for Retry-After and the RateLimit header's reset), as Redis's string since
+# Lua numbers come back truncated to integers.
 _SLIDING_WINDOW = """
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
@@ -51,7 +55,8 @@ if count >= tonumber(ARGV[3]) then
 end
 redis.call('ZADD', key, now, ARGV[4])
 redis.call('EXPIRE', key, duration)
-return {1, count + 1, ARGV[1]}
+local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+return {1, count + 1, first[2] or ARGV[1]}
 """
 _scripts: list[Script] = []  # the script as redis-py registers it (sent by its SHA, loaded again if lost)
 
@@ -85,13 +90,70 @@ def _sliding_window(client: Redis) -> Script:
     return _scripts[0]
 
 
-class _FailOpen(throttling.BaseThrottle):
+class _FailOpen(throttling.SimpleRateThrottle):
+    # Set by SimpleRateThrottle.__init__ from the rate, and by _RedisWindow; undeclared in its stubs.
+    num_requests: int
+    duration: int
+    _count: int
+    _oldest: float
+
     def allow_request(self, request: Request, view: APIView) -> bool:
         try:
-            return super().allow_request(request, view)
+            allowed = super().allow_request(request, view)
         except Exception as exc:  # noqa: BLE001 — any cache backend error
             log.warning("throttle cache unavailable, request not throttled: %s", type(exc).__name__)
             return True
+        self._record(request)
+        return allowed
+
+    def _record(self, request: Request) -> None:
+        """Keep this policy's quota on the request for the RateLimit headers (see the middleware)."""
+        if request is None or self.rate is None or getattr(self, "key", None) is None or not hasattr(self, "now"):
+            return
+        if hasattr(self, "_count"):  # the Redis window
+            used, oldest = self._count, self._oldest
+        else:  # DRF's list, newest first
+            used, oldest = len(self.history), (self.history[-1] if self.history else self.now)
+        reset = max(0, math.ceil(self.duration - (self.now - oldest)))
+        quotas = getattr(request._request, RATELIMITS, None)
+        if quotas is None:
+            quotas = []
+            setattr(request._request, RATELIMITS, quotas)
+        name = getattr(self, "scope", None) or type(self).__name__
+        quotas.append(Quota(name, self.num_requests, self.duration, max(0, self.num_requests - used), reset))
+
+
+RATELIMITS = "_crackdown_ratelimits"
+
+
+@dataclass(frozen=True)
+class Quota:
+    policy: str
+    limit: int
+    window: int
+    remaining: int
+    reset: int
+
+
+class RateLimitHeadersMiddleware:
+    """The IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers) on every throttled API answer.
+
+    `RateLimit-Policy` lists each policy that applied (`"user";q=1200;w=60`), `RateLimit` the
+    one closest to its limit (`"user";r=1187;t=42`: requests remaining, seconds until the window
+    frees one); a 429 also carries `Retry-After` (DRF's).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        quotas: list[Quota] | None = getattr(request, RATELIMITS, None)
+        if quotas:
+            response["RateLimit-Policy"] = ", ".join(f'"{q.policy}";q={q.limit};w={q.window}' for q in quotas)
+            tightest = min(quotas, key=lambda q: (q.remaining, -q.reset))
+            response["RateLimit"] = f'"{tightest.policy}";r={tightest.remaining};t={tightest.reset}'
+        return response
 
 
 class _RedisWindow(throttling.SimpleRateThrottle):

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.core.cache import cache
+from rest_framework.test import APIClient
 
 from crackdown.api import throttling
 
@@ -110,3 +111,30 @@ def test_a_redis_that_lost_its_scripts_still_throttles():
     throttling.redis_client().script_flush()
     assert throttle("1/min", key="throttle_flushed").allow_request(None, None) is True
     assert throttle("1/min", key="throttle_flushed").allow_request(None, None) is False
+
+
+def test_answers_carry_the_ietf_ratelimit_headers(kim):
+    cache.clear()
+    client = APIClient()
+    client.force_authenticate(kim)
+
+    first = client.get("/api/v1/me/")
+    second = client.get("/api/v1/me/")
+
+    assert first["RateLimit-Policy"] == '"user";q=1200;w=60'
+    policy, remaining, reset = first["RateLimit"].split(";")
+    assert policy == '"user"' and remaining == "r=1199" and reset == "t=60"
+    assert second["RateLimit"].split(";")[1] == "r=1198"
+
+
+def test_a_429_carries_ratelimit_with_nothing_remaining_beside_retry_after(client, db):
+    cache.clear()
+    answers = [client.post("/api/v1/auth/login/", {"email": "x@y.test", "password": "p"}) for _ in range(21)]
+
+    refused = answers[-1]
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert '"login";q=20;w=60' in refused["RateLimit-Policy"]
+    assert refused["RateLimit"].startswith('"login";r=0;t=')
+    # The anonymous 120 a minute and the sign-in 20 a minute both apply: the tighter is shown.
+    assert answers[0]["RateLimit"].startswith('"login";r=19;')

@@ -58,6 +58,7 @@ EXCLUDED = {
     "api/docs/": "Swagger UI over the schema (no data)",
     "healthz": "liveness probe for the load balancer: answers anyone, reveals nothing",
     "favicon.ico": "the site's icon (a redirect to a static file): answers anyone",
+    "metrics": "Prometheus scrape: loopback or the metrics token only, tested in tests/ops/test_health_and_metrics.py",
     "static/": "static files",
 }
 
@@ -83,6 +84,7 @@ POST_ONLY_PAGES = {
     "operations/<int:pk>/seizures/link/",
     "operations/<int:pk>/seizures/unlink/",
     "alerts/<int:pk>/acknowledge/",
+    "alerts/webhook/test/",
     "matches/<int:pk>/request-access/",
     "matches/access-requests/<int:pk>/grant/",
     "controlled-deliveries/<int:pk>/respond/",
@@ -165,6 +167,7 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "alerts/preferences/ GET": (302, 403, 403, 200, 403, 403),
     "alerts/<int:pk>/ GET": (302, 200, 200, 200, 404, 404),
     "alerts/<int:pk>/acknowledge/ POST": (302, 404, 404, 404, 404, 404),
+    "alerts/webhook/test/ POST": (302, 403, 403, 302, 403, 403),
     "matches/ GET": (302, 200, 200, 200, 200, 200),
     "matches/<int:pk>/request-access/ POST": (302, 302, 302, 403, 404, 404),
     "matches/access-requests/<int:pk>/grant/ POST": (302, 302, 302, 403, 404, 404),
