@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user's saved language over LocaleMiddleware's cookie / Accept-Language.
+    "crackdown.i18n.UserLanguageMiddleware",
     # Sees every answer of the middleware below it (the two-factor gate's 403 included).
     "crackdown.security.RefusedAccessLogMiddleware",
     "members.middleware.SessionLifetimeMiddleware",
@@ -240,6 +242,12 @@ STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 _HTMX_DIR = BASE_DIR / "node_modules" / "htmx.org" / "dist"
 if _HTMX_DIR.exists():
     STATICFILES_DIRS.append(("vendor/htmx", _HTMX_DIR))
+# Hangul and Thai fonts: two weights of their subsets, from node_modules (crackdown/staticfonts.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "crackdown.staticfonts.FontFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

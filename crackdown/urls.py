@@ -13,6 +13,7 @@ urlpatterns = [
     path("operations/", include("cases.operations.urls")),
     path("alerts/", include("cases.alerts.urls")),
     path("matches/", include("cases.matching.urls")),
+    path("i18n/", include("members.i18n_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crackdown.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
