@@ -59,9 +59,9 @@ def stylesheet() -> str:
                 ranges = re.search(r"unicode-range: ([^;]+);", face["body"])
                 assert family and ranges
                 out.append(
-                    "@font-face{font-family:%s;font-style:normal;font-display:swap;font-weight:%s;"
-                    "src:url(../%s/%s) format('woff2');unicode-range:%s}"
-                    % (family[1], weight, PREFIX, src[1], ranges[1])
+                    f"@font-face{{font-family:{family[1]};font-style:normal;font-display:swap;"
+                    f"font-weight:{weight};src:url(../{PREFIX}/{src[1]}) format('woff2');"
+                    f"unicode-range:{ranges[1]}}}"
                 )
     return "\n".join(out) + "\n"
 

@@ -171,7 +171,8 @@ def test_each_side_is_told_its_own_seizure_and_the_other_agency(record, kim, som
         assert alert.seizure_id == own.pk
         assert alert.title == f"Match: Container number CSQU3054383 also seized by {other.agency.code}"
         assert alert.body == (
-            f"Your seizure {own.reference} shares the Container number CSQU3054383 with a seizure of {other.agency.name}."
+            f"Your seizure {own.reference} shares the Container number CSQU3054383 "
+            f"with a seizure of {other.agency.name}."
         )
         assert other.reference not in alert.title + alert.body
 
