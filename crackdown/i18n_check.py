@@ -193,9 +193,7 @@ def template_problems(source: str, *, html: bool = True) -> list[tuple[int, str]
     source = _BLOCKTRANS.sub(blank, source)
     source = _TAG.sub(blank, source)
     if not html:
-        return [
-            (number, line.strip()) for number, line in enumerate(source.splitlines(), 1) if _unmarked_words(line)
-        ]
+        return [(number, line.strip()) for number, line in enumerate(source.splitlines(), 1) if _unmarked_words(line)]
     source = _RAW.sub(blank, source)
     collector = _TextCollector()
     collector.feed(source)
