@@ -95,8 +95,9 @@ def test_unmarked_text_and_read_attributes_are_found():
 def test_marked_text_tags_comments_and_scripts_pass():
     source = """{% load i18n %}{% comment %}Notes for developers{% endcomment %}{# a note #}
 <p>{% blocktranslate count n=rows|length %}One row{% plural %}{{ n }} rows{% endblocktranslate %}</p>
-<td>{{ seizure.reference }}</td><a class="brand" href="/">Crackdown</a> <span>12 kg · UTC</span>
-<p>{% if box == "sent" %}{% translate "Sent" %}{% endif %}</p><script type="application/json">{"label": "Word"}</script>"""
+<td>{{ seizure.reference }}</td><a class="brand" href="/">Crackdown</a> <span>12 · UTC</span>
+<p>{% if box == "sent" %}{% translate "Sent" %}{% endif %}</p>
+<script type="application/json">{"label": "Word"}</script>"""
     assert template_problems(source) == []
 
 
