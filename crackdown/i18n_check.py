@@ -241,7 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print(f"i18n check: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"i18n check: templates and catalogues ({', '.join(languages)}) complete")
+    checked = [] if args.catalogues_only else ["templates"]
+    if not args.templates_only:
+        checked.append(f"catalogues ({', '.join(languages)})")
+    print(f"i18n check: {' and '.join(checked)} complete")
     return 0
 
 
