@@ -76,7 +76,7 @@ class FontFinder(BaseFinder):
     def _files(self) -> dict[str, Path]:
         return dict(font_files())
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:
         found = self._files().get(path)
         if found is None:
             return [] if find_all else ""

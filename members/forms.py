@@ -118,12 +118,12 @@ class MySettingsForm(NoColon, forms.Form):
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,
-        choices=[("", _("The browser's language"))] + list(settings.LANGUAGES),
+        choices=[("", _("The browser's language")), *settings.LANGUAGES],
     )
     timezone = forms.ChoiceField(
         label=_("Time zone"),
         required=False,
-        choices=[("", _("The agency's time zone"))] + TIMEZONE_CHOICES,
+        choices=[("", _("The agency's time zone")), *TIMEZONE_CHOICES],
         help_text=_("Dates and times on every page are shown in this time zone."),
     )
 

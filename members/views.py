@@ -96,7 +96,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     user = request.user
     if user.is_authenticated and language in LANGUAGE_CODES:
-        services.user_update_settings(user=user, language=language)  # type: ignore[arg-type]
+        services.user_update_settings(user=user, language=language)
     return response
 
 
