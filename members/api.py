@@ -73,7 +73,7 @@ class TokenSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(allow_null=True)
 
 
-INVALID_LOGIN = "Unable to sign in with these credentials."
+INVALID_LOGIN = _("Unable to sign in with these credentials.")
 
 
 class LoginView(APIView):
