@@ -12,7 +12,15 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 DEPLOY_CHECK_ENV := DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=crackdown.example DATABASE_URL=$(TEST_DATABASE_URL)
 
-.PHONY: run test lint check bench profile install clean system-packages
+# The catalogues (locale/, docs/glossary.md). `make messages` refreshes the .po files from the
+# marked strings; the .mo files are compiled at install (gettext's msgfmt), never committed.
+LOCALES := ko th vi id ms
+MESSAGES_OPTS := --no-obsolete --add-location file --ignore=.venv --ignore=node_modules \
+	--ignore=staticfiles --ignore=var --ignore=tests --ignore=bench --ignore=docs
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: run test lint check bench profile install clean messages compilemessages system-packages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,11 +33,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian packages (.ci/apt-packages): WeasyPrint's Pango, poppler's pdftotext for the PDF tests.
+# Debian packages (.ci/apt-packages): WeasyPrint's Pango, libmagic, gettext, poppler's pdftotext.
 system-packages:
 	@bash .ci/install-system-packages
 
-install: system-packages $(VENV)/.installed node_modules/.installed
+locale/%.mo: locale/%.po
+	msgfmt --check --output-file=$@ $<
+
+compilemessages: system-packages $(MO_FILES)
+
+install: system-packages $(VENV)/.installed node_modules/.installed compilemessages
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages $(addprefix -l ,$(LOCALES)) --domain django $(MESSAGES_OPTS)
 
 run: install
 	PORT=$(PORT) $(PY) -m crackdown.launcher
@@ -39,6 +55,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m crackdown.i18n_check
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

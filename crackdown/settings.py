@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "crackdown.logs.RequestContextMiddleware",
     # RateLimit / RateLimit-Policy on the API's throttled answers (crackdown/api/throttling.py).
     "crackdown.api.throttling.RateLimitHeadersMiddleware",
+    # The signed-in user's saved language over LocaleMiddleware's cookie / Accept-Language.
+    "crackdown.i18n.UserLanguageMiddleware",
     # Sees every answer of the middleware below it (the two-factor gate's 403 included).
     "crackdown.security.RefusedAccessLogMiddleware",
     "members.middleware.SessionLifetimeMiddleware",
@@ -310,6 +312,12 @@ else:
         },
     }
 
+# Hangul and Thai fonts: two weights of their subsets, from node_modules (crackdown/staticfonts.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "crackdown.staticfonts.FontFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": _EVIDENCE_STORAGE,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("controlled-deliveries/", include("cases.deliveries.urls")),
     path("lookouts/", include("cases.lookouts.urls")),
     path("targeting/", include("cases.targeting.urls")),
+    path("i18n/", include("members.i18n_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crackdown.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

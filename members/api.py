@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth import authenticate, logout, user_logged_in, user_logged_out, user_login_failed
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -30,6 +31,7 @@ from rest_framework.views import APIView
 from crackdown.api.conventions import created
 from crackdown.api.pagination import CursorPagination
 from crackdown.api.throttling import ScopedRateThrottle
+from crackdown.i18n import activate_for
 from members import permissions, selectors, services
 from members.forms import confirmed_totp_devices
 from members.http import AuthenticatedRequest
@@ -72,7 +74,7 @@ class TokenSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(allow_null=True)
 
 
-INVALID_LOGIN = "Unable to sign in with these credentials."
+INVALID_LOGIN = _("Unable to sign in with these credentials.")
 
 
 class LoginView(APIView):
@@ -159,15 +161,33 @@ class AgencyBriefSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     role = serializers.SerializerMethodField()
     agency = AgencyBriefSerializer(allow_null=True, read_only=True)
+    language = serializers.SerializerMethodField()
+    timezone = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "role", "agency", "is_platform_admin"]
+        fields = ["id", "email", "full_name", "role", "agency", "is_platform_admin", "language", "timezone"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=settings.LANGUAGES, allow_null=True))
+    def get_language(self, obj: User) -> str | None:
+        """The saved language; null when none is chosen (Accept-Language decides)."""
+        return obj.language or None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_timezone(self, obj: User) -> str | None:
+        """The saved IANA zone; null when none is chosen (the agency's zone applies)."""
+        return obj.timezone or None
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))
     def get_role(self, obj: User) -> str | None:
         return obj.role or None
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200, required=False)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, allow_blank=True, allow_null=True)
+    timezone = serializers.CharField(max_length=64, required=False, allow_blank=True, allow_null=True)
 
 
 class MeView(APIView):
@@ -176,6 +196,21 @@ class MeView(APIView):
     @extend_schema(operation_id="me", responses={200: MeSerializer, 401: R401})
     def get(self, request: AuthenticatedRequest) -> Response:
         user = User.objects.select_related("agency").get(pk=request.user.pk)
+        return Response(MeSerializer(user).data)
+
+    @extend_schema(
+        operation_id="me_update",
+        request=MeUpdateSerializer,
+        responses={200: MeSerializer, 400: R400, 401: R401},
+    )
+    def patch(self, request: AuthenticatedRequest) -> Response:
+        """Change the caller's own full name, language and time zone; role and agency are not writable."""
+        serializer = MeUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_update_settings(user=request.user, **serializer.validated_data)
+        user = User.objects.select_related("agency").get(pk=request.user.pk)
+        # The answer already speaks the language just chosen.
+        activate_for(user)
         return Response(MeSerializer(user).data)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import user_login_failed
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -109,6 +110,23 @@ class EmailAuthenticationForm(NoColon, AuthenticationForm):
         super().confirm_login_allowed(user)
         if user.agency_id and not user.agency.is_active:
             raise ValidationError(self.error_messages["inactive"], code="inactive")
+
+
+class MySettingsForm(NoColon, forms.Form):
+    """The user's own settings: the choices "none" leave it to the browser / the agency."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The browser's language")), *settings.LANGUAGES],
+    )
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=[("", _("The agency's time zone")), *TIMEZONE_CHOICES],
+        help_text=_("Dates and times on every page are shown in this time zone."),
+    )
 
 
 class UserCreateForm(NoColon, forms.Form):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
@@ -64,6 +65,10 @@ class Role(models.TextChoices):
     AGENCY_ADMIN = "agency_admin", _("Agency admin")
 
 
+# The language an agency's contact mailbox reads, by the agency's country (settings.LANGUAGES).
+COUNTRY_LANGUAGES = {"KR": "ko", "TH": "th", "VN": "vi", "ID": "id", "MY": "ms", "BN": "ms"}
+
+
 class AgencyQuerySet(models.QuerySet):
     def active(self) -> AgencyQuerySet:
         return self.filter(is_active=True)
@@ -114,6 +119,11 @@ class Agency(models.Model):
     def has_webhook_secret(self) -> bool:
         return bool(self.webhook_secret)
 
+    @property
+    def mail_language(self) -> str:
+        """The language of e-mail to the agency's contact address: its country's, else English."""
+        return COUNTRY_LANGUAGES.get(self.country, "en")
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -150,7 +160,10 @@ class User(AbstractBaseUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     is_platform_admin = models.BooleanField(_("platform admin"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
-    language = models.CharField(_("preferred language"), max_length=10, default="en")
+    # Empty: none chosen, the browser's Accept-Language decides (crackdown/i18n.py).
+    language = models.CharField(
+        _("preferred language"), max_length=10, blank=True, default="", choices=settings.LANGUAGES
+    )
     timezone = models.CharField(_("time zone"), max_length=64, blank=True, validators=[validate_timezone])
     require_otp = models.BooleanField(_("two-factor sign-in required"), default=False)
     date_joined = models.DateTimeField(default=dj_timezone.now)

@@ -133,6 +133,38 @@ def user_update(
     return user
 
 
+@transaction.atomic
+def user_update_settings(
+    *,
+    user: User,
+    full_name: str = _UNSET,
+    language: str = _UNSET,
+    timezone: str = _UNSET,
+) -> User:
+    """A user changes their own settings: full name, language, time zone (never role or agency).
+
+    Guarantees: every field is validated before anything is saved (field-level messages); an
+    empty language or time zone means "none chosen" (the browser's language, the agency's zone).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changed = []
+    if full_name is not _UNSET:
+        user.full_name = (full_name or "").strip()
+        changed.append("full_name")
+        if not user.full_name:
+            raise ValidationError({"full_name": [_("This field is required.")]})
+    if language is not _UNSET:
+        user.language = (language or "").strip()
+        changed.append("language")
+    if timezone is not _UNSET:
+        user.timezone = (timezone or "").strip()
+        changed.append("timezone")
+    user.full_clean(exclude=["password"])
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
 # --- Agencies ------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("security/", views.security, name="security"),
+    path("settings/", views.my_settings, name="settings"),
     path("otp/setup/", otp.otp_setup, name="otp_setup"),
     path("otp/verify/", otp.otp_verify, name="otp_verify"),
     path("agency/", views.agency, name="agency"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import django_otp
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -20,17 +21,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from crackdown.errors import Forbidden
+from crackdown.i18n import LANGUAGE_CODES, activate_for
 from members import permissions, selectors, services
 from members.forms import (
     AgencyCreateForm,
     AgencySettingsForm,
     EmailAuthenticationForm,
+    MySettingsForm,
     UserCreateForm,
     UserEditForm,
     add_service_errors,
     apply_service,
+    confirmed_totp_devices,
 )
 from members.http import AuthenticatedHttpRequest
 from members.models import Agency
@@ -78,6 +83,48 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password was changed."))
         return response
+
+
+# --- The user's own settings and language --------------------------------------------------
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The layout's language switch (before sign-in too): Django's cookie and redirect, and for
+    a signed-in user the choice saved to the account, so it follows them to every device."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and language in LANGUAGE_CODES:
+        services.user_update_settings(user=user, language=language)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """My settings: name, language and time zone here; links to password, two-factor sign-in,
+    sessions and (for an agency admin) the agency's alert e-mail preferences."""
+    user = request.user
+    initial = {"full_name": user.full_name, "language": user.language, "timezone": user.timezone}
+    form = MySettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = apply_service(form, lambda: services.user_update_settings(user=user, **form.cleaned_data))
+        if saved is not None:
+            activate_for(saved, request)
+            messages.success(request, _("Your settings were saved."))
+            response = redirect("members:settings")
+            # The switch's cookie follows the saved choice (it decides again after sign-out).
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, saved.language or "", samesite="Lax")
+            if not saved.language:
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+            return response
+    context = {
+        "form": form,
+        "has_two_factor": bool(confirmed_totp_devices(user)),
+        "can_set_alert_preferences": permissions.is_agency_admin(user),
+    }
+    return render(request, "members/settings.html", context, status=400 if form.errors else 200)
 
 
 # --- Security: the user's own sessions and tokens -----------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.alerts import webhooks
 from cases.alerts.emails import goes_to_digest, send_alert_email, wants_email
@@ -70,10 +70,12 @@ def claim(delivery_id: str, now: dt.datetime) -> bool:
 
 def webhook_body(delivery: Delivery) -> bytes:
     alert = delivery.alert
-    payload: dict[str, Any] = {
-        "delivery": str(delivery.pk),
-        "alert": AlertSerializer(alert, context={"viewer_agency_id": delivery.agency_id}).data,
-    }
+    # In English, with the notice and its params for the receiving system to render itself.
+    with translation.override(settings.LANGUAGE_CODE):
+        payload: dict[str, Any] = {
+            "delivery": str(delivery.pk),
+            "alert": AlertSerializer(alert, context={"viewer_agency_id": delivery.agency_id}).data,
+        }
     if delivery.escalated_at:
         payload["escalated_at"] = delivery.escalated_at
     return json.dumps(payload, cls=DjangoJSONEncoder, separators=(",", ":")).encode()

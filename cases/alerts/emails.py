@@ -55,7 +55,8 @@ def goes_to_digest(delivery: Delivery, preference: AlertPreference) -> bool:
 
 def send_alert_email(delivery: Delivery) -> None:
     alert = delivery.alert
-    with translation.override(settings.LANGUAGE_CODE):
+    # Each recipient agency reads it in its own language (the alert renders per reader).
+    with translation.override(delivery.agency.mail_language):
         context = {"alert": alert, "delivery": delivery, "url": _alert_url(alert.pk)}
         subject = render_to_string("alerts/email/alert_subject.txt", context).strip()
         body = render_to_string("alerts/email/alert.txt", context)
@@ -83,7 +84,7 @@ def send_digest(preference: AlertPreference, *, now: dt.datetime | None = None) 
     )
     wanted = [d for d in deliveries if wants_email(d, preference)]
     if wanted:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(preference.agency.mail_language):
             context = {
                 "agency": preference.agency,
                 "items": [(d.alert, _alert_url(d.alert_id)) for d in wanted],

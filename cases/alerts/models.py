@@ -5,8 +5,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from cases.alerts import texts
 from cases.choices import AlertKind, DeliveryStatus, Priority
 from crackdown.windows import BoundedDateTimeField, validate_deadline
 
@@ -27,6 +29,10 @@ class Alert(models.Model):
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.ROUTINE)
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("body"), blank=True)
+    # Language-neutral: how to render the alert (cases/alerts/texts.py) and with what values.
+    # title and body hold the English text, for webhooks and for a notice without a renderer.
+    notice = models.CharField(max_length=64, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     sender_agency = models.ForeignKey(
         "members.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="sent_alerts"
     )
@@ -59,6 +65,22 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def rendered(self) -> tuple[str, str]:
+        """(title, body) in the active language: the reader's on a page or in the API."""
+        language = translation.get_language() or ""
+        cache = self.__dict__.setdefault("_rendered", {})
+        if language not in cache:
+            cache[language] = texts.render(self.notice, self.params, self.title, self.body)
+        return cache[language]
+
+    @property
+    def display_title(self) -> str:
+        return self.rendered()[0]
+
+    @property
+    def display_body(self) -> str:
+        return self.rendered()[1]
 
 
 class Delivery(models.Model):

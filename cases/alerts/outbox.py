@@ -7,6 +7,8 @@ sweeper (`alerts.sweep_deliveries`) queues them again.
 
 What a notice says and to whom is decided beside its domain (`cases/seizures/notices.py`,
 `cases/operations/notices.py`, `cases/matching/notices.py`); this module knows no domain.
+An alert is stored language-neutral (`cases/alerts/texts.py`): a notice name and its params,
+rendered for each reader; a plain title and body are still accepted and shown as written.
 It queues the delivery tasks by their registered names, so it does not import
 `cases.alerts.tasks` (whose escalation task publishes through here).
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
@@ -26,8 +28,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from kombu.exceptions import KombuError
 
+from cases.alerts import texts
 from cases.alerts.models import Alert, Delivery
 from cases.choices import Priority
 from crackdown.celery import app
@@ -59,8 +63,9 @@ _ALERT_RELATIONS = ["sender_agency", "sender", "seizure", "operation"]
 
 @contextmanager
 def site_language() -> Iterator[None]:
-    """Alert texts are stored once and read in eleven countries: write them in the site
-    language, not in the language of whoever triggered the event."""
+    """Plain alert texts are stored once and read in eleven countries: write them in the site
+    language, not in the language of whoever triggered the event. (A notice with params is
+    rendered for each reader instead: cases/alerts/texts.py.)"""
     with translation.override(settings.LANGUAGE_CODE):
         yield
 
@@ -104,8 +109,10 @@ def publish(
     *,
     kind: str,
     recipients: Iterable[Agency],
-    title: str,
-    body: str = "",
+    title: str | Promise = "",
+    body: str | Promise = "",
+    notice: str = "",
+    params: Mapping | None = None,
     priority: str = Priority.ROUTINE,
     sender_agency: Agency | None = None,
     sender: User | None = None,
@@ -115,6 +122,10 @@ def publish(
 ) -> Alert | None:
     """Write one alert and a pending delivery per recipient agency; queue them on commit.
 
+    What it says, one of (cases/alerts/texts.py):
+    - `title`/`body` lazily translatable templates (gettext_lazy) and their `params`;
+    - `notice`, the name of a registered renderer, and its `params`;
+    - `title`/`body` plain strings, stored and shown as written.
     Returns None (and writes nothing) when there is no recipient.
     """
     # The outbox knows no domain model (import-linter "apps"), so the links come in as Model;
@@ -124,6 +135,8 @@ def publish(
         priority=priority,
         title=title,
         body=body,
+        notice=notice,
+        params=dict(params or {}),
         sender_agency=sender_agency,
         sender=sender,
         seizure=seizure,
@@ -132,6 +145,21 @@ def publish(
     )
     published = publish_many([(alert, recipients)])
     return published[0] if published else None
+
+
+def make_neutral(alert: Alert) -> None:
+    """Store an unsaved alert language-neutral: lazily translated templates become the notice
+    `text` with their msgids; a notice's English rendering fills title and body."""
+    if isinstance(alert.title, Promise):
+        alert.params = texts.text_params(alert.title, alert.body, alert.params or {})
+        alert.notice = texts.TEXT
+    elif isinstance(alert.body, Promise):
+        alert.body = str(alert.body)
+    if alert.notice:
+        if not texts.is_registered(alert.notice):
+            raise ValueError(f"no renderer is registered for the alert notice {alert.notice!r}")
+        title, body = texts.render_in(settings.LANGUAGE_CODE, alert.notice, alert.params, "", "")
+        alert.title, alert.body = title, body
 
 
 def publish_many(drafts: Iterable[tuple[Alert, Iterable[Agency]]]) -> list[Alert]:
@@ -146,6 +174,7 @@ def publish_many(drafts: Iterable[tuple[Alert, Iterable[Agency]]]) -> list[Alert
     for alert, agencies in drafts:
         recipients = list({a.pk: a for a in agencies}.values())
         if recipients:
+            make_neutral(alert)
             alert.title = alert.title[:MAX_TITLE]
             # The database checks the relations and the choice constraints; full_clean gives
             # field-level messages without a query per relation and constraint.

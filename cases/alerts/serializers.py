@@ -28,6 +28,12 @@ class DeliverySerializer(serializers.ModelSerializer):
 class AlertSerializer(serializers.ModelSerializer):
     """Read shape. Context: `viewer` (a user) or `viewer_agency_id`, to choose the deliveries shown."""
 
+    # Rendered in the caller's language (API.md "Language"); a webhook's in English. `notice`
+    # and `params` let a receiving system render the alert itself (cases/alerts/texts.py).
+    title = serializers.CharField(source="display_title")
+    body = serializers.CharField(source="display_body")
+    notice = serializers.CharField()
+    params = serializers.JSONField()
     sender_agency = serializers.SerializerMethodField()
     seizure = serializers.IntegerField(source="seizure_id", allow_null=True)
     operation = serializers.IntegerField(source="operation_id", allow_null=True)
@@ -41,6 +47,8 @@ class AlertSerializer(serializers.ModelSerializer):
             "priority",
             "title",
             "body",
+            "notice",
+            "params",
             "sender_agency",
             "seizure",
             "operation",

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.alerts.models import Alert, AlertPreference, Delivery
-from cases.alerts.outbox import publish, requeue_on_commit, site_language
+from cases.alerts.notices import NOT_ACKNOWLEDGED, not_acknowledged_params
+from cases.alerts.outbox import publish, requeue_on_commit
 from cases.alerts.permissions import can_send_alerts, can_set_preferences
 from cases.choices import MANUAL_ALERT_KINDS, AlertKind, DeliveryStatus, Drug, Priority, TransportMode
 
@@ -188,17 +189,11 @@ def alert_escalate(*, alert: Alert) -> list[str]:
         Alert.objects.filter(pk=alert.pk).update(escalated_at=now)
         requeue_on_commit([str(delivery.pk) for delivery in escalated])
         if alert.sender_agency_id:
-            codes = ", ".join(d.agency.code for d in escalated)
-            with site_language():
-                title = _("Not acknowledged in time: %(title)s") % {"title": alert.title}
-                body = _("%(codes)s did not acknowledge by the deadline; the alert was sent to them again.") % {
-                    "codes": codes
-                }
             publish(
                 kind=AlertKind.MESSAGE,
                 priority=Priority.URGENT,
-                title=title,
-                body=body,
+                notice=NOT_ACKNOWLEDGED,
+                params=not_acknowledged_params(alert, [d.agency.code for d in escalated]),
                 recipients=[alert.sender_agency] if alert.sender_agency else [],
                 seizure=alert.seizure,
                 operation=alert.operation,

@@ -7,9 +7,14 @@ class MatchingConfig(AppConfig):
     label = "matching"
 
     def ready(self) -> None:
+        # Registration import: the renderers of this app's alert notices (cases/alerts/texts.py),
+        # needed wherever an alert is read, e-mailed or sent, web or worker.
         # Registration imports: the seizure services call these hooks in their transaction
         # without importing matching (the apps contract in .importlinter: seizures below matching).
-        from cases.matching import services
+        from cases.matching import (
+            notices,  # noqa: F401
+            services,
+        )
         from cases.seizures import hooks
 
         hooks.on_submitted(services.match_on_submit)

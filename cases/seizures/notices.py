@@ -5,13 +5,17 @@ Written beside the seizure; sent through the alert outbox in the caller's transa
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.db.models import Model
+from django.utils import formats
 from django.utils.translation import gettext as _
 
+from cases.alerts import texts
 from cases.alerts.models import Alert
-from cases.alerts.outbox import publish, site_language
-from cases.choices import AlertKind, Drug, TransportMode
+from cases.alerts.outbox import publish
+from cases.choices import AlertKind, Drug, TransportMode, Unit
 from cases.seizures.models import Seizure, SeizureNotice
 from cases.seizures.visibility import operation_shown_to_all
 from members.models import Agency, User
@@ -32,27 +36,58 @@ def seizure_notice_recipients(seizure: Seizure) -> list[Agency]:
     return [a for a in candidates if Seizure.objects.visible_to_agency(a.pk).filter(pk=seizure.pk).exists()]
 
 
-def _seizure_summary(seizure: Seizure) -> tuple[str, str]:
+SUBMITTED = "seizures.submitted"
+
+
+def _label(choices: type[Drug] | type[TransportMode] | type[Unit], code: str) -> str:
+    return str(choices(code).label) if code in choices.values else code
+
+
+def _number(value: str) -> str:
+    return formats.number_format(Decimal(value).normalize(), use_l10n=True)
+
+
+def submitted_params(seizure: Seizure) -> dict:
+    """The language-neutral values of a submission notice: codes and numbers, never words."""
     items = list(seizure.items.all())
-    drugs = ", ".join(sorted({str(Drug(i.drug).label) if i.drug in Drug.values else i.drug for i in items}))
-    weight = f"{seizure.total_weight_kg.normalize():f} kg " if seizure.total_weight_kg else ""
-    route = " → ".join(seizure.route)
-    title = _("Seizure %(ref)s: %(weight)s%(drugs)s, %(route)s") % {
+    return {
         "ref": seizure.reference,
+        "agency": seizure.agency.name,
+        "weight_kg": f"{seizure.total_weight_kg.normalize():f}" if seizure.total_weight_kg else "",
+        "drugs": sorted({item.drug for item in items}),
+        "route": list(seizure.route),
+        "mode": seizure.transport_mode,
+        "location": seizure.location,
+        "items": [
+            {"quantity": f"{i.quantity.normalize():f}", "unit": i.unit, "drug": i.drug, "description": i.description}
+            for i in items
+        ],
+    }
+
+
+@texts.renderer(SUBMITTED)
+def render_submitted(params: texts.Params) -> tuple[str, str]:
+    """A submission notice in the active language."""
+    drugs = ", ".join(sorted(_label(Drug, code) for code in params["drugs"]))
+    weight = _("%(weight)s kg") % {"weight": _number(params["weight_kg"])} + " " if params["weight_kg"] else ""
+    route = " → ".join(params["route"])
+    title = _("Seizure %(ref)s: %(weight)s%(drugs)s, %(route)s") % {
+        "ref": params["ref"],
         "weight": weight,
         "drugs": drugs or _("drugs"),
         "route": route,
     }
-    mode = TransportMode(seizure.transport_mode).label if seizure.transport_mode in TransportMode.values else ""
     lines = [
-        _("Reported by %(agency)s.") % {"agency": seizure.agency.name},
-        _("Transport mode: %(mode)s.") % {"mode": mode},
+        _("Reported by %(agency)s.") % {"agency": params["agency"]},
+        _("Transport mode: %(mode)s.") % {"mode": _label(TransportMode, params["mode"]) if params["mode"] else ""},
         _("Route: %(route)s.") % {"route": route},
     ]
-    if seizure.location:
-        lines.append(_("Location: %(location)s.") % {"location": seizure.location})
-    for item in items:
-        lines.append(f"- {item.quantity.normalize():f} {item.unit} {item.drug} {item.description}".rstrip())
+    if params["location"]:
+        lines.append(_("Location: %(location)s.") % {"location": params["location"]})
+    for item in params["items"]:
+        quantity = _number(item["quantity"])
+        line = f"- {quantity} {_label(Unit, item['unit'])} {_label(Drug, item['drug'])} {item['description']}"
+        lines.append(line.rstrip())
     return title, "\n".join(lines)
 
 
@@ -80,12 +115,10 @@ def notify_seizure_submitted(*, seizure: Seizure, by: User) -> Alert | None:
         if not recipients:
             return None
         SeizureNotice.objects.bulk_create([SeizureNotice(seizure=seizure, agency=a) for a in recipients])
-        with site_language():
-            title, body = _seizure_summary(seizure)
         return publish(
             kind=AlertKind.SEIZURE_NOTICE,
-            title=title,
-            body=body,
+            notice=SUBMITTED,
+            params=submitted_params(seizure),
             recipients=recipients,
             sender_agency=seizure.agency,
             sender=by,

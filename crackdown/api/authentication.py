@@ -16,6 +16,8 @@ from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
 
+from crackdown.i18n import activate_for
+
 
 class TokenAuthentication(auth.TokenAuthentication):
     """knox's TokenAuthentication without its sweep of the user's other tokens on every call.
@@ -58,7 +60,10 @@ class TokenAuthentication(auth.TokenAuthentication):
             if compare_digest(digest, auth_token.digest):
                 if knox_settings.AUTO_REFRESH and auth_token.expiry:
                     self.renew_token(auth_token)
-                return self.validate_user(auth_token)
+                user, auth_token = self.validate_user(auth_token)
+                # The caller's saved language for every message of this answer (API.md "Language").
+                activate_for(user)
+                return user, auth_token
         raise exceptions.AuthenticationFailed(invalid)
 
 

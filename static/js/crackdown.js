@@ -31,6 +31,11 @@
       if (del) { del.checked = true; rowEl.hidden = true; }
     }
   });
+  // The language switch submits as soon as a language is chosen (its button stays for no-JS).
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-autosubmit]");
+    if (select && select.form) select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit();
+  });
   // Confirmation for destructive actions, declared in markup (no inline script under our CSP).
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -50,6 +50,9 @@ def test_login_returns_an_expiring_token_that_works(kim):
         "role": "officer",
         "agency": {"code": "KCS", "name": "Korea Customs Service", "country": "KR"},
         "is_platform_admin": False,
+        # None chosen yet: Accept-Language and the agency's time zone apply (API.md "Language").
+        "language": None,
+        "timezone": None,
     }
 
 

@@ -65,6 +65,7 @@ EXCLUDED = {
 # Pages that only take POST are requested with POST (an empty form), the others with GET.
 POST_ONLY_PAGES = {
     "accounts/logout/",
+    "i18n/setlang/",
     "accounts/agency/settings/",
     "accounts/agency/users/add/",
     "accounts/agencies/<str:code>/active/",
@@ -117,6 +118,9 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "accounts/logout/ POST": (302, 302, 302, 302, 302, 302),
     "accounts/password/ GET": (302, 200, 200, 200, 200, 200),
     "accounts/security/ GET": (302, 200, 200, 200, 200, 200),
+    "accounts/settings/ GET": (302, 200, 200, 200, 200, 200),
+    # The language switch: anyone (before sign-in too); an empty form changes nothing.
+    "i18n/setlang/ POST": (302, 302, 302, 302, 302, 302),
     "accounts/otp/setup/ GET": (302, 200, 200, 200, 200, 200),
     "accounts/otp/verify/ GET": (302, 200, 200, 200, 200, 200),
     "accounts/agency/ GET": (302, 200, 200, 200, 200, 302),
@@ -204,6 +208,8 @@ EXPECTED: dict[str, tuple[int, int, int, int, int, int]] = {
     "api/v1/auth/login/ POST": (400, 400, 400, 400, 400, 400),  # open to all: empty credentials are a 400
     "api/v1/auth/logout/ POST": (401, 204, 204, 204, 204, 204),
     "api/v1/me/ GET": (401, 200, 200, 200, 200, 200),
+    # Every field is optional: an empty PATCH changes nothing and answers the object.
+    "api/v1/me/ PATCH": (401, 200, 200, 200, 200, 200),
     "api/v1/agencies/ GET": (401, 200, 200, 200, 200, 200),
     "api/v1/agencies/ POST": (401, 403, 403, 403, 403, 400),
     "api/v1/agencies/<str:code>/ GET": (401, 200, 200, 200, 200, 200),

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from members.models import Agency
 from members.reference import load_agencies
@@ -9,4 +10,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = load_agencies(Agency)
-        self.stdout.write(f"{created} agencies created, {Agency.objects.count()} in all")
+        self.stdout.write(
+            ngettext(
+                "%(created)d agency created, %(total)d in all",
+                "%(created)d agencies created, %(total)d in all",
+                created,
+            )
+            % {"created": created, "total": Agency.objects.count()}
+        )

@@ -19,6 +19,8 @@ ALERT_FIELDS = {
     "priority",
     "title",
     "body",
+    "notice",
+    "params",
     "sender_agency",
     "seizure",
     "operation",

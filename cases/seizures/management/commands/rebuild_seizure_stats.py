@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.seizures.summary import stats_differences, stats_rebuild
 
@@ -22,9 +24,20 @@ class Command(BaseCommand):
         began = time.monotonic()
         if check:
             differences = stats_differences()
-            self.stdout.write(f"{len(differences)} summary rows differ from the seizures.")
+            count = len(differences)
+            self.stdout.write(
+                ngettext(
+                    "%(n)d summary row differs from the seizures.",
+                    "%(n)d summary rows differ from the seizures.",
+                    count,
+                )
+                % {"n": count}
+            )
             if differences:
                 raise SystemExit(1)
             return
         rows = stats_rebuild()
-        self.stdout.write(f"Rebuilt the seizure summary: {rows} rows in {time.monotonic() - began:.1f} s.")
+        self.stdout.write(
+            _("Rebuilt the seizure summary: %(rows)d rows in %(seconds).1f s.")
+            % {"rows": rows, "seconds": time.monotonic() - began}
+        )
