@@ -176,7 +176,8 @@ def test_each_side_is_told_its_own_seizure_and_the_other_agency(record, kim, som
             f"Match on {own.reference}: Container number CSQU3054383 also seized by {other.agency.code} on {day}"
         )
         assert alert.body.startswith(
-            f"Your seizure {own.reference} shares the Container number CSQU3054383 with a seizure of {other.agency.name}."
+            f"Your seizure {own.reference} shares the Container number CSQU3054383 "
+            f"with a seizure of {other.agency.name}."
         )
         assert "/matches/" in alert.body
         assert other.reference not in alert.title + alert.body
