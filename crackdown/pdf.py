@@ -84,12 +84,15 @@ def font_css(text: str) -> str:
 
 
 class FontFetcher(URLFetcher):
-    """Serves font files from node_modules/@fontsource; refuses any other URL (no network, no file)."""
+    """Serves font files from node_modules/@fontsource and images inlined as data: URLs (evidence
+    thumbnails); refuses any other URL (no network, no other file)."""
 
     def __init__(self) -> None:
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("data:image/"):
+            return super().fetch(url, headers)
         if url.startswith("file://"):
             path = Path(url2pathname(urlsplit(url).path)).resolve()
             if path.is_relative_to(FONT_ROOT.resolve()) and path.suffix == ".woff":

@@ -473,6 +473,14 @@ SPECTACULAR_SETTINGS = {
         "CustodyActionEnum": "cases.evidence.models.CustodyAction",
         "DeliveryStatusEnum": "cases.choices.DeliveryStatus",
         "UserRoleEnum": "members.models.Role",
+        "ControlledDeliveryStatusEnum": "cases.choices.DeliveryState",
+        "LegStatusEnum": "cases.choices.LegState",
+        "ManifestLineKindEnum": "cases.targeting.models.LineKind",
+        "ManifestLineStatusEnum": "cases.targeting.models.LineStatus",
+        "ExaminationResultEnum": "cases.targeting.models.ExamResult",
+        "ReasonSourceEnum": "cases.targeting.models.ReasonSource",
+        "TargetingModelStatusEnum": "cases.targeting.models.ModelStatus",
+        "ImportStatusEnum": "cases.imports.models.SeizureImport.Status",
     },
 }
 

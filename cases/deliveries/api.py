@@ -19,12 +19,12 @@ from rest_framework.views import APIView
 
 from cases.deliveries import permissions, selectors, services
 from cases.deliveries.serializers import (
-    AbortSerializer,
-    CompleteSerializer,
     ControlledDeliverySerializer,
+    DeliveryAbortSerializer,
+    DeliveryCompleteSerializer,
+    DeliveryHandoverSerializer,
     DeliveryRequestSerializer,
-    HandoverSerializer,
-    RespondSerializer,
+    DeliveryRespondSerializer,
 )
 from cases.operations.models import JointOperation
 from cases.seizures.inputs import nest_errors
@@ -139,7 +139,7 @@ def _action_view(
 
 DeliveryRespond = _action_view(
     "DeliveryRespond",
-    RespondSerializer,
+    DeliveryRespondSerializer,
     services.delivery_respond,
     permissions.can_respond,
     "Accept or decline your agency's legs (a coordinator of an agency on the route)",
@@ -153,21 +153,21 @@ DeliveryDepart = _action_view(
 )
 DeliveryHandover = _action_view(
     "DeliveryHandover",
-    HandoverSerializer,
+    DeliveryHandoverSerializer,
     services.delivery_handover,
     permissions.can_respond,
     "Record a leg's handover (a coordinator of that leg's agency)",
 )
 DeliveryComplete = _action_view(
     "DeliveryComplete",
-    CompleteSerializer,
+    DeliveryCompleteSerializer,
     services.delivery_complete,
     permissions.is_requesting_coordinator,
     "in transit → completed, with the resulting seizures (requesting agency's coordinators)",
 )
 DeliveryAbort = _action_view(
     "DeliveryAbort",
-    AbortSerializer,
+    DeliveryAbortSerializer,
     services.delivery_abort,
     permissions.is_requesting_coordinator,
     "Abort with a reason (requesting agency's coordinators)",

@@ -138,22 +138,22 @@ class DeliveryRequestSerializer(serializers.Serializer):
     legs: serializers.ListSerializer = serializers.ListSerializer(child=LegSerializer(), min_length=1, max_length=10)
 
 
-class RespondSerializer(serializers.Serializer):
+class DeliveryRespondSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class HandoverSerializer(serializers.Serializer):
+class DeliveryHandoverSerializer(serializers.Serializer):
     seq = serializers.IntegerField(min_value=1, max_value=10)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class CompleteSerializer(serializers.Serializer):
+class DeliveryCompleteSerializer(serializers.Serializer):
     seizures = serializers.ListField(
         child=serializers.IntegerField(min_value=1), max_length=500, required=False, default=list
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class AbortSerializer(serializers.Serializer):
+class DeliveryAbortSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)

@@ -22,7 +22,7 @@ from cases.seizures.inputs import nest_errors
 from members.http import AuthenticatedAPIView, AuthenticatedRequest
 
 BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description='Bad input: `{"field": ["message"]}`.')
-LOOKOUT_ID = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Lookout id.")
+LOOKOUT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Lookout id.")
 
 
 def _field_errors(exc: DjangoValidationError, data) -> exceptions.ValidationError:

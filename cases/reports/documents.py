@@ -4,6 +4,7 @@ rendered in the reader's language with the agency, the reader and the time on ev
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.utils import timezone
@@ -12,6 +13,7 @@ from cases.choices import AssignmentStatus
 from cases.deliveries import selectors as delivery_selectors
 from cases.deliveries.places import find_place
 from cases.deliveries.serializers import ControlledDeliverySerializer
+from cases.evidence import selectors as evidence_selectors
 from cases.operations import report as operation_reports
 from cases.operations import selectors as operation_selectors
 from cases.seizures import services as seizure_services
@@ -43,7 +45,25 @@ def seizure_report_pdf(request: Any, pk: Any) -> tuple[bytes, str]:
     """One seizure the reader may see, its access recorded as a report on it."""
     seizure = get_seizure_for(request.user, pk)
     seizure_services.seizure_record_access(seizure=seizure, user=request.user, action=SeizureAccess.Action.REPORT)
-    context = {"seizure": seizure, **_page_context(request)}
+    thumbnails = dict(
+        evidence_selectors.evidence_of(seizure).filter(thumbnail__isnull=False).values_list("id", "thumbnail")
+    )
+    files = [
+        {
+            "evidence": evidence,
+            "thumbnail": "data:image/jpeg;base64," + base64.b64encode(bytes(thumbnails[evidence.pk])).decode()
+            if evidence.pk in thumbnails
+            else None,
+        }
+        for evidence in evidence_selectors.evidence_of(seizure)
+    ]
+    context = {
+        "seizure": seizure,
+        "files": files,
+        "custody": list(evidence_selectors.custody_of(seizure)),
+        "purity": [row for row in evidence_selectors.purity_by_item(seizure) if row.percent is not None],
+        **_page_context(request),
+    }
     return render_pdf("reports/seizure.html", context, request=request), f"{seizure.reference}.pdf"
 
 

@@ -108,3 +108,34 @@ def test_fonts_are_chosen_for_the_text_and_nothing_else_is_fetched():
         FontFetcher().fetch("https://example.org/font.woff")
     with pytest.raises(ValueError):
         FontFetcher().fetch("file:///etc/passwd")
+
+
+def test_the_seizure_report_carries_its_evidence_custody_and_purity(api_as, kim, somchai, kcs):
+    from io import BytesIO
+
+    from django.utils import timezone as tz
+    from PIL import Image
+
+    from cases.evidence.models import CustodyEntry, Evidence
+
+    seizure = SeizureFactory(agency=kcs, status="submitted", items=[("heroin", Decimal("3"), "kg")])
+    picture = BytesIO()
+    Image.new("RGB", (8, 8), "red").save(picture, format="JPEG")
+    Evidence.objects.create(
+        seizure=seizure,
+        kind="photo",
+        filename="lining.jpg",
+        storage_key="2026/12/report-test",
+        content_type="image/jpeg",
+        size=100,
+        sha256="ab" * 32,
+        thumbnail=picture.getvalue(),
+        uploaded_by=kim,
+    )
+    CustodyEntry.objects.create(
+        seizure=seizure, action="transferred", from_holder="Officer Kim", to_holder="Busan evidence room", at=tz.now()
+    )
+    response = api_as(somchai).get(f"/api/v1/seizures/{seizure.pk}/report.pdf")
+    text = text_of(response.content)
+    assert "lining.jpg" in text and "Busan evidence room" in text and "Chain of custody" in text
+    assert b"/Subtype /Image" in response.content  # the thumbnail is drawn
