@@ -45,16 +45,14 @@ def seizure_report_pdf(request: Any, pk: Any) -> tuple[bytes, str]:
     """One seizure the reader may see, its access recorded as a report on it."""
     seizure = get_seizure_for(request.user, pk)
     seizure_services.seizure_record_access(seizure=seizure, user=request.user, action=SeizureAccess.Action.REPORT)
-    thumbnails = dict(
+    thumbnails: dict[int, str] = {}
+    for pk_, data in (
         evidence_selectors.evidence_of(seizure).filter(thumbnail__isnull=False).values_list("id", "thumbnail")
-    )
+    ):
+        if data is not None:
+            thumbnails[pk_] = "data:image/jpeg;base64," + base64.b64encode(bytes(data)).decode()
     files = [
-        {
-            "evidence": evidence,
-            "thumbnail": "data:image/jpeg;base64," + base64.b64encode(bytes(thumbnails[evidence.pk])).decode()
-            if evidence.pk in thumbnails
-            else None,
-        }
+        {"evidence": evidence, "thumbnail": thumbnails.get(evidence.pk)}
         for evidence in evidence_selectors.evidence_of(seizure)
     ]
     context = {
