@@ -154,7 +154,9 @@ def check_catalogues(languages: Iterable[str], locale_dir: Path | None = None) -
 
 # Words shown as they are in every language: the product's name and units and codes that are
 # international. Keep this list short: anything a person reads as a sentence must be marked.
-ALLOWED = frozenset({"Crackdown", "UTC", "ISO", "API", "CSV", "PDF", "JSON", "OpenAPI", "TOTP", "QR", "SHA", "SHA-", "Excel", "xlsx"})
+ALLOWED = frozenset(
+    {"Crackdown", "UTC", "ISO", "API", "CSV", "PDF", "JSON", "OpenAPI", "TOTP", "QR", "SHA", "SHA-", "Excel", "xlsx"}
+)
 READ_ATTRIBUTES = frozenset({"title", "placeholder", "aria-label", "alt", "data-confirm"})
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _COMMENT = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.S)
