@@ -5,7 +5,7 @@
 (required fields present, nothing of the wrong type, null only where nullable) and documented
 headers. A schema regression, or an answer the schema does not describe, fails the test that
 received it. Answers that no operation can describe are left out: a URL that matches no route
-(404) and a method the path does not offer (405).
+(404) and a method the path does not offer (405, or 401 to an anonymous caller, refused first).
 """
 
 from __future__ import annotations
@@ -46,9 +46,13 @@ def check(response: Any) -> None:
     if not path.startswith(API) or response.status_code == 405:
         return
     try:
-        resolve(path)
+        match = resolve(path)
     except Resolver404:
         return
+    view = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    method = request.method.lower()
+    if view is not None and (method not in view.http_method_names or not hasattr(view, method)):
+        return  # a method the path does not offer, refused before (401) or instead of (405) any handler
     content_type = response.get("Content-Type", "").split(";")[0] or "application/json"
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if response.streaming:

@@ -391,7 +391,10 @@ def rule_preview(*, condition: Any, by: User, days: int = PREVIEW_DAYS) -> dict[
         "matched_found": sum(1 for line in matched if line.result == ExamResult.FOUND),
         "matched_nothing": sum(1 for line in matched if line.result == ExamResult.NOTHING),
         "found": sum(1 for line in lines if line.result == ExamResult.FOUND),
-        "examples": [{"id": line.pk, "reference": line.reference, "score": line.score} for line in matched[:10]],
+        "examples": [
+            {"id": line.pk, "reference": line.reference, "score": line.score, "status": line.status}
+            for line in matched[:10]
+        ],
     }
 
 

@@ -38,12 +38,20 @@ ERROR = {
 }
 _MESSAGES = {"type": "array", "items": {"type": "string"}}
 # Messages of one nested row, by field: {"quantity": ["..."]}.
-_ROW_ERRORS = {"type": "object", "additionalProperties": _MESSAGES}
+_LEAF_ROW_ERRORS = {"type": "object", "additionalProperties": _MESSAGES}
+# A row whose fields may themselves hold rows: {"identifiers": [{"value": ["..."]}]}.
+_ROW_ERRORS = {
+    "type": "object",
+    "additionalProperties": {"anyOf": [_MESSAGES, {"type": "array", "items": _LEAF_ROW_ERRORS}, _LEAF_ROW_ERRORS]},
+}
+# Only the rows at fault, by position: {"1": {"origin_country": ["..."]}}.
+_ROWS_BY_POSITION = {"type": "object", "additionalProperties": _ROW_ERRORS}
 VALIDATION_ERROR = {
     "type": "object",
     "description": (
         'Invalid input. By field: `{"field": ["message", ...]}`; nested rows by position, an empty '
-        'object for a row without errors: `{"items": [{}, {"quantity": ["..."]}]}`; or '
+        'object for a row without errors: `{"items": [{}, {"quantity": ["..."]}]}` (or only the rows at '
+        'fault, keyed by position: `{"lines": {"1": {"origin_country": ["..."]}}}`); or '
         '`{"detail": "..."}` when no field is at fault.'
     ),
     "properties": {"detail": {"anyOf": [{"type": "string"}, _MESSAGES]}},
@@ -52,6 +60,7 @@ VALIDATION_ERROR = {
             _MESSAGES,
             {"type": "array", "items": _ROW_ERRORS},
             _ROW_ERRORS,
+            _ROWS_BY_POSITION,
             {"type": "string"},
         ]
     },

@@ -24,6 +24,9 @@ from django.test import Client as DjangoClient
 
 from tests.factories import SeizureFactory, agency
 
+# Transactional (the WSGI app commits); the migrated rows are restored after, as for every such test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 PACKAGE = "crackdown_api_client"
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 

@@ -16,7 +16,7 @@ from members.models import Agency, Role
 from members.reference import load_agencies
 from tests.factories import UserFactory, agency
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_retro_hunt_finds_submitted_seizures_of_three_years_with_progress(record
     assert Alert.objects.filter(kind="lookout_hit").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_runs_the_retro_hunt_of_a_new_lookout_and_delivers_the_hit_alert(record, kim, somchai, tcd):
     """A real worker on the real broker: the lookout's page reads `done` and TCD's delivery is made."""
     from cases.lookouts.services import lookout_create
