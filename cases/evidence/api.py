@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from cases.evidence import services
 from cases.evidence.downloads import INTEGRITY_FAILED, download_response
+from cases.evidence.files import ALLOWED_TYPES
 from cases.evidence.models import CustodyEntry, Evidence
 from cases.evidence.selectors import custody_of, evidence_of, get_custody_entry, get_evidence_for
 from cases.evidence.serializers import (
@@ -141,7 +142,8 @@ class EvidenceDownloadView(AuthenticatedAPIView):
         operation_id="evidence_download",
         parameters=[EVIDENCE_ID],
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            # Served with the type read from the bytes at upload: one of the allowed types.
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in sorted(ALLOWED_TYPES)},
             404: NOT_FOUND,
             409: OpenApiResponse(OpenApiTypes.OBJECT, description="The stored file no longer matches its hash."),
         },

@@ -49,6 +49,20 @@ class EvidenceUploadSerializer(EvidenceFormSerializer):
     file = serializers.FileField(help_text="The file; its type is read from its content.")
 
 
+class PurityListSerializer(serializers.ListSerializer):
+    """DRF keys a list's row errors by index ({"0": {...}}); the contract answers a list, one
+    object per row, empty for a row without errors (API.md "Errors")."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            rows: Any = exc.detail  # keyed by int index at run time (the stubs say str)
+            if isinstance(data, list) and isinstance(rows, dict) and rows and all(isinstance(k, int) for k in rows):
+                raise serializers.ValidationError([rows.get(index, {}) for index in range(len(data))]) from None
+            raise
+
+
 class PuritySerializer(serializers.ModelSerializer):
     item = serializers.IntegerField(
         min_value=1, max_value=32767, help_text="The item's number in the seizure (1-based)."
@@ -59,6 +73,7 @@ class PuritySerializer(serializers.ModelSerializer):
     class Meta:
         model = ItemPurity
         fields = ["item", "drug", "percent"]
+        list_serializer_class = PurityListSerializer
 
     def to_representation(self, instance: ItemPurity) -> dict[str, Any]:
         return {"item": instance.position + 1, "drug": instance.drug, "percent": f"{instance.percent:.2f}"}

@@ -7,7 +7,8 @@ schemathesis), in one place rather than on each view:
 - `add_error_responses`: every operation documents the contract's error answers (400 bad
   input, 401 no valid token, 403 visible but not allowed, 404 absent or invisible, 409 a state
   that does not allow it on writes to an existing object, 412 a stale If-Match where an ETag is
-  offered, 429 throttled), each with one of two bodies: `Error` (`{"detail": "..."}`) or
+  offered, 413 a body over the size limit and 415 a body of the wrong type where there is a body,
+  429 throttled), each with one of two bodies: `Error` (`{"detail": "..."}`) or
   `ValidationError` (`{"field": ["message"]}`, nested rows by position, or `{"detail"}`); a 201
   carries `Location`, an ETag'd object `ETag`, and every answer the RateLimit headers.
 - `make_precise`: a field always present in a response is `required`; a nullable reference is
@@ -75,6 +76,10 @@ COMMON = {
     "429": ("Throttled or locked out (see Retry-After).", "Error"),
 }
 UNSUPPORTED = ("The body is not JSON (Content-Type).", "Error")
+TOO_LARGE = ("The body is larger than the limit.", "Error")
+# An operation that documents its own 413/415 (an upload refusing a file by its size or type)
+# names the field at fault: its body is a ValidationError, which `{"detail"}` also matches.
+BY_FIELD = ("413", "415")
 CONFLICT = ("The object's state does not allow this.", "Error")
 PRECONDITION = ("If-Match does not match the object's current ETag: nothing was changed.", "Error")
 # Paths whose objects carry an ETag (crackdown/api/conventions.py).
@@ -136,12 +141,21 @@ def add_error_responses(result: dict[str, Any], generator, request, public) -> d
             # An operation without a security requirement (sign-in) takes no credentials.
             needs_auth = bool(operation.get("security"))
             # A download (CSV) asked for with ?format= answers its errors in that format too.
-            other_types = [t for t in responses.get("200", {}).get("content", {}) if t != "application/json"]
+            # A file served as stored (binary) is not such a format: its errors are JSON.
+            other_types = [
+                t
+                for t, media in responses.get("200", {}).get("content", {}).items()
+                if t != "application/json" and media.get("schema", {}).get("format") != "binary"
+            ]
             wanted = dict(COMMON)
             if method in ("post", "patch", "delete") and "{" in path:
                 wanted["409"] = CONFLICT
             if "requestBody" in operation:
+                wanted["413"] = TOO_LARGE
                 wanted["415"] = UNSUPPORTED
+            for code in BY_FIELD:
+                if code in wanted and code in responses:
+                    wanted[code] = (wanted[code][0], "ValidationError")
             if method == "patch" and ETAG_WRITES.match(path):
                 wanted["412"] = PRECONDITION
                 operation.setdefault("parameters", []).append(

@@ -19,7 +19,9 @@ def _collectstatic_env() -> dict[str, str]:
     """The variables the Dockerfile sets on its collectstatic step."""
     text = DOCKERFILE.read_text().replace("\\\n", " ")
     (line,) = [ln for ln in text.splitlines() if ln.startswith("RUN ") and "collectstatic" in ln]
-    words = shlex.split(line.removeprefix("RUN "))
+    # The RUN line may chain commands with &&: the assignments are those of the collectstatic command.
+    (command,) = [part for part in line.removeprefix("RUN ").split("&&") if "collectstatic" in part]
+    words = shlex.split(command)
     assignments = words[: words.index("python")]
     return dict(word.split("=", 1) for word in assignments)
 
