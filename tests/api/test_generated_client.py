@@ -39,8 +39,11 @@ def generated(tmp_path_factory, django_db_blocker):
         answer = DjangoClient().get("/api/schema/", {"format": "json"})
     assert answer.status_code == 200
     (root / "schema.json").write_bytes(answer.content)
-    # The generator's defaults; only its formatting step is skipped (it changes no code).
-    (root / "config.yaml").write_text("post_hooks: []\n")
+    # The generator's defaults; only its formatting step is skipped (it changes no code), and it is
+    # told that a PDF report is a binary body (it knows JSON, text and octet-stream by name only).
+    (root / "config.yaml").write_text(
+        "post_hooks: []\ncontent_type_overrides:\n  application/pdf: application/octet-stream\n"
+    )
     run = subprocess.run(
         [str(GENERATOR), "generate", "--path", "schema.json", "--meta", "none", "--config", "config.yaml",
          "--output-path", PACKAGE],
