@@ -27,19 +27,32 @@ class PDFRenderer(renderers.BaseRenderer):
         return data if isinstance(data, bytes) else str(data).encode()
 
 
+class PDFAsBytesRenderer(PDFRenderer):
+    """The same PDF for a client that asks for plain bytes (Accept: application/octet-stream)."""
+
+    media_type = "application/octet-stream"
+    format = "bin"
+
+
 def _pdf_view(name: str, build: Callable[[Any, Any], tuple[bytes, str]], tag: str, summary: str) -> type[APIView]:
     @extend_schema(
         tags=[tag],
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The report as PDF")},
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The report as PDF")
+            for media_type in (PDFRenderer.media_type, PDFAsBytesRenderer.media_type)
+        },
         summary=summary,
     )
     class View(APIView):
         # JSON first: errors (401/403/404) answer in the contract's {"detail"} shape.
-        renderer_classes = [JSONRenderer, PDFRenderer]
+        renderer_classes = [JSONRenderer, PDFRenderer, PDFAsBytesRenderer]
 
         def get(self, request: AuthenticatedRequest, pk: Any) -> HttpResponse:
             pdf, filename = build(request, pk)
-            return pdf_response(pdf, filename)
+            response = pdf_response(pdf, filename)
+            if isinstance(request.accepted_renderer, PDFAsBytesRenderer):
+                response["Content-Type"] = PDFAsBytesRenderer.media_type
+            return response
 
     View.__name__ = View.__qualname__ = name
     return View

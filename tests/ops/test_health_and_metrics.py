@@ -74,8 +74,10 @@ def test_an_unreachable_cache_and_broker_are_named(client, settings, monkeypatch
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
-    monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
+    # As keys, so that undoing restores the configured values (broker_write_url read as an
+    # attribute falls back to broker_url, and would be restored to the dead address).
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    monkeypatch.setitem(celery_app.conf, "broker_write_url", None)
     try:
         response = client.get("/healthz")
     finally:

@@ -7,17 +7,18 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from cases.alerts import permissions, selectors
+from cases.alerts import permissions, selectors, webhooks
 
 register = template.Library()
 
-# What a delivery's last error says, by the words the delivery code writes (cases/alerts/delivery.py).
+# What a delivery's last error says, by the categories the webhook code writes
+# (cases/alerts/webhooks.py WebhookError, prefixed "webhook: " by cases/alerts/delivery.py).
 _CATEGORIES = (
-    ("answered HTTP", _("receiver error")),
-    ("could not reach", _("unreachable")),
-    ("must", _("address refused")),
-    ("not an http", _("address refused")),
-    ("no webhook secret", _("no secret")),
+    ("webhook: HTTP ", _("receiver error")),
+    (webhooks.CONNECTION_FAILED, _("unreachable")),
+    (webhooks.TLS_ERROR, _("unreachable")),
+    (webhooks.REFUSED, _("address refused")),
+    (webhooks.NO_SECRET, _("no secret")),
     ("e-mail:", _("e-mail")),
 )
 

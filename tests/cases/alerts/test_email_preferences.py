@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from cases.alerts.delivery import attempt
 from cases.alerts.models import AlertPreference, Delivery
 from cases.alerts.services import alert_create
 from cases.alerts.tasks import send_digests
-from cases.choices import DeliveryStatus
+from cases.choices import DeliveryStatus, Priority
 from cases.seizures.notices import notify_seizure_submitted
 from tests.factories import SeizureFactory
 
@@ -90,11 +91,15 @@ def test_routine_alerts_wait_for_the_daily_digest(kim, thai_mailbox):
     alert_create(by=kim, kind="pre_arrival", recipients=["TCD"], priority="routine", title="Container TGHU1234566")
     lookout(kim, priority="flash")
     deliver_all()
-    assert [m.subject for m in mail.outbox] == ["[Crackdown FLASH] Courier on TG 658"]
+    # Mail comes in the agency's language (Thai for TCD).
+    with translation.override(thai_mailbox.mail_language):
+        flash = str(Priority.FLASH.label).upper()
+        two_routine = ngettext("Daily digest: %(n)s routine alert", "Daily digest: %(n)s routine alerts", 2) % {"n": 2}
+    assert [m.subject for m in mail.outbox] == [f"[Crackdown {flash}] Courier on TG 658"]
 
     assert send_digests() == 1
     digest = mail.outbox[1]
-    assert "2 routine alerts" in digest.subject
+    assert two_routine in digest.subject
     assert "Container TGHU1234566" in digest.body
     # Each routine alert is in one digest only, and the next digest waits a day.
     assert send_digests() == 0
