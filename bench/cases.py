@@ -14,6 +14,7 @@ from bench.evidence import case_evidence
 from bench.export import case_export
 from bench.guards import case_guards
 from bench.imports import case_import
+from bench.languages import case_languages
 from bench.lookouts import case_lookouts
 from bench.measuring import LIST_URL, Bench, CaseResult, require_module, require_url
 from bench.ops import case_ops
@@ -91,6 +92,7 @@ def case_throughput(b: Bench) -> list[CaseResult]:
 CASES: list[tuple[str, Callable[[Bench], list[CaseResult]]]] = [
     ("list", case_list),
     ("detail", case_detail),
+    ("languages", case_languages),
     ("dashboard", case_dashboard),
     ("stats", case_origin_share),
     ("operations", case_operation_report),

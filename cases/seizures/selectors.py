@@ -155,6 +155,8 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any], *, agenc
 
 # Text fields searched by `q`: the seizure's, its items' descriptions (and its identifiers).
 TEXT_FIELDS = ("reference", "location", "concealment", "notes")
+# Also searched: the external reference of an imported seizure (its own trigram index, 0013).
+EXTERNAL_REFERENCE = "external_reference"
 # Up to this many matching seizures, the list reads them by id; past it, it walks its order.
 TEXT_MATCHES_BY_ID = 50_000
 # The expression of the trigram index seizure_text_trgm (migration 0003), with qualified columns.
@@ -179,9 +181,18 @@ def text_search_condition(text: str) -> RawSQL:
     return RawSQL(f"{_TEXT_SQL} LIKE upper(%s)", [_like_pattern(text)], output_field=BooleanField())  # noqa: S611
 
 
+def external_reference_condition(text: str) -> RawSQL:
+    """PostgreSQL: the seizure's external reference contains `text`, as the partial trigram
+    index seizure_external_reference_trgm (migration 0013) reads it: only rows that have one."""
+    column = f'"{Seizure._meta.db_table}"."external_reference"'
+    return RawSQL(  # noqa: S611 - our names, the pattern bound
+        f"({column} <> '' AND upper({column}) LIKE upper(%s))", [_like_pattern(text)], output_field=BooleanField()
+    )
+
+
 def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
-    """Seizures whose reference, location, concealment, notes or an item's description contains
-    `text` (case-insensitive).
+    """Seizures whose reference, external reference, location, concealment, notes, an item's
+    description or an identifier contains `text` (case-insensitive).
 
     On PostgreSQL the matches are found through the trigram indexes of migration 0003 first: a
     rare term (a reference, a name) then costs an index lookup instead of a scan of every
@@ -195,11 +206,12 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
             Q(normalized__in=identifier_candidates(text)) | Q(normalized__icontains=text) | Q(value__icontains=text)
         )
         by_field = Q()
-        for name in TEXT_FIELDS:
+        for name in (*TEXT_FIELDS, EXTERNAL_REFERENCE):
             by_field |= Q(**{f"{name}__icontains": text})
         return queryset.filter(by_field | Exists(in_items) | Exists(in_identifiers))
-    in_text = text_search_condition(text)
     pattern = _like_pattern(text)
+    in_external = external_reference_condition(text)
+    in_text = text_search_condition(text)
     # Identifiers: any normalised form of what was typed (CSQU3054383 for "csqu 305438-3",
     # 9074729 for "IMO 9074729"), or a normalised value containing it ("GOLDEN LOTUS" in
     # "GOLDEN LOTUS TRADING"), through the indexes seizure_identifier_norm and
@@ -218,6 +230,7 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
             .order_by()
             .values_list("pk", flat=True)
             .union(
+                Seizure.objects.filter(in_external).order_by().values_list("pk", flat=True),
                 in_items.values_list("seizure_id", flat=True),
                 in_identifiers.values_list("seizure_id", flat=True),
                 all=True,
@@ -230,7 +243,10 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
             by_id = RawSQL(f'"{table}"."id" = ANY(%s)', [found], output_field=BooleanField())  # noqa: S611 - bound
             return queryset.filter(by_id)
     return queryset.filter(
-        in_text | Q(pk__in=in_items.values("seizure_id")) | Q(pk__in=in_identifiers.values("seizure_id"))
+        in_text
+        | Q(in_external)
+        | Q(pk__in=in_items.values("seizure_id"))
+        | Q(pk__in=in_identifiers.values("seizure_id"))
     )
 
 
