@@ -25,3 +25,34 @@ def test_gives_the_forms_own_copy_of_the_field():
 def test_a_field_of_another_kind_is_an_error():
     with pytest.raises(TypeError, match=r"_Pick\.note is a CharField, not a ChoiceField"):
         field_of(_Pick(), "note", forms.ChoiceField)
+
+
+@pytest.mark.parametrize(
+    ("value", "attrs"),
+    [
+        ("", {"id": "id_country"}),
+        ("TH", {"id": "id_country", "required": True}),
+        (None, {"id": "id_country", "aria-describedby": "x_help", "disabled": False}),
+        ("<script>", {}),
+    ],
+)
+def test_fast_select_writes_the_html_djangos_select_writes(value, attrs):
+    """Same markup as Django's template-rendered Select: attributes, escaping, one selected option."""
+    from django import forms
+    from django.test.html import parse_html
+
+    from crackdown.forms import FastSelect
+
+    choices = [("", "---------"), ("TH", "Thailand (TH)"), ("KR", "Korea <Republic> & co"), ("TH", "again")]
+    fast = FastSelect(choices=choices).render("country", value, attrs)
+    django = forms.Select(choices=choices).render("country", value, attrs)
+    assert parse_html(fast) == parse_html(django)
+
+
+def test_fast_select_leaves_grouped_choices_to_django():
+    from django import forms
+
+    from crackdown.forms import FastSelect
+
+    choices = [("Asia", [("TH", "Thailand"), ("KR", "Korea")]), ("", "none")]
+    assert FastSelect(choices=choices).render("c", "KR") == forms.Select(choices=choices).render("c", "KR")

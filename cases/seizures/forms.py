@@ -7,12 +7,15 @@ errors in its shape, which `SeizureEditor.add_service_errors` puts on the fields
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -30,7 +33,7 @@ from cases.choices import (
 from cases.seizures import visibility
 from cases.seizures.fields import ROW_INPUT_FIELDS, SCALAR_FIELDS, model_field
 from cases.seizures.models import Seizure, SeizureIdentifier, SeizureItem
-from crackdown.forms import field_of
+from crackdown.forms import fast_selects, field_of
 from crackdown.windows import validate_filter_date
 from members.models import Agency
 
@@ -41,7 +44,14 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return BLANK + [(code, f"{name} ({code})") for code, name in countries]
+    """Every country, by name in the active language: sorted and translated once per language
+    (django-countries translates all 250 names each time it is iterated)."""
+    return list(_country_choices(get_language()))
+
+
+@functools.lru_cache(maxsize=len(settings.LANGUAGES) + 1)
+def _country_choices(_language: str) -> tuple[tuple[str, str], ...]:
+    return tuple(BLANK + [(code, f"{name} ({code})") for code, name in countries])
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -105,6 +115,7 @@ class SeizureFilterForm(forms.Form):
             field_of(self, name, forms.ChoiceField).choices = country_choices()
         operations = visibility.operations_seen_by(user).order_by("-starts_on")
         field_of(self, "operation", forms.ModelChoiceField).queryset = operations
+        fast_selects(self)
 
 
 # --- Create / edit ---------------------------------------------------------------------------
@@ -163,6 +174,7 @@ class SeizureForm(forms.Form):
         field_of(self, "operation", forms.ModelChoiceField).queryset = operations.order_by("-starts_on")
         others = Agency.objects.active().exclude(pk=user.agency_id)
         field_of(self, "shared_with", forms.ModelMultipleChoiceField).queryset = others
+        fast_selects(self)
         if amending:
             self.fields["amendment_reason"] = forms.CharField(
                 label=_("Reason for the amendment"),

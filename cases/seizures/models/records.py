@@ -26,6 +26,7 @@ from cases.seizures import visibility
 
 # Importable from here as before; the rule owns it.
 from cases.seizures.visibility import SHARED_STATUSES as SHARED_STATUSES
+from crackdown.models import choice_label
 
 
 class SeizureQuerySet(models.QuerySet["Seizure"]):
@@ -185,6 +186,19 @@ class Seizure(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    # Labels for the pages (crackdown.models.choice_label: one lookup, not every label translated).
+    def get_status_display(self) -> str | Promise:
+        return choice_label(SeizureStatus, self.status)
+
+    def get_transport_mode_display(self) -> str | Promise:
+        return choice_label(TransportMode, self.transport_mode)
+
+    def get_detection_method_display(self) -> str | Promise:
+        return choice_label(DetectionMethod, self.detection_method)
+
+    def get_sharing_display(self) -> str | Promise:
+        return choice_label(Sharing, self.sharing)
+
     @property
     def route(self) -> list[str]:
         """Origin → transits → destination, skipping unknown ends."""
@@ -237,6 +251,12 @@ class SeizureItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.unit} {self.drug}"
+
+    def get_drug_display(self) -> str | Promise:
+        return choice_label(Drug, self.drug)
+
+    def get_unit_display(self) -> str | Promise:
+        return choice_label(Unit, self.unit)
 
     def clean(self) -> None:
         """A plausible quantity for its unit, to the gram; the weight in kg follows from it."""
