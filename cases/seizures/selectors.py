@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -14,6 +17,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from cases.seizures.models import (
+    IdentifierValue,
     Seizure,
     SeizureIdentifier,
     SeizureItem,
@@ -159,6 +163,9 @@ TEXT_FIELDS = ("reference", "location", "concealment", "notes")
 EXTERNAL_REFERENCE = "external_reference"
 # Up to this many matching seizures, the list reads them by id; past it, it walks its order.
 TEXT_MATCHES_BY_ID = 50_000
+# Up to this many, the matches are read by primary key and sorted; beyond, the list walks its
+# order testing each row against them (measured at 1,000,000 seizures: docs/performance.md).
+TEXT_MATCHES_BY_KEY = 3_000
 # The expression of the trigram index seizure_text_trgm (migration 0003), with qualified columns.
 _TEXT_SQL = (
     "upper({0}.reference || chr(31) || {0}.location || chr(31) || {0}.concealment || chr(31) || {0}.notes)".format(
@@ -179,6 +186,23 @@ def text_search_condition(text: str) -> RawSQL:
     Case is folded by PostgreSQL on both sides, as icontains does.
     """
     return RawSQL(f"{_TEXT_SQL} LIKE upper(%s)", [_like_pattern(text)], output_field=BooleanField())  # noqa: S611
+
+
+@contextmanager
+def serial_plan() -> Iterator[None]:
+    """Run the enclosed PostgreSQL statements without parallel workers.
+
+    The search's id probe is a union of four index lookups that each take well under a
+    millisecond; PostgreSQL plans it as a parallel append when its estimate is large, and
+    starting the workers then costs 10-20 ms. SET LOCAL ends with the (inner) transaction.
+    """
+    if not postgresql():
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
 
 
 def external_reference_condition(text: str) -> RawSQL:
@@ -214,12 +238,16 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
     in_text = text_search_condition(text)
     # Identifiers: any normalised form of what was typed (CSQU3054383 for "csqu 305438-3",
     # 9074729 for "IMO 9074729"), or a normalised value containing it ("GOLDEN LOTUS" in
-    # "GOLDEN LOTUS TRADING"), through the indexes seizure_identifier_norm and
-    # seizure_identifier_trgm.
-    identifier_match = Q(normalized__in=sorted(identifier_candidates(text)))
+    # "GOLDEN LOTUS TRADING"): the values are found in the dictionary (its primary key and
+    # trigram index identifier_value_trgm, a few rows), then the identifiers holding them
+    # through seizure_identifier_norm_id, which carries their seizure (migration 0014).
+    candidates = Q(normalized__in=sorted(identifier_candidates(text)))
     if len(text) >= 3:
-        identifier_match |= Q(RawSQL("upper(normalized) LIKE upper(%s)", [pattern], output_field=BooleanField()))  # noqa: S611
-    in_identifiers = SeizureIdentifier.objects.filter(identifier_match).order_by()
+        part = Q(RawSQL("upper(normalized) LIKE upper(%s)", [pattern], output_field=BooleanField()))  # noqa: S611
+        values = IdentifierValue.objects.filter(candidates | part).order_by().values("normalized")
+        in_identifiers = SeizureIdentifier.objects.filter(normalized__in=values).order_by()
+    else:
+        in_identifiers = SeizureIdentifier.objects.filter(candidates).order_by()
     # Unqualified: Django renames the items table when this becomes a subquery.
     item_text = "upper(description) LIKE upper(%s)"
     in_items = SeizureItem.objects.filter(RawSQL(item_text, [pattern], output_field=BooleanField())).order_by()  # noqa: S611
@@ -236,11 +264,19 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
                 all=True,
             )
         )
-        found = list(matches[: TEXT_MATCHES_BY_ID + 1])
+        with serial_plan():
+            found = list(matches[: TEXT_MATCHES_BY_ID + 1])
         if len(found) <= TEXT_MATCHES_BY_ID:
             # One array parameter, however many ids (an IN list would bind each one).
             table = Seizure._meta.db_table
-            by_id = RawSQL(f'"{table}"."id" = ANY(%s)', [found], output_field=BooleanField())  # noqa: S611 - bound
+            if len(found) <= TEXT_MATCHES_BY_KEY:
+                by_id = RawSQL(f'"{table}"."id" = ANY(%s)', [found], output_field=BooleanField())  # noqa: S611 - bound
+            else:
+                # A common term: fetching every match by key to sort them costs a row read per
+                # match; walking the list's own order and testing each row against the ids (a
+                # hashed test) finds a page after about page / share rows. `+ 0` keeps the
+                # planner from reading the ids through the primary key.
+                by_id = RawSQL(f'("{table}"."id" + 0) = ANY(%s::bigint[])', [found], output_field=BooleanField())  # noqa: S611 - bound
             return queryset.filter(by_id)
     return queryset.filter(
         in_text

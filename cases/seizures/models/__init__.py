@@ -5,6 +5,7 @@
 from cases.seizures.models.records import (
     ROW_MODELS,
     SHARED_STATUSES,
+    IdentifierValue,
     Seizure,
     SeizureAccess,
     SeizureIdentifier,
@@ -29,6 +30,7 @@ __all__ = [
     "SEIZURE_STAT_KEY",
     "SHARED_STATUSES",
     "UNIT_TO_KG",
+    "IdentifierValue",
     "PublicModeStat",
     "PublicRouteStat",
     "PublicSeizureStat",

@@ -306,7 +306,8 @@ class SeizureIdentifier(models.Model):
         ordering = ["position", "id"]
         indexes = [
             models.Index(fields=["kind", "normalized"], name="seizure_identifier_lookup"),
-            models.Index(fields=["normalized"], name="seizure_identifier_norm"),
+            # With the seizure in the index: a search or a match reads ids without the table.
+            models.Index(fields=["normalized"], include=["seizure"], name="seizure_identifier_norm_id"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -326,6 +327,23 @@ class SeizureIdentifier(models.Model):
             self.normalized = v.normalize_identifier(self.kind, self.value)
         except ValidationError as exc:
             raise ValidationError({"value": exc.messages}) from None
+
+
+class IdentifierValue(models.Model):
+    """Every normalised identifier value recorded, once: the dictionary the free-text filter
+    `q` searches by part ("GOLDEN LOTUS" in "GOLDEN LOTUS TRADING") before it reads the
+    identifiers holding the values found by their index (cases.seizures.selectors.text_search).
+
+    On PostgreSQL a statement trigger on the identifiers fills it and a trigram index serves
+    it (migration 0014); a value is never removed (it names nothing by itself, and a value no
+    identifier holds any more leads to no seizure). Other databases leave it empty and search
+    the identifiers directly.
+    """
+
+    normalized = models.CharField(_("normalised value"), max_length=200, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.normalized
 
 
 class SeizurePerson(models.Model):

@@ -27,11 +27,20 @@ def seizures():
     return made
 
 
+def _use(strategy: str, monkeypatch) -> None:
+    """A rare term's matches are read by key; a common one's ids are tested while the list walks
+    its order; a very common one is tested row by row: each must find the same seizures."""
+    if strategy == "walking the list":
+        monkeypatch.setattr(selectors, "TEXT_MATCHES_BY_ID", 0)
+    elif strategy == "ids tested while walking the list":
+        monkeypatch.setattr(selectors, "TEXT_MATCHES_BY_KEY", 0)
+
+
 def _found(user, text: str) -> set[int]:
     return set(selectors.text_search(Seizure.objects.visible_to(user), text).values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("strategy", ["by id", "walking the list"])
+@pytest.mark.parametrize("strategy", ["by id", "ids tested while walking the list", "walking the list"])
 @pytest.mark.parametrize(
     ("text", "field"),
     [
@@ -45,15 +54,13 @@ def _found(user, text: str) -> set[int]:
     ],
 )
 def test_each_field_is_searched_case_insensitively(kim, seizures, monkeypatch, strategy, text, field):
-    if strategy == "walking the list":
-        monkeypatch.setattr(selectors, "TEXT_MATCHES_BY_ID", 0)
+    _use(strategy, monkeypatch)
     assert _found(kim, text) == {seizures[field].pk}
 
 
-@pytest.mark.parametrize("strategy", ["by id", "walking the list"])
+@pytest.mark.parametrize("strategy", ["by id", "ids tested while walking the list", "walking the list"])
 def test_wildcards_are_literal_and_invisible_seizures_stay_hidden(kim, seizures, monkeypatch, strategy):
-    if strategy == "walking the list":
-        monkeypatch.setattr(selectors, "TEXT_MATCHES_BY_ID", 0)
+    _use(strategy, monkeypatch)
     assert _found(kim, "%") == {seizures["notes"].pk}
     assert _found(kim, "d_l") == {seizures["item"].pk}
     assert _found(kim, "redXline") == set()
@@ -121,7 +128,7 @@ def identified():
     return made
 
 
-@pytest.mark.parametrize("strategy", ["by id", "walking the list"])
+@pytest.mark.parametrize("strategy", ["by id", "ids tested while walking the list", "walking the list"])
 @pytest.mark.parametrize(
     ("text", "name"),
     [
@@ -134,8 +141,7 @@ def identified():
     ],
 )
 def test_identifiers_are_found_as_typed(kim, identified, monkeypatch, strategy, text, name):
-    if strategy == "walking the list":
-        monkeypatch.setattr(selectors, "TEXT_MATCHES_BY_ID", 0)
+    _use(strategy, monkeypatch)
     assert _found(kim, text) == {identified[name].pk}
 
 
@@ -143,3 +149,17 @@ def test_the_list_counts_matches_up_to_its_limit(kim, identified):
     visible = Seizure.objects.visible_to(kim)
     assert selectors.count_up_to(visible, limit=10) == (4, True)
     assert selectors.count_up_to(visible, limit=3) == (3, False)
+
+
+def test_the_identifier_dictionary_follows_inserts_and_updates():
+    """The trigger of migration 0014 files every normalised value once, from bulk inserts too."""
+    from cases.seizures.models import IdentifierValue, SeizureIdentifier
+
+    seizure = SeizureFactory(agency=agency("KCS"))
+    SeizureIdentifier.objects.bulk_create(
+        SeizureIdentifier(seizure=seizure, kind="company", value=name, normalized=name.upper())
+        for name in ("Siam Star Export", "Siam Star Export", "Mekong Pearl Co")
+    )
+    SeizureIdentifier.objects.filter(normalized="MEKONG PEARL CO").update(normalized="MEKONG PEARL COMPANY")
+    values = set(IdentifierValue.objects.values_list("normalized", flat=True))
+    assert {"SIAM STAR EXPORT", "MEKONG PEARL CO", "MEKONG PEARL COMPANY"} <= values
