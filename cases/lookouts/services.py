@@ -247,7 +247,7 @@ def _send_retro(pk: int) -> None:
 def retro_hunt(*, lookout_id: int, now: dt.datetime | None = None) -> int:
     """Run a lookout over the seizures submitted in the past three years (`source: retro`).
 
-    Its values are looked up RETRO_STEP at a time on the `seizure_identifier_norm` index; the
+    Its values are looked up RETRO_STEP at a time on the `seizure_identifier_norm_id` index; the
     progress (`retro_done` of `retro_total` values) is committed after each step so that the
     page shows it. Hits are recorded once per (seizure, value); at the end the lookout's agency
     gets one summary alert. Returns the number of new hits.
