@@ -75,7 +75,8 @@ def record_hits(
     if not watched:
         return []
     lookouts = {value.lookout_id: value.lookout for value in watched}
-    with transaction.atomic(using=router.db_for_write(Hit)):
+    # No savepoint: inside a submit (the usual caller) an error rolls the whole submit back anyway.
+    with transaction.atomic(using=router.db_for_write(Hit), savepoint=False):
         hits = _insert_hits(
             [
                 Hit(
