@@ -15,6 +15,7 @@ difference, or within 10 % (at least 2 ms) of "before", whichever is larger.
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -72,6 +73,7 @@ def case_languages(b: Bench) -> list[CaseResult]:
         b.officer.__class__.objects.filter(pk=b.officer.pk).update(language="")
     for read_name, read in _reads(b):
         times: dict[str, list[list[float]]] = {name: [] for name in readers}
+        cpu: dict[str, list[float]] = {name: [] for name in readers}
         korean_seen = False
         call = 0
         for _round in range(rounds):
@@ -81,9 +83,10 @@ def case_languages(b: Bench) -> list[CaseResult]:
                     read(api, web, headers, call)  # untimed: the reader's turn begins
                     for _ in range(BLOCK):
                         call += 1
-                        start = time.perf_counter()
+                        start, cpu_start = time.perf_counter(), time.process_time()
                         response = read(api, web, headers, call)
                         block.append((time.perf_counter() - start) * 1000)
+                        cpu[name].append((time.process_time() - cpu_start) * 1000)
                 if name == "Korean" and response.get("Content-Language") == "ko":
                     korean_seen = True
                 times[name].append(block)
@@ -110,8 +113,14 @@ def case_languages(b: Bench) -> list[CaseResult]:
                     ratio=round(p95 / before_p95, 3) if before_p95 else None,
                     target="p95 within noise of before",
                     passed=passed,
+                    extra={
+                        "python_cpu_median_ms": round(statistics.median(cpu[name]), 2),
+                        "before_python_cpu_median_ms": round(statistics.median(cpu["before (no translation)"]), 2),
+                    },
                     note=f"before p95 {before_p95:.1f} ms, difference {p95 - before_p95:+.1f} ms, allowed "
-                    f"{allowed:.1f} ms (halves of before differ by {noise:.1f} ms); {rounds} alternating "
+                    f"{allowed:.1f} ms (halves of before differ by {noise:.1f} ms); Python CPU median "
+                    f"{statistics.median(cpu[name]):.1f} vs {statistics.median(cpu['before (no translation)']):.1f} ms; "
+                    f"{rounds} alternating "
                     f"rounds of {BLOCK}" + ("" if name != "Korean" or korean_seen else "; NOT served in Korean"),
                 )
             )
