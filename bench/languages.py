@@ -91,6 +91,7 @@ def case_languages(b: Bench) -> list[CaseResult]:
                     korean_seen = True
                 times[name].append(block)
         flat = {name: [t for block in blocks for t in block] for name, blocks in times.items()}
+        cpu_median = {name: statistics.median(values) for name, values in cpu.items()}
         before = flat["before (no translation)"]
         halves = (
             [t for block in times["before (no translation)"][0::2] for t in block],
@@ -119,7 +120,7 @@ def case_languages(b: Bench) -> list[CaseResult]:
                     },
                     note=f"before p95 {before_p95:.1f} ms, difference {p95 - before_p95:+.1f} ms, allowed "
                     f"{allowed:.1f} ms (halves of before differ by {noise:.1f} ms); Python CPU median "
-                    f"{statistics.median(cpu[name]):.1f} vs {statistics.median(cpu['before (no translation)']):.1f} ms; "
+                    f"{cpu_median[name]:.1f} vs {cpu_median['before (no translation)']:.1f} ms; "
                     f"{rounds} alternating "
                     f"rounds of {BLOCK}" + ("" if name != "Korean" or korean_seen else "; NOT served in Korean"),
                 )
