@@ -37,7 +37,7 @@ def _before() -> override_settings:
     )
 
 
-def _readers(b: Bench) -> dict[str, tuple[Client, Client, dict[str, str]]]:
+def _readers(b: Bench) -> dict[str, tuple[Client, Client, dict[str, Any]]]:
     """(API client, page client, extra headers) per reader."""
     token = b.api.defaults["HTTP_AUTHORIZATION"]
 
@@ -53,7 +53,7 @@ def _readers(b: Bench) -> dict[str, tuple[Client, Client, dict[str, str]]]:
     }
 
 
-def _reads(b: Bench) -> list[tuple[str, Callable[[Client, Client, dict[str, str], int], Any]]]:
+def _reads(b: Bench) -> list[tuple[str, Callable[[Client, Client, dict[str, Any], int], Any]]]:
     rows = expect(b.api.get(LIST_URL + "?page_size=100")).json()["results"]
     ids = [row["id"] for row in rows]
     return [

@@ -40,7 +40,7 @@ class FastSelect(forms.Select):
             return super().render(name, value, attrs, renderer)
         chosen = {str(v) for v in self.format_value(value)}
         final = self.build_attrs(self.attrs, attrs)
-        parts = [format_html('<select name="{}"{}>', name, flatatt(final))]
+        parts: list[str] = [format_html('<select name="{}"{}>', name, flatatt(final))]
         for option_value, label in choices:
             text = "" if option_value is None else str(option_value)
             parts.append(

@@ -187,16 +187,16 @@ class Seizure(models.Model):
             raise ValidationError(errors)
 
     # Labels for the pages (crackdown.models.choice_label: one lookup, not every label translated).
-    def get_status_display(self) -> str | Promise:
+    def get_status_display(self) -> str | Promise:  # type: ignore[no-redef]  # django-stubs declares Django's
         return choice_label(SeizureStatus, self.status)
 
-    def get_transport_mode_display(self) -> str | Promise:
+    def get_transport_mode_display(self) -> str | Promise:  # type: ignore[no-redef]  # django-stubs declares Django's
         return choice_label(TransportMode, self.transport_mode)
 
-    def get_detection_method_display(self) -> str | Promise:
+    def get_detection_method_display(self) -> str | Promise:  # type: ignore[no-redef]  # django-stubs declares Django's
         return choice_label(DetectionMethod, self.detection_method)
 
-    def get_sharing_display(self) -> str | Promise:
+    def get_sharing_display(self) -> str | Promise:  # type: ignore[no-redef]  # django-stubs declares Django's
         return choice_label(Sharing, self.sharing)
 
     @property
@@ -252,10 +252,10 @@ class SeizureItem(models.Model):
     def __str__(self) -> str:
         return f"{self.quantity} {self.unit} {self.drug}"
 
-    def get_drug_display(self) -> str | Promise:
+    def get_drug_display(self) -> str | Promise:  # type: ignore[no-redef]  # django-stubs declares Django's
         return choice_label(Drug, self.drug)
 
-    def get_unit_display(self) -> str | Promise:
+    def get_unit_display(self) -> str | Promise:  # type: ignore[no-redef]  # django-stubs declares Django's
         return choice_label(Unit, self.unit)
 
     def clean(self) -> None:
