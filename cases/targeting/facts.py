@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Min
+from django.db import connection
+from django.db.models import Count, F, Min
 from django.utils import timezone
 
 from cases.seizures.models import Seizure, SeizureIdentifier
+from cases.targeting.lookups import AnyOf
 from cases.targeting.models import ManifestLine
 
 HISTORY_YEARS = 3
@@ -38,31 +40,60 @@ class History:
 
 def history_for(*, agency_id: int, lines: Sequence[ManifestLine]) -> History:
     """First-seen dates of the lines' parties and the visible seizure history that concerns them."""
+    return history_of(
+        agency_id=agency_id,
+        shippers={line.shipper_normalized for line in lines},
+        consignees={line.consignee_normalized for line in lines},
+    )
+
+
+def history_of(*, agency_id: int, shippers: set[str], consignees: set[str]) -> History:
+    """The history for lines naming these shippers and consignees (normalised names)."""
     history = History()
-    for party in ("shipper", "consignee"):
-        column = f"{party}_normalized"
-        names = {getattr(line, column) for line in lines} - {""}
-        if not names:
-            continue
-        rows = (
-            ManifestLine.objects.filter(agency_id=agency_id, **{f"{column}__in": names})
-            .values(column)
-            .annotate(first=Min("eta"))
-        )
-        for row in rows:
-            history.first_seen[(party, row[column])] = row["first"]
+    for party, names in (("shipper", shippers - {""}), ("consignee", consignees - {""})):
+        for name, first in first_seen(agency_id=agency_id, party=party, names=names).items():
+            history.first_seen[(party, name)] = first
     history.origin_seizures = origin_seizure_counts(agency_id)
-    companies = {line.shipper_normalized for line in lines} | {line.consignee_normalized for line in lines}
-    companies.discard("")
+    companies = (shippers | consignees) - {""}
     if companies:
         history.seized_companies = set(
             SeizureIdentifier.objects.filter(
+                AnyOf(F("normalized"), sorted(companies)),
                 kind="company",
-                normalized__in=companies,
                 seizure__in=Seizure.objects.visible_to_agency(agency_id).values("pk"),
             ).values_list("normalized", flat=True)
         )
     return history
+
+
+def first_seen(*, agency_id: int, party: str, names: set[str]) -> dict[str, dt.datetime]:
+    """The earliest ETA of the agency's lines naming each of these parties (the names never seen
+    are left out).
+
+    On PostgreSQL one probe per name of the (agency, party, eta) index, the first entry only:
+    a GROUP BY with MIN would read every line of every name (53,000 lines for the 700
+    consignees of a 5,000-line batch against a 200,000-line history, ~150 ms; this: ~10 ms).
+    """
+    if not names:
+        return {}
+    column = f"{party}_normalized"
+    if connection.vendor != "postgresql":
+        rows = (
+            ManifestLine.objects.filter(AnyOf(F(column), sorted(names)), agency_id=agency_id)
+            .values(column)
+            .annotate(first=Min("eta"))
+        )
+        return {row[column]: row["first"] for row in rows}
+    opts, quote = ManifestLine._meta, connection.ops.quote_name
+    table, name_column = quote(opts.db_table), quote(opts.get_field(column).column)
+    eta, agency = quote(opts.get_field("eta").column), quote(opts.get_field("agency").column)
+    sql = (
+        f"SELECT name, (SELECT {eta} FROM {table} WHERE {agency} = %s AND {name_column} = name "  # noqa: S608
+        f"ORDER BY {eta} LIMIT 1) FROM unnest(%s::text[]) AS name"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency_id, sorted(names)])
+        return {name: first for name, first in cursor.fetchall() if first is not None}
 
 
 def origin_seizure_counts(agency_id: int) -> dict[str, int]:
@@ -84,36 +115,52 @@ def origin_seizure_counts(agency_id: int) -> dict[str, int]:
     return counts
 
 
+# The line's fields the facts read: a ManifestLine's attributes, or the keys of a row as
+# `ManifestLine.objects.values(*FACT_FIELDS)` or the manifest input gives it.
+FACT_FIELDS = (
+    "kind", "eta", "transport_mode", "origin_country", "destination_country", "transit_countries",
+    "loading_place", "discharge_place", "hs_code", "goods_description", "shipper_normalized",
+    "consignee_normalized", "gross_weight_kg", "traveller_birth_year", "traveller_nationality",
+)  # fmt: skip
+
+
 def line_facts(line: ManifestLine, history: History, *, at: dt.datetime | None = None) -> Facts:
+    """The line as rules and the model read it (row_facts of its fields)."""
+    return row_facts({name: getattr(line, name) for name in FACT_FIELDS}, history, at=at)
+
+
+def row_facts(row: Mapping[str, Any], history: History, *, at: dt.datetime | None = None) -> Facts:
     """The line as rules and the model read it. `at` is when it is judged (its ETA by default):
     a party first seen 3 days before that is "first seen 3 days ago"."""
-    when = at or line.eta
+    when = at or row["eta"]
+    origin, destination = row["origin_country"], row["destination_country"]
+    transits = list(row["transit_countries"] or [])
+    weight = row["gross_weight_kg"]
+    shipper, consignee = row["shipper_normalized"], row["consignee_normalized"]
+    seized = history.seized_companies
     facts: Facts = {
-        "kind": line.kind,
-        "transport_mode": line.transport_mode,
-        "origin_country": line.origin_country,
-        "destination_country": line.destination_country,
-        "transit_countries": list(line.transit_countries or []),
-        "route": line.route,
-        "loading_place": (line.loading_place or "").upper(),
-        "discharge_place": (line.discharge_place or "").upper(),
-        "hs_code": line.hs_code or "",
-        "goods_description": (line.goods_description or "").upper(),
-        "shipper_normalized": line.shipper_normalized,
-        "consignee_normalized": line.consignee_normalized,
-        "gross_weight_kg": float(line.gross_weight_kg) if line.gross_weight_kg is not None else None,
-        "traveller_birth_year": line.traveller_birth_year,
-        "traveller_nationality": line.traveller_nationality,
-        "origin_seizures": history.origin_seizures.get(line.origin_country, 0),
+        "kind": row["kind"],
+        "transport_mode": row["transport_mode"],
+        "origin_country": origin,
+        "destination_country": destination,
+        "transit_countries": transits,
+        "route": [origin, *transits, destination],
+        "loading_place": (row["loading_place"] or "").upper(),
+        "discharge_place": (row["discharge_place"] or "").upper(),
+        "hs_code": row["hs_code"] or "",
+        "goods_description": (row["goods_description"] or "").upper(),
+        "shipper_normalized": shipper,
+        "consignee_normalized": consignee,
+        "gross_weight_kg": float(weight) if weight is not None else None,
+        "traveller_birth_year": row["traveller_birth_year"],
+        "traveller_nationality": row["traveller_nationality"],
+        "origin_seizures": history.origin_seizures.get(origin, 0),
         "seized_companies": [
-            party
-            for party in ("shipper", "consignee")
-            if getattr(line, f"{party}_normalized") and getattr(line, f"{party}_normalized") in history.seized_companies
+            party for party, name in (("shipper", shipper), ("consignee", consignee)) if name and name in seized
         ],
         "year": when.year,
     }
-    for party in ("shipper", "consignee"):
-        name = getattr(line, f"{party}_normalized")
+    for party, name in (("shipper", shipper), ("consignee", consignee)):
         days = None
         if name:
             first = history.first_seen.get((party, name))
