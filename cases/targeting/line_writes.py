@@ -1,4 +1,5 @@
-"""Writing a batch of new manifest lines and their identifiers, the bulk of a manifest POST.
+"""Storing a batch of manifest lines: the known references found, the new lines and their
+identifiers written. The bulk of a manifest POST.
 
 On PostgreSQL the lines' ids are drawn from their sequence in one query and each table is
 written by one COPY: `bulk_create` of 5,000 lines and ~9,000 identifiers spent ~1 s of Python
@@ -27,6 +28,26 @@ LINE_COLUMNS = (
 )  # fmt: skip
 JSON_COLUMNS = frozenset({"transit_countries", "reasons"})
 IDENTIFIER_COLUMNS = ("line", "kind", "value", "normalized")
+
+
+def known_lines(agency_id: int, references: Sequence[str]) -> list[ManifestLine]:
+    """The agency's lines with these references, locked for update (a batch re-sending them)."""
+    if connection.vendor == "postgresql":
+        # One probe of the (agency, reference) index per reference. With `reference = ANY(…)`
+        # PostgreSQL estimates a row per value and reads the whole table instead (170 ms at
+        # 230,000 lines, more as it grows); a batch of new lines finds none.
+        opts, quote = ManifestLine._meta, connection.ops.quote_name
+        table, pk = quote(opts.db_table), quote(opts.pk.column)
+        agency, reference = quote(opts.get_field("agency").column), quote(opts.get_field("reference").column)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT known.{pk} FROM unnest(%s::text[]) AS sent(reference) CROSS JOIN LATERAL "  # noqa: S608
+                f"(SELECT {pk} FROM {table} WHERE {agency} = %s AND {reference} = sent.reference FOR UPDATE) known",
+                [list(references), agency_id],
+            )
+            ids = [pk_ for (pk_,) in cursor.fetchall()]
+        return list(ManifestLine.objects.filter(pk__in=ids)) if ids else []
+    return list(ManifestLine.objects.select_for_update().filter(agency_id=agency_id, reference__in=list(references)))
 
 
 def insert_lines(rows: Sequence[dict[str, Any]], identifiers: Sequence[Sequence[tuple[str, str, str]]]) -> list[int]:

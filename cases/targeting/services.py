@@ -23,7 +23,7 @@ from cases.targeting import notices
 from cases.targeting.conditions import compile_condition, validate_condition
 from cases.targeting.facts import Facts, history_for, history_of, line_facts, row_facts
 from cases.targeting.inputs import MAX_LINES, clean_lines
-from cases.targeting.line_writes import insert_lines
+from cases.targeting.line_writes import insert_lines, known_lines
 from cases.targeting.lookups import AnyOf
 from cases.targeting.models import (
     MAX_POINTS,
@@ -117,12 +117,8 @@ def manifest_ingest(*, lines: Any, by: User) -> dict[str, Any]:
     agency = by.agency
     assert agency is not None
     with transaction.atomic():
-        existing = {
-            line.reference: line
-            for line in ManifestLine.objects.select_for_update()
-            .filter(agency=agency)
-            .filter(AnyOf(F("reference"), [data["reference"] for data, _i in cleaned]))
-        }
+        references = [data["reference"] for data, _i in cleaned]
+        existing = {line.reference: line for line in known_lines(agency.pk, references)}
         history = history_of(
             agency_id=agency.pk,
             shippers={data["shipper_normalized"] for data, _i in cleaned},
