@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Min
+from django.db.models import Count, F, Field, Min
 from django.utils import timezone
 
 from cases.seizures.models import Seizure, SeizureIdentifier
@@ -84,9 +84,8 @@ def first_seen(*, agency_id: int, party: str, names: set[str]) -> dict[str, dt.d
             .annotate(first=Min("eta"))
         )
         return {row[column]: row["first"] for row in rows}
-    opts, quote = ManifestLine._meta, connection.ops.quote_name
-    table, name_column = quote(opts.db_table), quote(opts.get_field(column).column)
-    eta, agency = quote(opts.get_field("eta").column), quote(opts.get_field("agency").column)
+    table = connection.ops.quote_name(ManifestLine._meta.db_table)
+    name_column, eta, agency = _column(column), _column("eta"), _column("agency")
     sql = (
         f"SELECT name, (SELECT {eta} FROM {table} WHERE {agency} = %s AND {name_column} = name "  # noqa: S608
         f"ORDER BY {eta} LIMIT 1) FROM unnest(%s::text[]) AS name"
@@ -94,6 +93,12 @@ def first_seen(*, agency_id: int, party: str, names: set[str]) -> dict[str, dt.d
     with connection.cursor() as cursor:
         cursor.execute(sql, [agency_id, sorted(names)])
         return {name: first for name, first in cursor.fetchall() if first is not None}
+
+
+def _column(name: str) -> str:
+    field = ManifestLine._meta.get_field(name)
+    assert isinstance(field, Field)
+    return connection.ops.quote_name(field.column)
 
 
 def origin_seizure_counts(agency_id: int) -> dict[str, int]:
