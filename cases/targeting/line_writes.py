@@ -10,10 +10,11 @@ transaction, so a failure leaves nothing half-saved.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
+import orjson
 from django.db import connection
 
 from cases.targeting.models import ManifestIdentifier, ManifestLine
@@ -26,7 +27,7 @@ LINE_COLUMNS = (
     "traveller_nationality", "traveller_birth_year", "traveller_sex", "score", "reasons", "model_version",
     "status", "result", "exam_notes", "created_at", "updated_at",
 )  # fmt: skip
-JSON_COLUMNS = frozenset({"transit_countries", "reasons"})
+JSON_COLUMNS = ("transit_countries", "reasons")
 IDENTIFIER_COLUMNS = ("line", "kind", "value", "normalized")
 
 
@@ -64,13 +65,14 @@ def insert_lines(rows: Sequence[dict[str, Any]], identifiers: Sequence[Sequence[
             [len(rows)],
         )
         ids = [pk for (pk,) in wrapper.fetchall()]
-        dumps = json.dumps
+        plain = [name for name in LINE_COLUMNS if name not in JSON_COLUMNS]
+        values = itemgetter(*plain)
         _copy(
             wrapper.cursor,
             ManifestLine,
-            ("id", *LINE_COLUMNS),
+            ("id", *plain, "transit_countries", "reasons"),
             (
-                (pk, *(dumps(row[name]) if name in JSON_COLUMNS else row[name] for name in LINE_COLUMNS))
+                (pk, *values(row), _json(row["transit_countries"]), _json(row["reasons"]))
                 for pk, row in zip(ids, rows, strict=True)
             ),
         )
@@ -81,6 +83,10 @@ def insert_lines(rows: Sequence[dict[str, Any]], identifiers: Sequence[Sequence[
             ((pk, *identifier) for pk, line in zip(ids, identifiers, strict=True) for identifier in line),
         )
     return ids
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _copy(cursor: Any, model: Any, names: Sequence[str], rows: Any) -> None:

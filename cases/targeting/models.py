@@ -58,8 +58,9 @@ class AgencyScopedQuerySet(models.QuerySet):
 class ManifestLine(models.Model):
     """One line of an advance cargo manifest or passenger booking list, with its score."""
 
-    # No index of its own for the agency: every index of the table starts with it. Fewer
-    # indexes make a 5,000-line batch cheaper to write (docs/performance.md "Targeting").
+    # No index of its own for the agency: every index of the table starts with it. Each index
+    # is paid by every line a batch writes: those that no read uses are left out
+    # (docs/performance.md "Targeting").
     agency = models.ForeignKey(
         "members.Agency", on_delete=models.PROTECT, related_name="manifest_lines", db_index=False
     )
@@ -115,7 +116,6 @@ class ManifestLine(models.Model):
             # The queue: an agency's lines, highest score first.
             models.Index(fields=["agency", "-score", "-id"], name="manifest_line_queue"),
             models.Index(fields=["agency", "eta"], name="manifest_line_eta"),
-            models.Index(fields=["agency", "created_at"], name="manifest_line_created"),
             # "first seen": the earliest ETA of a line naming a shipper or consignee.
             models.Index(fields=["agency", "consignee_normalized", "eta"], name="manifest_line_consignee"),
             models.Index(fields=["agency", "shipper_normalized", "eta"], name="manifest_line_shipper"),
