@@ -16,6 +16,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Field, Min
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.seizures.models import Seizure, SeizureIdentifier
@@ -54,16 +55,35 @@ def history_of(*, agency_id: int, shippers: set[str], consignees: set[str]) -> H
         for name, first in first_seen(agency_id=agency_id, party=party, names=names).items():
             history.first_seen[(party, name)] = first
     history.origin_seizures = origin_seizure_counts(agency_id)
-    companies = (shippers | consignees) - {""}
-    if companies:
-        history.seized_companies = set(
+    history.seized_companies = seized_companies(agency_id=agency_id, names=(shippers | consignees) - {""})
+    return history
+
+
+def seized_companies(*, agency_id: int, names: set[str]) -> set[str]:
+    """Which of these company names a seizure the agency may see names (as a company identifier).
+
+    On PostgreSQL each name stops at its first visible seizure: the generated national data
+    names a few companies on ~13,000 seizures each, and reading every such identifier and its
+    seizure took 3–6 s at 1,000,000 seizures; probing name by name takes ~15 ms.
+    """
+    if not names:
+        return set()
+    visible = Seizure.objects.visible_to_agency(agency_id)
+    if connection.vendor != "postgresql":
+        return set(
             SeizureIdentifier.objects.filter(
-                AnyOf(F("normalized"), sorted(companies)),
-                kind="company",
-                seizure__in=Seizure.objects.visible_to_agency(agency_id).values("pk"),
+                AnyOf(F("normalized"), sorted(names)), kind="company", seizure__in=visible.values("pk")
             ).values_list("normalized", flat=True)
         )
-    return history
+    # The visibility rule as Django writes it, for one name of the outer list (`sent.name`).
+    naming = visible.filter(identifiers__kind="company", identifiers__normalized=RawSQL("sent.name", ()))
+    inner, params = naming.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sent.name FROM unnest(%s::text[]) AS sent(name) WHERE EXISTS ({inner})",  # noqa: S608
+            [sorted(names), *params],
+        )
+        return {name for (name,) in cursor.fetchall()}
 
 
 def first_seen(*, agency_id: int, party: str, names: set[str]) -> dict[str, dt.datetime]:

@@ -43,3 +43,12 @@ def test_shared_seizure_is_a_reason(db):
 
 def test_empty_history_has_no_seizure_features(db):
     assert "origin_seizures" not in model_features(line_facts(_line(), History()), use_nationality=False)
+
+
+def test_a_company_counts_when_any_of_its_seizures_is_visible(db):
+    _seizure("TCD", "agency")
+    _seizure("TCD", "agency")
+    _seizure("GDVC", "members")
+    line = _line()
+    history = history_for(agency_id=line.agency_id, lines=[line])
+    assert history.seized_companies == {"GOLDEN LOTUS"}
