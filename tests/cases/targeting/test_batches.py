@@ -141,3 +141,13 @@ def test_any_of_matches_as_in(kim, send):
     found = ManifestLine.objects.filter(AnyOf(F("reference"), ["A", "C", "Z"])).values_list("reference", flat=True)
     assert sorted(found) == ["A", "C"]
     assert not ManifestLine.objects.filter(AnyOf(F("reference"), [])).exists()
+
+
+def test_a_nul_anywhere_in_a_batch_is_a_400(kim, send):
+    for line in (
+        cargo_line("N1", identifiers=[{"kind": "container", "value": "MSKU6043216\x00"}]),
+        cargo_line("N2", **{"note\x00": "x"}),
+    ):
+        response = send(kim, [cargo_line("OK"), line])
+        assert response.status_code == 400 and "NUL" in response.json()["detail"]
+    assert not ManifestLine.objects.exists()
