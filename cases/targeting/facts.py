@@ -8,13 +8,15 @@ model nor a reason ever draws on a seizure the line's agency may not see.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Field, Min
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -22,10 +24,15 @@ from django.utils import timezone
 from cases.seizures.models import Seizure, SeizureIdentifier
 from cases.targeting.lookups import AnyOf
 from cases.targeting.models import ManifestLine
+from crackdown.celery import app
 
 HISTORY_YEARS = 3
 NEW_PARTY_DAYS = 30
 HISTORY_CACHE_SECONDS = 600
+# How long counts older than HISTORY_CACHE_SECONDS are still served while a worker refreshes them.
+HISTORY_KEEP_SECONDS = 24 * 3600
+REFRESH_TASK = "targeting.refresh_origin_counts"
+logger = logging.getLogger(__name__)
 
 Facts = dict[str, Any]
 
@@ -122,22 +129,49 @@ def _column(name: str) -> str:
 
 
 def origin_seizure_counts(agency_id: int) -> dict[str, int]:
-    """Seizures the agency may see per origin country over the last three years (cached briefly:
-    an aggregate over the whole seizure table, the same for every batch of a few minutes)."""
-    key = f"targeting:origin-seizures:{agency_id}"
-    counts = cache.get(key)
-    if counts is None:
-        since = timezone.now() - dt.timedelta(days=365 * HISTORY_YEARS)
-        rows = (
-            Seizure.objects.visible_to_agency(agency_id)
-            .filter(occurred_at__gte=since)
-            .exclude(origin_country="")
-            .values("origin_country")
-            .annotate(n=Count("id"))
-        )
-        counts = {row["origin_country"]: row["n"] for row in rows}
-        cache.set(key, counts, HISTORY_CACHE_SECONDS)
+    """Seizures the agency may see per origin country over the last three years.
+
+    An aggregate over the whole seizure table (1.6–2.4 s at 1,000,000 seizures), the same for
+    every batch of a few minutes: kept in the cache, and once older than
+    HISTORY_CACHE_SECONDS still served while a worker counts again (`refresh_origin_counts`,
+    queued once), so a manifest batch pays the count only when none is kept at all.
+    """
+    key = _origin_key(agency_id)
+    kept = cache.get(key)
+    if not isinstance(kept, dict) or "counts" not in kept:
+        return refresh_origin_counts(agency_id)
+    if time.time() - kept["at"] > HISTORY_CACHE_SECONDS and cache.add(f"{key}:refreshing", 1, 300):
+        transaction.on_commit(lambda: _queue_refresh(agency_id))
+    return kept["counts"]
+
+
+def refresh_origin_counts(agency_id: int) -> dict[str, int]:
+    """Count again and keep the counts (the task `targeting.refresh_origin_counts` runs this)."""
+    since = timezone.now() - dt.timedelta(days=365 * HISTORY_YEARS)
+    rows = (
+        Seizure.objects.visible_to_agency(agency_id)
+        .filter(occurred_at__gte=since)
+        .exclude(origin_country="")
+        .values("origin_country")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["origin_country"]: row["n"] for row in rows}
+    key = _origin_key(agency_id)
+    cache.set(key, {"counts": counts, "at": time.time()}, HISTORY_KEEP_SECONDS)
+    cache.delete(f"{key}:refreshing")
     return counts
+
+
+def _origin_key(agency_id: int) -> str:
+    return f"targeting:origin-seizures:{agency_id}"
+
+
+def _queue_refresh(agency_id: int) -> None:
+    try:
+        app.signature(REFRESH_TASK, args=(agency_id,)).delay()
+    except Exception:
+        # The kept counts go on serving; the next batch after the lock expires queues again.
+        logger.exception("could not queue the origin counts' refresh for agency %s", agency_id)
 
 
 # The line's fields the facts read: a ManifestLine's attributes, or the keys of a row as
