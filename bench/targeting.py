@@ -9,14 +9,15 @@ then batches of upcoming lines are sent through the API as a national system wou
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import time
 
+from django.db import connection
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from bench.measuring import Bench, CaseResult, expect, measure, require_url, result_from
 from cases.demo.manifests import DEMO_RULES, ManifestMaker, write_examined
-from cases.targeting.models import ManifestLine, ModelVersion, Rule
+from cases.targeting.models import ManifestIdentifier, ManifestLine, ModelVersion, Rule
 from cases.targeting.training import train_version
 
 MANIFEST_URL = "/api/v1/manifests/"
@@ -41,6 +42,12 @@ def case_targeting(b: Bench) -> list[CaseResult]:
         write_examined(agency=agency, rows=rows, seed=start)
     for name, condition, points in DEMO_RULES:
         Rule.objects.create(agency=agency, name=name, condition=condition, points=points)
+    # Fresh statistics for the lines just written, as autovacuum's analyze would give a table
+    # that grew by this much: without them PostgreSQL reads every line of the agency to find
+    # a batch's references instead of probing the (agency, reference) index.
+    with connection.cursor() as cursor:
+        for model in (ManifestLine, ManifestIdentifier):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     version = ModelVersion.objects.create(agency=agency, version=1, seed=1)
     started = time.perf_counter()
@@ -71,16 +78,21 @@ def case_targeting(b: Bench) -> list[CaseResult]:
         extra=metrics,
     )
 
-    batches = itertools.count()
-
-    def post_batch(_i: int):
-        # Fresh references each call (warm-up and repeats share their indexes): every line is new.
-        n = next(batches)
+    repeats = 2 if b.quick else 5
+    # Fresh references each call (warm-up and repeats): every line is new. Drawn before the
+    # clock starts: making the lines is the sender's work, not the server's.
+    batches = []
+    for n in range(1 + repeats):
         upcoming = ManifestMaker(seed=1000 + n, prefix=f"{PREFIX}U{n}-")
-        lines = [upcoming.line(eta=now + dt.timedelta(minutes=j))[0] for j in range(BATCH)]
-        return expect(b.api.post(MANIFEST_URL, {"lines": lines}, content_type="application/json"), 201)
+        batches.append([upcoming.line(eta=now + dt.timedelta(minutes=j))[0] for j in range(BATCH)])
 
-    timing = measure(post_batch, warmup=1, repeats=2 if b.quick else 5)
+    def post_batch(i: int):
+        return expect(b.api.post(MANIFEST_URL, {"lines": batches[i]}, content_type="application/json"), 201)
+
+    # Production runs with DEBUG off: DEBUG formats every statement, parameters included, for
+    # its query log (the batch's arrays of 5,000 references and values).
+    with override_settings(DEBUG=False):
+        timing = measure(post_batch, warmup=1, repeats=repeats)
     score_row = result_from(f"targeting: POST {BATCH:,} lines, scored", "targeting", timing)
     lines_per_s = BATCH / (timing.median / 1000)
     score_row.target = "≤ 2,000 ms (≥ 5,000 lines/s)"

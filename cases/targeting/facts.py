@@ -8,21 +8,31 @@ model nor a reason ever draws on a seizure the line's agency may not see.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Min
+from django.db import connection, transaction
+from django.db.models import Count, F, Field, Min
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.seizures.models import Seizure, SeizureIdentifier
+from cases.targeting.lookups import AnyOf
 from cases.targeting.models import ManifestLine
+from crackdown.celery import app
 
 HISTORY_YEARS = 3
 NEW_PARTY_DAYS = 30
 HISTORY_CACHE_SECONDS = 600
+# How long counts older than HISTORY_CACHE_SECONDS are still served while a worker refreshes them.
+HISTORY_KEEP_SECONDS = 24 * 3600
+REFRESH_TASK = "targeting.refresh_origin_counts"
+logger = logging.getLogger(__name__)
 
 Facts = dict[str, Any]
 
@@ -38,82 +48,178 @@ class History:
 
 def history_for(*, agency_id: int, lines: Sequence[ManifestLine]) -> History:
     """First-seen dates of the lines' parties and the visible seizure history that concerns them."""
+    return history_of(
+        agency_id=agency_id,
+        shippers={line.shipper_normalized for line in lines},
+        consignees={line.consignee_normalized for line in lines},
+    )
+
+
+def history_of(*, agency_id: int, shippers: set[str], consignees: set[str]) -> History:
+    """The history for lines naming these shippers and consignees (normalised names)."""
     history = History()
-    for party in ("shipper", "consignee"):
-        column = f"{party}_normalized"
-        names = {getattr(line, column) for line in lines} - {""}
-        if not names:
-            continue
-        rows = (
-            ManifestLine.objects.filter(agency_id=agency_id, **{f"{column}__in": names})
-            .values(column)
-            .annotate(first=Min("eta"))
-        )
-        for row in rows:
-            history.first_seen[(party, row[column])] = row["first"]
+    for party, names in (("shipper", shippers - {""}), ("consignee", consignees - {""})):
+        for name, first in first_seen(agency_id=agency_id, party=party, names=names).items():
+            history.first_seen[(party, name)] = first
     history.origin_seizures = origin_seizure_counts(agency_id)
-    companies = {line.shipper_normalized for line in lines} | {line.consignee_normalized for line in lines}
-    companies.discard("")
-    if companies:
-        history.seized_companies = set(
-            SeizureIdentifier.objects.filter(
-                kind="company",
-                normalized__in=companies,
-                seizure__in=Seizure.objects.visible_to_agency(agency_id).values("pk"),
-            ).values_list("normalized", flat=True)
-        )
+    history.seized_companies = seized_companies(agency_id=agency_id, names=(shippers | consignees) - {""})
     return history
 
 
-def origin_seizure_counts(agency_id: int) -> dict[str, int]:
-    """Seizures the agency may see per origin country over the last three years (cached briefly:
-    an aggregate over the whole seizure table, the same for every batch of a few minutes)."""
-    key = f"targeting:origin-seizures:{agency_id}"
-    counts = cache.get(key)
-    if counts is None:
-        since = timezone.now() - dt.timedelta(days=365 * HISTORY_YEARS)
-        rows = (
-            Seizure.objects.visible_to_agency(agency_id)
-            .filter(occurred_at__gte=since)
-            .exclude(origin_country="")
-            .values("origin_country")
-            .annotate(n=Count("id"))
+def seized_companies(*, agency_id: int, names: set[str]) -> set[str]:
+    """Which of these company names a seizure the agency may see names (as a company identifier).
+
+    On PostgreSQL each name stops at its first visible seizure: the generated national data
+    names a few companies on ~13,000 seizures each, and reading every such identifier and its
+    seizure took 3–6 s at 1,000,000 seizures; probing name by name takes ~15 ms.
+    """
+    if not names:
+        return set()
+    visible = Seizure.objects.visible_to_agency(agency_id)
+    if connection.vendor != "postgresql":
+        return set(
+            SeizureIdentifier.objects.filter(
+                AnyOf(F("normalized"), sorted(names)), kind="company", seizure__in=visible.values("pk")
+            ).values_list("normalized", flat=True)
         )
-        counts = {row["origin_country"]: row["n"] for row in rows}
-        cache.set(key, counts, HISTORY_CACHE_SECONDS)
+    # The visibility rule as Django writes it, for one name of the outer list (`sent.name`).
+    naming = visible.filter(identifiers__kind="company", identifiers__normalized=RawSQL("sent.name", ()))
+    inner, params = naming.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sent.name FROM unnest(%s::text[]) AS sent(name) WHERE EXISTS ({inner})",  # noqa: S608
+            [sorted(names), *params],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def first_seen(*, agency_id: int, party: str, names: set[str]) -> dict[str, dt.datetime]:
+    """The earliest ETA of the agency's lines naming each of these parties (the names never seen
+    are left out).
+
+    On PostgreSQL one probe per name of the (agency, party, eta) index, the first entry only:
+    a GROUP BY with MIN would read every line of every name (53,000 lines for the 700
+    consignees of a 5,000-line batch against a 200,000-line history, ~150 ms; this: ~10 ms).
+    """
+    if not names:
+        return {}
+    column = f"{party}_normalized"
+    if connection.vendor != "postgresql":
+        rows = (
+            ManifestLine.objects.filter(AnyOf(F(column), sorted(names)), agency_id=agency_id)
+            .values(column)
+            .annotate(first=Min("eta"))
+        )
+        return {row[column]: row["first"] for row in rows}
+    table = connection.ops.quote_name(ManifestLine._meta.db_table)
+    name_column, eta, agency = _column(column), _column("eta"), _column("agency")
+    sql = (
+        f"SELECT name, (SELECT {eta} FROM {table} WHERE {agency} = %s AND {name_column} = name "  # noqa: S608
+        f"ORDER BY {eta} LIMIT 1) FROM unnest(%s::text[]) AS name"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency_id, sorted(names)])
+        return {name: first for name, first in cursor.fetchall() if first is not None}
+
+
+def _column(name: str) -> str:
+    field = ManifestLine._meta.get_field(name)
+    assert isinstance(field, Field)
+    return connection.ops.quote_name(field.column)
+
+
+def origin_seizure_counts(agency_id: int) -> dict[str, int]:
+    """Seizures the agency may see per origin country over the last three years.
+
+    An aggregate over the whole seizure table (1.6–2.4 s at 1,000,000 seizures), the same for
+    every batch of a few minutes: kept in the cache, and once older than
+    HISTORY_CACHE_SECONDS still served while a worker counts again (`refresh_origin_counts`,
+    queued once), so a manifest batch pays the count only when none is kept at all.
+    """
+    key = _origin_key(agency_id)
+    kept = cache.get(key)
+    if not isinstance(kept, dict) or "counts" not in kept:
+        return refresh_origin_counts(agency_id)
+    if time.time() - kept["at"] > HISTORY_CACHE_SECONDS and cache.add(f"{key}:refreshing", 1, 300):
+        transaction.on_commit(lambda: _queue_refresh(agency_id))
+    return kept["counts"]
+
+
+def refresh_origin_counts(agency_id: int) -> dict[str, int]:
+    """Count again and keep the counts (the task `targeting.refresh_origin_counts` runs this)."""
+    since = timezone.now() - dt.timedelta(days=365 * HISTORY_YEARS)
+    rows = (
+        Seizure.objects.visible_to_agency(agency_id)
+        .filter(occurred_at__gte=since)
+        .exclude(origin_country="")
+        .values("origin_country")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["origin_country"]: row["n"] for row in rows}
+    key = _origin_key(agency_id)
+    cache.set(key, {"counts": counts, "at": time.time()}, HISTORY_KEEP_SECONDS)
+    cache.delete(f"{key}:refreshing")
     return counts
 
 
+def _origin_key(agency_id: int) -> str:
+    return f"targeting:origin-seizures:{agency_id}"
+
+
+def _queue_refresh(agency_id: int) -> None:
+    try:
+        app.signature(REFRESH_TASK, args=(agency_id,)).delay()
+    except Exception:
+        # The kept counts go on serving; the next batch after the lock expires queues again.
+        logger.exception("could not queue the origin counts' refresh for agency %s", agency_id)
+
+
+# The line's fields the facts read: a ManifestLine's attributes, or the keys of a row as
+# `ManifestLine.objects.values(*FACT_FIELDS)` or the manifest input gives it.
+FACT_FIELDS = (
+    "kind", "eta", "transport_mode", "origin_country", "destination_country", "transit_countries",
+    "loading_place", "discharge_place", "hs_code", "goods_description", "shipper_normalized",
+    "consignee_normalized", "gross_weight_kg", "traveller_birth_year", "traveller_nationality",
+)  # fmt: skip
+
+
 def line_facts(line: ManifestLine, history: History, *, at: dt.datetime | None = None) -> Facts:
+    """The line as rules and the model read it (row_facts of its fields)."""
+    return row_facts({name: getattr(line, name) for name in FACT_FIELDS}, history, at=at)
+
+
+def row_facts(row: Mapping[str, Any], history: History, *, at: dt.datetime | None = None) -> Facts:
     """The line as rules and the model read it. `at` is when it is judged (its ETA by default):
     a party first seen 3 days before that is "first seen 3 days ago"."""
-    when = at or line.eta
+    when = at or row["eta"]
+    origin, destination = row["origin_country"], row["destination_country"]
+    transits = list(row["transit_countries"] or [])
+    weight = row["gross_weight_kg"]
+    shipper, consignee = row["shipper_normalized"], row["consignee_normalized"]
+    seized = history.seized_companies
     facts: Facts = {
-        "kind": line.kind,
-        "transport_mode": line.transport_mode,
-        "origin_country": line.origin_country,
-        "destination_country": line.destination_country,
-        "transit_countries": list(line.transit_countries or []),
-        "route": line.route,
-        "loading_place": (line.loading_place or "").upper(),
-        "discharge_place": (line.discharge_place or "").upper(),
-        "hs_code": line.hs_code or "",
-        "goods_description": (line.goods_description or "").upper(),
-        "shipper_normalized": line.shipper_normalized,
-        "consignee_normalized": line.consignee_normalized,
-        "gross_weight_kg": float(line.gross_weight_kg) if line.gross_weight_kg is not None else None,
-        "traveller_birth_year": line.traveller_birth_year,
-        "traveller_nationality": line.traveller_nationality,
-        "origin_seizures": history.origin_seizures.get(line.origin_country, 0),
+        "kind": row["kind"],
+        "transport_mode": row["transport_mode"],
+        "origin_country": origin,
+        "destination_country": destination,
+        "transit_countries": transits,
+        "route": [origin, *transits, destination],
+        "loading_place": (row["loading_place"] or "").upper(),
+        "discharge_place": (row["discharge_place"] or "").upper(),
+        "hs_code": row["hs_code"] or "",
+        "goods_description": (row["goods_description"] or "").upper(),
+        "shipper_normalized": shipper,
+        "consignee_normalized": consignee,
+        "gross_weight_kg": float(weight) if weight is not None else None,
+        "traveller_birth_year": row["traveller_birth_year"],
+        "traveller_nationality": row["traveller_nationality"],
+        "origin_seizures": history.origin_seizures.get(origin, 0),
         "seized_companies": [
-            party
-            for party in ("shipper", "consignee")
-            if getattr(line, f"{party}_normalized") and getattr(line, f"{party}_normalized") in history.seized_companies
+            party for party, name in (("shipper", shipper), ("consignee", consignee)) if name and name in seized
         ],
         "year": when.year,
     }
-    for party in ("shipper", "consignee"):
-        name = getattr(line, f"{party}_normalized")
+    for party, name in (("shipper", shipper), ("consignee", consignee)):
         days = None
         if name:
             first = history.first_seen.get((party, name))

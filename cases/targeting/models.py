@@ -58,7 +58,12 @@ class AgencyScopedQuerySet(models.QuerySet):
 class ManifestLine(models.Model):
     """One line of an advance cargo manifest or passenger booking list, with its score."""
 
-    agency = models.ForeignKey("members.Agency", on_delete=models.PROTECT, related_name="manifest_lines")
+    # No index of its own for the agency: every index of the table starts with it. Each index
+    # is paid by every line a batch writes: those that no read uses are left out
+    # (docs/performance.md "Targeting").
+    agency = models.ForeignKey(
+        "members.Agency", on_delete=models.PROTECT, related_name="manifest_lines", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
     reference = models.CharField(_("reference"), max_length=40)
     eta = models.DateTimeField(_("ETA"))
@@ -85,11 +90,18 @@ class ManifestLine(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=LineStatus.choices, default=LineStatus.NEW)
     result = models.CharField(_("result"), max_length=10, choices=ExamResult.choices, blank=True)
     seizure = models.ForeignKey(
-        "seizures.Seizure", null=True, blank=True, on_delete=models.SET_NULL, related_name="manifest_lines"
+        "seizures.Seizure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="manifest_lines",
+        db_index=False,  # partial index below: a new line has none
     )
     exam_notes = models.TextField(_("examination notes"), blank=True)
     examined_at = models.DateTimeField(null=True)
-    examined_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    examined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,10 +116,14 @@ class ManifestLine(models.Model):
             # The queue: an agency's lines, highest score first.
             models.Index(fields=["agency", "-score", "-id"], name="manifest_line_queue"),
             models.Index(fields=["agency", "eta"], name="manifest_line_eta"),
-            models.Index(fields=["agency", "created_at"], name="manifest_line_created"),
             # "first seen": the earliest ETA of a line naming a shipper or consignee.
             models.Index(fields=["agency", "consignee_normalized", "eta"], name="manifest_line_consignee"),
             models.Index(fields=["agency", "shipper_normalized", "eta"], name="manifest_line_shipper"),
+            # For deleting a seizure or a user (SET NULL): only examined lines name them.
+            models.Index(fields=["seizure"], name="manifest_line_seizure", condition=models.Q(seizure__isnull=False)),
+            models.Index(
+                fields=["examined_by"], name="manifest_line_examiner", condition=models.Q(examined_by__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

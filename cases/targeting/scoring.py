@@ -6,9 +6,11 @@ held to 0–100. Scores rank lines for a person to decide; nothing acts on a sco
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from cases.targeting.conditions import NATIONALITY, Predicate, compile_condition
 from cases.targeting.facts import Facts, model_features
@@ -29,16 +31,34 @@ class LinearModel:
     use_nationality: bool
     # The share of found lines the model learned from: its points measure lift over it.
     base_rate: float = 0.005
+    index: dict[str, int] = field(init=False, repr=False)
+    vector: np.ndarray = field(init=False, repr=False)
 
-    def contributions(self, facts: Facts) -> tuple[float, dict[str, float]]:
-        """The probability and each feature's term of the linear score (weight × value)."""
-        terms = {}
-        for name, value in model_features(facts, use_nationality=self.use_nationality).items():
-            weight = self.weights.get(name)
-            if weight:
-                terms[name] = weight * value
-        z = self.intercept + sum(terms.values())
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z)))), terms
+    def __post_init__(self) -> None:
+        names = [name for name, weight in self.weights.items() if weight]
+        self.index = {name: i for i, name in enumerate(names)}
+        self.vector = np.array([self.weights[name] for name in names], dtype=np.float64)
+
+    def probabilities(self, rows: Sequence[dict[str, float]]) -> np.ndarray:
+        """The probability of a find for each line's features: one sparse product over the batch."""
+        index = self.index
+        line_of, column, value = [], [], []
+        for i, features in enumerate(rows):
+            for name, x in features.items():
+                j = index.get(name)
+                if j is not None:
+                    line_of.append(i)
+                    column.append(j)
+                    value.append(x)
+        z = np.full(len(rows), self.intercept, dtype=np.float64)
+        if column:
+            z += np.bincount(line_of, weights=self.vector[column] * np.array(value), minlength=len(rows))
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+
+    def terms(self, features: dict[str, float]) -> dict[str, float]:
+        """Each feature's term of the linear score (weight × value)."""
+        weights = self.weights
+        return {name: weights[name] * x for name, x in features.items() if weights.get(name)}
 
 
 @dataclass
@@ -47,36 +67,57 @@ class Scorer:
     model: LinearModel | None = None
 
     def score(self, facts: Facts, lookout_reasons: list[dict[str, Any]] | None = None) -> tuple[int, list[dict]]:
-        reasons: list[dict[str, Any]] = list(lookout_reasons or [])
-        for rule, predicate in self.rules:
-            if predicate(facts):
-                reasons.append(
-                    {
-                        "source": ReasonSource.RULE.value,
-                        "code": RULE,
-                        "params": {"name": rule.name, "rule": rule.pk},
-                        "points": rule.points,
-                    }
-                )
-        if self.model is not None:
-            reasons += model_reasons(self.model, facts)
-        total = sum(r["points"] for r in reasons)
-        reasons.sort(key=lambda r: -abs(r["points"]))
-        return max(0, min(100, total)), reasons
+        return self.score_many([facts], [lookout_reasons])[0]
+
+    def score_many(
+        self, facts: Sequence[Facts], lookout_reasons: Sequence[list[dict[str, Any]] | None]
+    ) -> list[tuple[int, list[dict]]]:
+        """Each line's score and reasons; the model's probabilities in one product over the batch."""
+        model = self.model
+        features: list[dict[str, float]] = []
+        points: list[int] = []
+        if model is not None:
+            features = [model_features(f, use_nationality=model.use_nationality) for f in facts]
+            points = model_points_many(model.probabilities(features), model.base_rate)
+        out = []
+        for i, line_facts in enumerate(facts):
+            reasons: list[dict[str, Any]] = list(lookout_reasons[i] or [])
+            for rule, predicate in self.rules:
+                if predicate(line_facts):
+                    reasons.append(
+                        {
+                            "source": ReasonSource.RULE.value,
+                            "code": RULE,
+                            "params": {"name": rule.name, "rule": rule.pk},
+                            "points": rule.points,
+                        }
+                    )
+            if model is not None and points[i] > 0:
+                reasons += model_reasons(points[i], model.terms(features[i]), line_facts)
+            total = sum(r["points"] for r in reasons)
+            reasons.sort(key=lambda r: -abs(r["points"]))
+            out.append((max(0, min(100, total)), reasons))
+        return out
 
 
 def model_points(probability: float, base_rate: float) -> int:
     """20 points per doubling of the odds of a find over the average line: an average line
     gets 0, one twice as likely 20, ten times 66, thirty-two times or more 100."""
-    if probability <= 0 or base_rate <= 0:
-        return 0
-    return max(0, min(100, round(LIFT_POINTS * math.log2(probability / base_rate))))
+    return model_points_many(np.array([probability]), base_rate)[0]
 
 
-def model_reasons(model: LinearModel, facts: Facts) -> list[dict[str, Any]]:
-    """The model's points (model_points) shared among its largest positive terms."""
-    probability, terms = model.contributions(facts)
-    points = model_points(probability, model.base_rate)
+def model_points_many(probabilities: np.ndarray, base_rate: float) -> list[int]:
+    """model_points of each probability (rounded half to even, as Python's round)."""
+    if base_rate <= 0:
+        return [0] * len(probabilities)
+    with np.errstate(divide="ignore"):
+        lift = np.log2(np.where(probabilities > 0, probabilities, 0.0) / base_rate)
+    points = np.clip(np.round(LIFT_POINTS * lift), 0, 100)
+    return [int(p) for p in np.where(probabilities > 0, points, 0)]
+
+
+def model_reasons(points: int, terms: dict[str, float], facts: Facts) -> list[dict[str, Any]]:
+    """The model's points shared among its largest positive terms."""
     positive = sorted(((v, k) for k, v in terms.items() if v > 0), reverse=True)[:MODEL_REASONS]
     if points <= 0 or not positive:
         return []

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +21,10 @@ from cases.lookouts.watch import record_hits
 from cases.seizures.models import Seizure
 from cases.targeting import notices
 from cases.targeting.conditions import compile_condition, validate_condition
-from cases.targeting.facts import history_for, line_facts
-from cases.targeting.inputs import MAX_LINES, clean_line
+from cases.targeting.facts import Facts, history_for, history_of, line_facts, row_facts
+from cases.targeting.inputs import MAX_LINES, clean_lines
+from cases.targeting.line_writes import insert_lines, known_lines
+from cases.targeting.lookups import AnyOf
 from cases.targeting.models import (
     MAX_POINTS,
     ExamResult,
@@ -70,11 +73,28 @@ _LINE_FIELDS = [
 # --- manifests ------------------------------------------------------------------------------
 
 
+@dataclass
+class _Line:
+    """A line of a batch on its way in: its checked fields, its facts and its score."""
+
+    row: dict[str, Any]
+    identifiers: list[tuple[str, str, str]]
+    facts: Facts
+    existing: ManifestLine | None
+    pk: int = 0
+    score: int = 0
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+
+
 def manifest_ingest(*, lines: Any, by: User) -> dict[str, Any]:
     """Store a batch of 1–5,000 lines for the caller's agency and score them before returning.
 
     A known reference updates its line (its examination stays). Any error in any line →
     BatchInvalid({"<index>": {field: [messages]}}) and nothing is written.
+
+    The statements do not grow with the batch: one read of the known references, one per kind
+    of history, one lookout lookup, the writes (new lines and their identifiers by COPY on
+    PostgreSQL), and the lookout hook's for the few lines that carry a watched value.
     """
     if not can_work_lines(by):
         raise Forbidden(_("Only officers and coordinators send manifests."))
@@ -83,8 +103,7 @@ def manifest_ingest(*, lines: Any, by: User) -> dict[str, Any]:
     cleaned: list[tuple[dict[str, Any], list[tuple[str, str, str]]]] = []
     errors: dict[str, Any] = {}
     seen: dict[str, int] = {}
-    for index, raw in enumerate(lines):
-        data, identifiers, line_errors = clean_line(raw)
+    for index, (data, identifiers, line_errors) in enumerate(clean_lines(lines)):
         reference = data.get("reference")
         if reference and reference in seen and "reference" not in line_errors:
             line_errors["reference"] = [_("Line %(n)s of this batch has the same reference.") % {"n": seen[reference]}]
@@ -98,70 +117,105 @@ def manifest_ingest(*, lines: Any, by: User) -> dict[str, Any]:
     agency = by.agency
     assert agency is not None
     with transaction.atomic():
-        existing = {
-            line.reference: line
-            for line in ManifestLine.objects.select_for_update().filter(
-                agency=agency, reference__in=[data["reference"] for data, _i in cleaned]
-            )
-        }
-        batch: list[ManifestLine] = []
-        for data, _identifiers in cleaned:
-            line = existing.get(data["reference"]) or ManifestLine(agency=agency, reference=data["reference"])
-            for name in _LINE_FIELDS:
-                setattr(line, name, data[name])
-            batch.append(line)
-        scorer = load_scorer(agency.pk)
-        previous = {line.pk: line.reasons for line in batch if line.pk is not None}
-        _score(batch, agency_id=agency.pk, scorer=scorer)
-        new = [line for line in batch if line.pk is None]
-        old = [line for line in batch if line.pk is not None]
-        for line in old:  # bulk_update does not run auto_now
-            line.updated_at = timezone.now()
-        ManifestLine.objects.bulk_create(new, batch_size=1000)
-        if old:
-            ManifestLine.objects.bulk_update(
-                old, [*_LINE_FIELDS, "score", "reasons", "model_version", "updated_at"], batch_size=1000
-            )
-            ManifestIdentifier.objects.filter(line__in=[line.pk for line in old]).delete()
-        ManifestIdentifier.objects.bulk_create(
-            [
-                ManifestIdentifier(line=line, kind=kind, value=value, normalized=normalized)
-                for line, (_data, identifiers) in zip(batch, cleaned, strict=True)
-                for kind, value, normalized in identifiers
-            ],
-            batch_size=2000,
+        references = [data["reference"] for data, _i in cleaned]
+        existing = {line.reference: line for line in known_lines(agency.pk, references)}
+        history = history_of(
+            agency_id=agency.pk,
+            shippers={data["shipper_normalized"] for data, _i in cleaned},
+            consignees={data["consignee_normalized"] for data, _i in cleaned},
         )
-        hits = lookout_reasons(by=by, lines=batch, identifiers=[ids for _d, ids in cleaned], previous=previous)
+        now = timezone.now()
+        batch = [
+            _Line(data, identifiers, row_facts(data, history, at=now), existing.get(data["reference"]))
+            for data, identifiers in cleaned
+        ]
+        previous = {line.pk: line.reasons for line in existing.values()}
+        scorer = load_scorer(agency.pk)
+        _score(batch, scorer=scorer)
+        model_version = scorer.model.version if scorer.model else None
+        new = [line for line in batch if line.existing is None]
+        ids = insert_lines(
+            [
+                {
+                    **{name: line.row[name] for name in _LINE_FIELDS},
+                    "agency": agency.pk,
+                    "reference": line.row["reference"],
+                    "score": line.score,
+                    "reasons": line.reasons,
+                    "model_version": model_version,
+                    "status": LineStatus.NEW.value,
+                    "result": "",
+                    "exam_notes": "",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for line in new
+            ],
+            [line.identifiers for line in new],
+        )
+        for line, pk in zip(new, ids, strict=True):
+            line.pk = pk
+        old = [line for line in batch if line.existing is not None]
+        if old:
+            _update_lines(old, model_version=model_version, now=now)
+        hits = lookout_reasons(by=by, lines=batch, previous=previous)
         if hits:
             hit_lines = [line for line in batch if line.pk in hits]
-            _score(hit_lines, agency_id=agency.pk, scorer=scorer, lookouts=hits)
-            ManifestLine.objects.bulk_update(hit_lines, ["score", "reasons"])
+            _score(hit_lines, scorer=scorer, lookouts=hits)
+            ManifestLine.objects.bulk_update(
+                [ManifestLine(pk=line.pk, score=line.score, reasons=line.reasons) for line in hit_lines],
+                ["score", "reasons"],
+            )
     return {
         "created": len(new),
         "updated": len(old),
         "lines": [
-            {"id": line.pk, "reference": line.reference, "score": line.score, "status": line.status} for line in batch
+            {
+                "id": line.pk,
+                "reference": line.row["reference"],
+                "score": line.score,
+                "status": line.existing.status if line.existing else LineStatus.NEW.value,
+            }
+            for line in batch
         ],
     }
 
 
-def _score(
-    lines: list[ManifestLine], *, agency_id: int, scorer: Scorer, lookouts: dict[int, list[dict]] | None = None
-) -> None:
-    history = history_for(agency_id=agency_id, lines=lines)
-    now = timezone.now()
+def _update_lines(lines: list[_Line], *, model_version: int | None, now: dt.datetime) -> None:
+    """Known references: their lines take the new fields and score; identifiers are replaced."""
+    instances = []
     for line in lines:
-        facts = line_facts(line, history, at=now)
-        line.score, line.reasons = scorer.score(facts, (lookouts or {}).get(line.pk or 0))
-        line.model_version = scorer.model.version if scorer.model else None
+        instance = line.existing
+        assert instance is not None
+        for name in _LINE_FIELDS:
+            setattr(instance, name, line.row[name])
+        instance.score, instance.reasons, instance.model_version = line.score, line.reasons, model_version
+        instance.updated_at = now  # bulk_update does not run auto_now
+        line.pk = instance.pk
+        instances.append(instance)
+    ManifestLine.objects.bulk_update(
+        instances, [*_LINE_FIELDS, "score", "reasons", "model_version", "updated_at"], batch_size=1000
+    )
+    ManifestIdentifier.objects.filter(line__in=[line.pk for line in lines]).delete()
+    ManifestIdentifier.objects.bulk_create(
+        [
+            ManifestIdentifier(line_id=line.pk, kind=kind, value=value, normalized=normalized)
+            for line in lines
+            for kind, value, normalized in line.identifiers
+        ],
+        batch_size=2000,
+    )
+
+
+def _score(lines: list[_Line], *, scorer: Scorer, lookouts: dict[int, list[dict]] | None = None) -> None:
+    """Score the lines (rules, the model over the whole batch at once, and lookout reasons)."""
+    scored = scorer.score_many([line.facts for line in lines], [(lookouts or {}).get(line.pk) for line in lines])
+    for line, (score, reasons) in zip(lines, scored, strict=True):
+        line.score, line.reasons = score, reasons
 
 
 def lookout_reasons(
-    *,
-    by: User,
-    lines: list[ManifestLine],
-    identifiers: list[list[tuple[str, str, str]]],
-    previous: dict[int, list[dict]] | None = None,
+    *, by: User, lines: list[_Line], previous: dict[int, list[dict]] | None = None
 ) -> dict[int, list[dict]]:
     """Record lookout hits for the lines' identifiers (and shipper and consignee as companies);
     the reasons per line id. Each lookout's agency is alerted by the lookouts app's hook.
@@ -172,9 +226,9 @@ def lookout_reasons(
     A line sent again keeps the lookout reasons of its values (the hook records a hit once).
     """
     values: dict[int, set[tuple[str, str]]] = {}
-    for line, line_identifiers in zip(lines, identifiers, strict=True):
-        keys = {(kind, normalized) for kind, _value, normalized in line_identifiers}
-        for party in (line.shipper_normalized, line.consignee_normalized):
+    for line in lines:
+        keys = {(kind, normalized) for kind, _value, normalized in line.identifiers}
+        for party in (line.row["shipper_normalized"], line.row["consignee_normalized"]):
             if party:
                 keys.add((IdentifierKind.COMPANY.value, party))
         values[line.pk] = keys
@@ -183,8 +237,8 @@ def lookout_reasons(
         return {}
     watched = set(
         LookoutValue.objects.filter(
+            AnyOf(F("normalized"), sorted(everything)),
             active=True,
-            normalized__in=sorted(everything),
             lookout__status=LookoutStatus.ACTIVE,
             lookout__expires_at__gt=timezone.now(),
         ).values_list("kind", "normalized")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +28,7 @@ from cases.targeting.forms import (
     SettingsForm,
     UploadForm,
 )
-from cases.targeting.models import LineStatus
+from cases.targeting.models import LineStatus, ManifestLine, Rule
 from cases.targeting.permissions import (
     can_change_settings,
     can_manage_rules,
@@ -44,6 +46,28 @@ from members.models import Agency
 def _require_view(request: AuthenticatedHttpRequest) -> None:
     if not can_view_targeting(request.user):
         raise PermissionDenied(_("Only users of an agency use targeting."))
+
+
+@contextmanager
+def _forbidden_as_403() -> Iterator[None]:
+    """A service's Forbidden is the page's 403."""
+    try:
+        yield
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc)) from None
+
+
+def _workable_line(request: AuthenticatedHttpRequest, pk: int) -> ManifestLine:
+    """The line for a page that acts on it (examine, target, alert): 404 if unseen, 403 if read-only."""
+    line = selectors.get_line_for(request.user, pk)
+    if not can_work_lines(request.user):
+        raise PermissionDenied(_("Only officers and coordinators act on manifest lines."))
+    return line
+
+
+def _partner_agencies(line: ManifestLine) -> list[Agency]:
+    """The agencies a line's pre-arrival alert may go to: every active one but its own."""
+    return list(Agency.objects.filter(is_active=True).exclude(pk=line.agency_id).order_by("code"))
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -130,10 +154,8 @@ def _flatten(errors: Any) -> list[str]:
 
 
 def _line_context(request: AuthenticatedHttpRequest, line: Any, **forms: Any) -> dict[str, Any]:
-    agencies = services.route_agencies(line)
-    all_agencies = list(Agency.objects.filter(is_active=True).exclude(pk=line.agency_id).order_by("code"))
     alert_form = forms.get("alert_form") or LineAlertForm(
-        agencies=all_agencies, initial={"recipients": [a.code for a in agencies]}
+        agencies=_partner_agencies(line), initial={"recipients": [a.code for a in services.route_agencies(line)]}
     )
     return {
         "line": line,
@@ -157,21 +179,18 @@ def line_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def line_examine_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    line = selectors.get_line_for(request.user, pk)
-    if not can_work_lines(request.user):
-        raise PermissionDenied(_("Only officers and coordinators act on manifest lines."))
+    line = _workable_line(request, pk)
     form = ExamineForm(request.POST)
     if form.is_valid():
         try:
-            services.line_examine(
-                line=line,
-                result=form.cleaned_data["result"],
-                seizure=form.cleaned_data["seizure"],
-                notes=form.cleaned_data["notes"],
-                by=request.user,
-            )
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc))
+            with _forbidden_as_403():
+                services.line_examine(
+                    line=line,
+                    result=form.cleaned_data["result"],
+                    seizure=form.cleaned_data["seizure"],
+                    notes=form.cleaned_data["notes"],
+                    by=request.user,
+                )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -184,13 +203,10 @@ def line_examine_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 @require_POST
 def line_status_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    line = selectors.get_line_for(request.user, pk)
-    if not can_work_lines(request.user):
-        raise PermissionDenied(_("Only officers and coordinators act on manifest lines."))
+    line = _workable_line(request, pk)
     try:
-        services.line_set_status(line=line, status=request.POST.get("status", ""), by=request.user)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc))
+        with _forbidden_as_403():
+            services.line_set_status(line=line, status=request.POST.get("status", ""), by=request.user)
     except (Conflict, ValidationError):
         messages.error(request, _("This line's status cannot change that way."))
     else:
@@ -201,21 +217,17 @@ def line_status_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @login_required
 @require_POST
 def line_alert_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    line = selectors.get_line_for(request.user, pk)
-    if not can_work_lines(request.user):
-        raise PermissionDenied(_("Only officers and coordinators act on manifest lines."))
-    agencies = list(Agency.objects.filter(is_active=True).exclude(pk=line.agency_id).order_by("code"))
-    form = LineAlertForm(request.POST, agencies=agencies)
+    line = _workable_line(request, pk)
+    form = LineAlertForm(request.POST, agencies=_partner_agencies(line))
     if form.is_valid():
         try:
-            services.line_alert(
-                line=line,
-                recipients=form.cleaned_data["recipients"],
-                priority=form.cleaned_data["priority"],
-                by=request.user,
-            )
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc))
+            with _forbidden_as_403():
+                services.line_alert(
+                    line=line,
+                    recipients=form.cleaned_data["recipients"],
+                    priority=form.cleaned_data["priority"],
+                    by=request.user,
+                )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -227,15 +239,9 @@ def line_alert_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_view(request)
-    form = RuleForm(request.POST or None)
-    preview = None
-    if request.method == "POST":
-        if not can_manage_rules(request.user):
-            raise PermissionDenied(_("Only coordinators and agency admins write rules."))
-        if form.is_valid():
-            preview, done = _save_or_preview(request, form, rule=None)
-            if done:
-                return redirect("targeting:rules")
+    form, preview, done = _rule_form(request, rule=None, initial=None)
+    if done:
+        return redirect("targeting:rules")
     context = {
         "form": form,
         "preview": preview,
@@ -243,22 +249,6 @@ def rules(request: AuthenticatedHttpRequest) -> HttpResponse:
         "can_manage": can_manage_rules(request.user),
     }
     return render(request, "targeting/rules.html", context, status=400 if form.errors else 200)
-
-
-def _save_or_preview(request: AuthenticatedHttpRequest, form: RuleForm, *, rule: Any) -> tuple[Any, bool]:
-    data = dict(form.cleaned_data)
-    try:
-        if "preview" in request.POST:
-            return services.rule_preview(condition=data["condition"], by=request.user), False
-        if rule is None:
-            services.rule_create(data=data, by=request.user)
-        else:
-            services.rule_update(rule=rule, data=data, by=request.user)
-    except ValidationError as exc:
-        _add_errors(form, exc)
-        return None, False
-    messages.success(request, _("Rule saved. New lines are scored with it."))
-    return None, True
 
 
 @login_required
@@ -271,15 +261,9 @@ def rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "points": rule.points,
         "active": rule.active,
     }
-    form = RuleForm(request.POST or None, initial=initial)
-    preview = None
-    if request.method == "POST":
-        if not can_manage_rules(request.user):
-            raise PermissionDenied(_("Only coordinators and agency admins write rules."))
-        if form.is_valid():
-            preview, done = _save_or_preview(request, form, rule=rule)
-            if done:
-                return redirect("targeting:rule", pk=rule.pk)
+    form, preview, done = _rule_form(request, rule=rule, initial=initial)
+    if done:
+        return redirect("targeting:rule", pk=rule.pk)
     context = {
         "rule": rule,
         "form": form,
@@ -288,6 +272,35 @@ def rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage_rules(request.user),
     }
     return render(request, "targeting/rule.html", context, status=400 if form.errors else 200)
+
+
+def _rule_form(
+    request: AuthenticatedHttpRequest, *, rule: Rule | None, initial: dict[str, Any] | None
+) -> tuple[RuleForm, Any, bool]:
+    """The rule form of a page (new rule or one rule): (the form, a preview to show, saved?).
+
+    A POST saves the rule (a coordinator or agency admin) or, with "preview", tries its
+    condition on the last 30 days."""
+    form = RuleForm(request.POST or None, initial=initial)
+    if request.method != "POST":
+        return form, None, False
+    if not can_manage_rules(request.user):
+        raise PermissionDenied(_("Only coordinators and agency admins write rules."))
+    if not form.is_valid():
+        return form, None, False
+    data = dict(form.cleaned_data)
+    try:
+        if "preview" in request.POST:
+            return form, services.rule_preview(condition=data["condition"], by=request.user), False
+        if rule is None:
+            services.rule_create(data=data, by=request.user)
+        else:
+            services.rule_update(rule=rule, data=data, by=request.user)
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return form, None, False
+    messages.success(request, _("Rule saved. New lines are scored with it."))
+    return form, None, True
 
 
 @login_required
@@ -311,9 +324,8 @@ def model_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 def model_train_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_view(request)
     try:
-        services.model_train_request(by=request.user)
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc))
+        with _forbidden_as_403():
+            services.model_train_request(by=request.user)
     except Conflict:
         messages.info(request, _("A model is already being trained."))
     else:
@@ -328,11 +340,10 @@ def model_activate_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     assert request.user.agency_id is not None
     raw = request.POST.get("version", "")
     try:
-        services.model_activate(
-            agency_id=request.user.agency_id, version=int(raw) if raw.isdigit() else None, by=request.user
-        )
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc))
+        with _forbidden_as_403():
+            services.model_activate(
+                agency_id=request.user.agency_id, version=int(raw) if raw.isdigit() else None, by=request.user
+            )
     except (Conflict, ValidationError):
         messages.error(request, _("That version cannot score."))
     else:
@@ -347,13 +358,11 @@ def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     assert request.user.agency_id is not None
     form = SettingsForm(request.POST)
     form.is_valid()
-    try:
+    with _forbidden_as_403():
         services.settings_update(
             agency_id=request.user.agency_id,
             use_nationality=bool(form.cleaned_data.get("use_nationality")),
             by=request.user,
         )
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc))
     messages.success(request, _("Targeting settings saved. Retrain the model for them to take effect."))
     return redirect("targeting:model")

@@ -43,3 +43,35 @@ def test_shared_seizure_is_a_reason(db):
 
 def test_empty_history_has_no_seizure_features(db):
     assert "origin_seizures" not in model_features(line_facts(_line(), History()), use_nationality=False)
+
+
+def test_a_company_counts_when_any_of_its_seizures_is_visible(db):
+    _seizure("TCD", "agency")
+    _seizure("TCD", "agency")
+    _seizure("GDVC", "members")
+    line = _line()
+    history = history_for(agency_id=line.agency_id, lines=[line])
+    assert history.seized_companies == {"GOLDEN LOTUS"}
+
+
+def test_old_origin_counts_are_served_while_a_worker_counts_again(db, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from cases.targeting import facts
+    from cases.targeting.tasks import refresh_origin_counts_task
+
+    kcs = agency("KCS")
+    assert facts.origin_seizure_counts(kcs.pk) == {}  # none kept: counted now
+    _seizure("TCD", "members")
+    with django_capture_on_commit_callbacks(execute=False) as fresh:
+        assert facts.origin_seizure_counts(kcs.pk) == {}  # kept and fresh: nothing queued
+    assert fresh == []
+    key = f"targeting:origin-seizures:{kcs.pk}"
+    kept = cache.get(key)
+    cache.set(key, {**kept, "at": kept["at"] - facts.HISTORY_CACHE_SECONDS - 1})
+    with django_capture_on_commit_callbacks(execute=False) as stale:
+        assert facts.origin_seizure_counts(kcs.pk) == {}  # old counts served...
+        assert facts.origin_seizure_counts(kcs.pk) == {}
+    assert len(stale) == 1  # ...and one refresh queued, not one per batch
+    refresh_origin_counts_task(kcs.pk)  # what the worker runs
+    assert facts.origin_seizure_counts(kcs.pk) == {"MM": 1}
