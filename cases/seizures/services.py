@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cases.choices import SeizureStatus
 from cases.seizures import hooks
 from cases.seizures import validators as v
+from cases.seizures.batch_rows import write_new
 from cases.seizures.fields import ROW_INPUT_FIELDS, ROW_LISTS, SCALAR_FIELDS
 from cases.seizures.inputs import clean_seizure_input, flatten_errors
 from cases.seizures.models import (
@@ -259,30 +260,6 @@ def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False,
         if "transit_countries" not in clean:
             seizure.transit_countries = []
         seizures.append(seizure)
-    Seizure.objects.bulk_create(seizures)
-    for rows_name, model in ROW_MODELS.items():
-        model._default_manager.bulk_create(
-            [
-                model(seizure=seizure, position=index, **row)
-                for seizure, clean in zip(seizures, rows, strict=True)
-                for index, row in enumerate(clean.get(rows_name) or [])
-            ]
-        )
-    SeizureTransit.objects.bulk_create(
-        [
-            SeizureTransit(seizure=seizure, country=country, position=index)
-            for seizure in seizures
-            for index, country in enumerate(seizure.transit_countries)
-        ]
-    )
-    through = Seizure.shared_with.through
-    through.objects.bulk_create(
-        [
-            through(seizure_id=seizure.pk, agency_id=shared.pk)
-            for seizure, clean in zip(seizures, rows, strict=True)
-            for shared in clean.get("shared_with") or []
-        ]
-    )
     deltas: dict = {}
     for seizure, clean in zip(seizures, rows, strict=True):
         fields = {name: getattr(seizure, name) for name in ("occurred_at", "agency_id", "status", "sharing")}
@@ -300,14 +277,14 @@ def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False,
         changes = {k: [None, val] for k, val in after.items() if val not in (None, "", [])}
         revisions.append(
             revision_row(
-                seizure_id=seizure.pk,
+                seizure_id=0,  # set by write_new once the seizure has its id
                 by_id=by.pk,
                 action=SeizureRevision.Action.IMPORTED,
                 changes=changes,
                 reason=reason,
             )
         )
-    SeizureRevision.objects.bulk_create(revisions)
+    write_new(seizures, rows, revisions)
     if submit:
         for seizure in seizures:
             hooks.seizure_submitted(seizure=seizure, by=by, notify=False)

@@ -12,6 +12,7 @@ import pytest
 from django.utils.dateparse import parse_datetime
 
 from cases.imports import reading
+from cases.imports import services as import_services
 from cases.imports.models import SeizureImport
 from cases.imports.reading import FileRefused
 from cases.imports.services import import_cancel, import_confirm, import_create, import_run
@@ -171,6 +172,37 @@ def test_duplicate_external_references_in_one_file_are_row_errors(kim, run_impor
         {"row": 4, "field": "transport_mode", "message": '"teleport" is not a valid choice.'},
     ]
     assert Seizure.objects.count() == 0
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_duplicates_across_batches_name_the_first_row_whatever_else_the_rows_hold(
+    kim, run_import, monkeypatch, dry_run
+):
+    monkeypatch.setattr(import_services, "BATCH", 2)
+    done = run_import(
+        kim,
+        csv_bytes(
+            [
+                row(external_reference="A"),
+                row(external_reference="B", transport_mode="teleport"),
+                row(external_reference="C"),
+                row(external_reference="A"),  # row 5: A was first on row 2, two batches back
+                row(external_reference="B"),  # row 6: B's first row was itself wrong
+                row(external_reference="C" * 500),  # a cell no reference fits: still compared
+                row(external_reference="C" * 500),
+            ]
+        ),
+        dry_run=dry_run,
+    )
+    assert [(e["row"], e["field"], e["message"]) for e in done.errors if "also on row" in e["message"]] == [
+        (5, "external_reference", "This external reference is also on row 2."),
+        (6, "external_reference", "This external reference is also on row 3."),
+        (8, "external_reference", "This external reference is also on row 7."),
+    ]
+    assert Seizure.objects.count() == 0
+    # The next import remembers nothing of this one.
+    again = run_import(kim, csv_bytes([row(external_reference="A"), row(external_reference="B")]), dry_run=dry_run)
+    assert again.error_count == 0
 
 
 def test_a_reference_of_no_seizure_of_the_agency_is_a_row_error(kim, somchai, run_import):
