@@ -58,6 +58,7 @@ from cases.seizures import services as seizure_services
 from cases.seizures.fields import SCALAR_FIELDS
 from cases.seizures.inputs import InputChecker, flatten_errors
 from cases.seizures.models import Seizure
+from cases.seizures.summary import Deltas, apply_deltas
 from cases.seizures.visibility import linkable_operations
 from crackdown.celery import app
 from crackdown.errors import Conflict, Forbidden
@@ -70,6 +71,8 @@ STORAGE = "imports"
 BATCH = 500
 # Errors kept on the import (the count has them all): enough to fix a file, bounded in size.
 MAX_ERRORS = 1000
+# Summary keys a real run gathers before it writes them (a few hundred bytes each).
+SUMMARY_KEYS = 2000
 PROGRESS_TTL = 24 * 3600
 # A dry run without errors keeps its file this long for its confirmation.
 KEEP_UNCONFIRMED = dt.timedelta(hours=24)
@@ -412,6 +415,9 @@ def _write(seizure_import: SeizureImport) -> None:
     reason = _("Import #%(id)s: %(file)s") % {"id": seizure_import.pk, "file": seizure_import.filename}
     # 8 bytes an id: a submitted import's summary needs them all.
     submitted = array("q")
+    # The new seizures' contribution to the statistics summary, applied every SUMMARY_KEYS
+    # keys and at the end, in this transaction.
+    summary: Deltas = {}
     processed = 0
     _progress(seizure_import, 0, in_transaction=True)
     with first_rows(seizure_import.pk) as seen:
@@ -420,20 +426,27 @@ def _write(seizure_import: SeizureImport) -> None:
             plans = checker.check(batch, outcome)
             _count(outcome, plans)
             if not outcome.error_count:
-                submitted.extend(_write_batch(plans, by=by, submit=seizure_import.submit, reason=reason))
+                submitted.extend(
+                    _write_batch(plans, by=by, submit=seizure_import.submit, reason=reason, summary=summary)
+                )
+                if len(summary) >= SUMMARY_KEYS:
+                    apply_deltas(summary)
+                    summary.clear()
             processed += len(batch)
             _progress(seizure_import, processed, in_transaction=True)
     if outcome.error_count:
         raise _Invalid(outcome)
+    apply_deltas(summary)
     _finish(seizure_import, SeizureImport.Status.DONE, outcome)
     if submitted:
         notify_import_summary(seizure_import=seizure_import, partners=partner_counts(seizure_import.agency, submitted))
 
 
-def _write_batch(plans: list[Planned], *, by, submit: bool, reason: str) -> list[int]:
-    """Write a checked batch; returns the ids of the seizures it submitted."""
+def _write_batch(plans: list[Planned], *, by, submit: bool, reason: str, summary: Deltas) -> list[int]:
+    """Write a checked batch; returns the ids of the seizures it submitted. The new seizures'
+    summary contribution is added to `summary`, for the caller to apply."""
     new = [planned.clean for planned in plans if planned.current is None and planned.clean is not None]
-    created = seizure_services.seizure_bulk_create(by=by, rows=new, submit=submit, reason=reason)
+    created = seizure_services.seizure_bulk_create(by=by, rows=new, submit=submit, reason=reason, summary=summary)
     submitted = [seizure.pk for seizure in created] if submit else []
     for planned in plans:
         seizure = planned.current

@@ -38,7 +38,7 @@ def _children(seizures: list[Seizure], rows: Sequence[dict[str, Any]]) -> Iterab
     """(model, columns, values of each row) of every child table."""
     for name, model in ROW_MODELS.items():
         fields = ROW_FIELDS[name]
-        defaults = {field: model._meta.get_field(field).get_default() for field in fields}
+        defaults = {field: _field(model, field).get_default() for field in fields}
         yield (
             model,
             ("seizure_id", *fields, "position"),
@@ -66,6 +66,11 @@ def _children(seizures: list[Seizure], rows: Sequence[dict[str, Any]]) -> Iterab
             for shared in clean.get("shared_with") or []
         ),
     )
+
+
+def _field(model: type[Model], name: str) -> Any:
+    """A concrete field by name or attname ("seizure_id")."""
+    return model._meta.get_field(name)
 
 
 def _write_orm(seizures: list[Seizure], rows: Sequence[dict[str, Any]], revisions: list[SeizureRevision]) -> None:
@@ -123,7 +128,7 @@ def _copy(cursor: Any, model: type[Model], columns_and_values: tuple[tuple, Iter
 def _copy_values(cursor: Any, model: type[Model], columns: tuple, values: Iterable[tuple]) -> None:
     opts = model._meta
     quote = connection.ops.quote_name
-    names = ", ".join(quote(opts.get_field(name).column) for name in columns)
+    names = ", ".join(quote(_field(model, name).column) for name in columns)
     # `cursor` is Django's wrapper; COPY is psycopg's own cursor's.
     with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({names}) FROM STDIN") as copy:  # noqa: S608 - our names
         for row in values:

@@ -124,9 +124,9 @@ class _RowInput(serializers.ModelSerializer):
         # to one already checked answers as that one did (the answer depends only on the row,
         # the agency and the depth, which a checker holds fixed), without a model instance and
         # its full_clean() again. Rows of plain cells only; anything else is checked as usual.
-        cache = self.context.get("row_cache")
+        cache: dict[tuple, tuple[dict[str, Any] | None, Any]] | None = self.context.get("row_cache")
         key = _row_key(self.rows, self.root.partial, data) if cache is not None else None
-        if key is None:
+        if cache is None or key is None:
             return super().run_validation(data)
         answer = cache.get(key)
         if answer is None:
@@ -138,7 +138,7 @@ class _RowInput(serializers.ModelSerializer):
                 cache.clear()
             cache[key] = answer
         value, detail = answer
-        if detail is not None:
+        if value is None:
             raise serializers.ValidationError(detail)
         return dict(value)
 

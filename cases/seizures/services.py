@@ -36,7 +36,7 @@ from cases.seizures.models import (
 )
 from cases.seizures.notices import notify_seizure_submitted
 from cases.seizures.permissions import can_report, can_verify, can_write
-from cases.seizures.summary import apply_deltas, contribution, merge, stats_apply
+from cases.seizures.summary import Deltas, apply_deltas, contribution, merge, stats_apply
 from crackdown.errors import Conflict, Forbidden
 from crackdown.sequences import next_value
 from crackdown.services import model_update
@@ -225,7 +225,9 @@ def _input_snapshot(seizure: Seizure, clean: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False, reason: str = "") -> list[Seizure]:
+def seizure_bulk_create(
+    *, by, rows: list[dict[str, Any]], submit: bool = False, reason: str = "", summary: Deltas | None = None
+) -> list[Seizure]:
     """Record many seizures of the caller's agency at once: a bulk import's new rows.
 
     `rows` are inputs already cleaned by `clean_seizure_input` (the caller validated every
@@ -235,7 +237,10 @@ def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False,
     written in the same transaction. With `submit` each seizure is recorded as submitted and
     the submit hooks run with `notify=False`: matches and hits are recorded, no per-seizure
     alert is sent (the caller sends one summary per partner agency). A few statements per
-    batch, not per row.
+    batch, not per row. A caller writing several batches in one transaction may pass
+    `summary`: the batch's contribution is added to it, and the caller applies it
+    (`summary.apply_deltas`) before its transaction ends; new seizures of one file share most
+    of their summary keys (month, route, mode), so one upsert serves many batches.
     """
     if not can_report(by):
         raise Forbidden(_("Only officers and coordinators of a member agency record seizures."))
@@ -269,7 +274,10 @@ def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False,
             fields[name] = getattr(seizure, name)
         items = ((item["drug"], item["kg_equivalent"], item["quantity"], item["unit"]) for item in clean["items"])
         merge(deltas, contribution(fields, items))
-    apply_deltas(deltas)
+    if summary is None:
+        apply_deltas(deltas)
+    else:
+        merge(summary, deltas)
     revisions = []
     for seizure, clean in zip(seizures, rows, strict=True):
         after = _input_snapshot(seizure, clean)
