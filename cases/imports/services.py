@@ -30,7 +30,8 @@ import logging
 import re
 import uuid
 import zoneinfo
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -46,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import DetectionMethod, Drug, IdentifierKind, SeizureStatus, TransportMode, Unit
 from cases.imports import reading
+from cases.imports.first_rows import EXTERNAL_REFERENCE, REFERENCE, FirstRows, first_rows
 from cases.imports.models import SeizureImport
 from cases.imports.notices import PartnerCounts, notify_import_summary
 from cases.imports.permissions import can_import, can_see_import
@@ -56,6 +58,7 @@ from cases.seizures import services as seizure_services
 from cases.seizures.fields import SCALAR_FIELDS
 from cases.seizures.inputs import InputChecker, flatten_errors
 from cases.seizures.models import Seizure
+from cases.seizures.summary import Deltas, apply_deltas
 from cases.seizures.visibility import linkable_operations
 from crackdown.celery import app
 from crackdown.errors import Conflict, Forbidden
@@ -68,6 +71,8 @@ STORAGE = "imports"
 BATCH = 500
 # Errors kept on the import (the count has them all): enough to fix a file, bounded in size.
 MAX_ERRORS = 1000
+# Summary keys a real run gathers before it writes them (a few hundred bytes each).
+SUMMARY_KEYS = 2000
 PROGRESS_TTL = 24 * 3600
 # A dry run without errors keeps its file this long for its confirmation.
 KEEP_UNCONFIRMED = dt.timedelta(hours=24)
@@ -375,13 +380,14 @@ def _validate(seizure_import: SeizureImport) -> Outcome:
     layout = _layout(seizure_import)
     outcome = Outcome(rows=seizure_import.rows)
     seizure_import.phase = SeizureImport.Phase.VALIDATING
-    checker = RowChecker(seizure_import, layout)
     processed = 0
     _progress(seizure_import, 0, in_transaction=False)
-    for batch in _batches(seizure_import, layout):
-        _count(outcome, checker.check(batch, outcome))
-        processed += len(batch)
-        _progress(seizure_import, processed, in_transaction=False)
+    with first_rows(seizure_import.pk) as seen:
+        checker = RowChecker(seizure_import, layout, seen)
+        for batch in _batches(seizure_import, layout):
+            _count(outcome, checker.check(batch, outcome))
+            processed += len(batch)
+            _progress(seizure_import, processed, in_transaction=False)
     return outcome
 
 
@@ -406,29 +412,41 @@ def _write(seizure_import: SeizureImport) -> None:
     by = seizure_import.created_by
     outcome = Outcome(rows=seizure_import.rows)
     seizure_import.phase = SeizureImport.Phase.WRITING
-    checker = RowChecker(seizure_import, layout)
     reason = _("Import #%(id)s: %(file)s") % {"id": seizure_import.pk, "file": seizure_import.filename}
-    submitted: list[int] = []
+    # 8 bytes an id: a submitted import's summary needs them all.
+    submitted = array("q")
+    # The new seizures' contribution to the statistics summary, applied every SUMMARY_KEYS
+    # keys and at the end, in this transaction.
+    summary: Deltas = {}
     processed = 0
     _progress(seizure_import, 0, in_transaction=True)
-    for batch in _batches(seizure_import, layout):
-        plans = checker.check(batch, outcome)
-        _count(outcome, plans)
-        if not outcome.error_count:
-            submitted += _write_batch(plans, by=by, submit=seizure_import.submit, reason=reason)
-        processed += len(batch)
-        _progress(seizure_import, processed, in_transaction=True)
+    with first_rows(seizure_import.pk) as seen:
+        checker = RowChecker(seizure_import, layout, seen)
+        for batch in _batches(seizure_import, layout):
+            plans = checker.check(batch, outcome)
+            _count(outcome, plans)
+            if not outcome.error_count:
+                submitted.extend(
+                    _write_batch(plans, by=by, submit=seizure_import.submit, reason=reason, summary=summary)
+                )
+                if len(summary) >= SUMMARY_KEYS:
+                    apply_deltas(summary)
+                    summary.clear()
+            processed += len(batch)
+            _progress(seizure_import, processed, in_transaction=True)
     if outcome.error_count:
         raise _Invalid(outcome)
+    apply_deltas(summary)
     _finish(seizure_import, SeizureImport.Status.DONE, outcome)
     if submitted:
         notify_import_summary(seizure_import=seizure_import, partners=partner_counts(seizure_import.agency, submitted))
 
 
-def _write_batch(plans: list[Planned], *, by, submit: bool, reason: str) -> list[int]:
-    """Write a checked batch; returns the ids of the seizures it submitted."""
+def _write_batch(plans: list[Planned], *, by, submit: bool, reason: str, summary: Deltas) -> list[int]:
+    """Write a checked batch; returns the ids of the seizures it submitted. The new seizures'
+    summary contribution is added to `summary`, for the caller to apply."""
     new = [planned.clean for planned in plans if planned.current is None and planned.clean is not None]
-    created = seizure_services.seizure_bulk_create(by=by, rows=new, submit=submit, reason=reason)
+    created = seizure_services.seizure_bulk_create(by=by, rows=new, submit=submit, reason=reason, summary=summary)
     submitted = [seizure.pk for seizure in created] if submit else []
     for planned in plans:
         seizure = planned.current
@@ -449,7 +467,7 @@ def _write_batch(plans: list[Planned], *, by, submit: bool, reason: str) -> list
     return submitted
 
 
-def partner_counts(agency: Agency, seizure_ids: list[int]) -> list[PartnerCounts]:
+def partner_counts(agency: Agency, seizure_ids: Iterable[int]) -> list[PartnerCounts]:
     """The partner agencies of a submitted import, each with what concerns it.
 
     Those with a match recorded between one of the import's seizures and one of theirs, and
@@ -498,9 +516,12 @@ def partner_counts(agency: Agency, seizure_ids: list[int]) -> list[PartnerCounts
 class RowChecker:
     """Checks batches of rows of one file, remembering what earlier batches held (duplicates)."""
 
-    def __init__(self, seizure_import: SeizureImport, layout: Layout) -> None:
+    def __init__(self, seizure_import: SeizureImport, layout: Layout, seen: FirstRows) -> None:
         self.agency = seizure_import.agency
         self.layout = layout
+        # The first row of each reference of earlier batches, in the database (first_rows.py);
+        # the current batch's own in the two dicts, which `check` hands over at its end.
+        self.seen = seen
         self.seen_external: dict[str, int] = {}
         self.seen_reference: dict[str, int] = {}
         self.operations: dict[str, int | None] = {}
@@ -510,9 +531,22 @@ class RowChecker:
     def check(self, batch: list[tuple[int, dict[str, str]]], outcome: Outcome) -> list[Planned]:
         existing_by_reference, existing_by_external = self._existing(batch)
         self._operations(batch)
+        self.seen_external = self.seen.earlier(
+            EXTERNAL_REFERENCE, {values.get("external_reference", "") for _n, values in batch} - {""}
+        )
+        self.seen_reference = self.seen.earlier(REFERENCE, {values.get("reference", "") for _n, values in batch} - {""})
+        earlier_external, earlier_reference = set(self.seen_external), set(self.seen_reference)
         plans = []
         for number, values in batch:
             plans.append(self._row(number, values, outcome, existing_by_reference, existing_by_external))
+        self.seen.add(
+            EXTERNAL_REFERENCE,
+            {value: row for value, row in self.seen_external.items() if value not in earlier_external},
+        )
+        self.seen.add(
+            REFERENCE, {value: row for value, row in self.seen_reference.items() if value not in earlier_reference}
+        )
+        self.seen_external, self.seen_reference = {}, {}
         return plans
 
     def _existing(self, batch: list[tuple[int, dict[str, str]]]) -> tuple[dict[str, Seizure], dict[str, Seizure]]:

@@ -119,6 +119,29 @@ class _RowInput(serializers.ModelSerializer):
         fields = ROW_FIELDS[cls.rows] if cls.answered else ROW_INPUT_FIELDS[cls.rows]
         cls.Meta = type("Meta", (), {"model": ROW_MODELS[cls.rows], "fields": fields})  # type: ignore[misc,assignment]
 
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        # A checker of many payloads (InputChecker) passes a cache in the context: a row equal
+        # to one already checked answers as that one did (the answer depends only on the row,
+        # the agency and the depth, which a checker holds fixed), without a model instance and
+        # its full_clean() again. Rows of plain cells only; anything else is checked as usual.
+        cache: dict[tuple, tuple[dict[str, Any] | None, Any]] | None = self.context.get("row_cache")
+        key = _row_key(self.rows, self.root.partial, data) if cache is not None else None
+        if cache is None or key is None:
+            return super().run_validation(data)
+        answer = cache.get(key)
+        if answer is None:
+            try:
+                answer = (super().run_validation(data), None)
+            except serializers.ValidationError as exc:
+                answer = (None, exc.detail)
+            if len(cache) >= ROW_CACHE_SIZE:
+                cache.clear()
+            cache[key] = answer
+        value, detail = answer
+        if value is None:
+            raise serializers.ValidationError(detail)
+        return dict(value)
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not _rules(self):
             return attrs
@@ -128,6 +151,19 @@ class _RowInput(serializers.ModelSerializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(_messages(exc)) from None
         return {name: getattr(row, name) for name in ROW_FIELDS[self.rows]}
+
+
+# Rows an InputChecker remembers; a bulk import's items and parties repeat (four drugs, a few
+# companies), its container numbers mostly do not. Bounded, so the worker's memory stays flat.
+ROW_CACHE_SIZE = 1000
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _row_key(rows: str, partial: bool, data: Any) -> tuple | None:
+    """A hashable key for a row of plain cells; None for anything else."""
+    if type(data) is not dict or not all(type(value) in _PLAIN for value in data.values()):
+        return None
+    return (rows, partial, *sorted(data.items()))
 
 
 class ItemInput(_RowInput):
@@ -367,7 +403,9 @@ class InputChecker:
 
     The description is built once per kind (create, update) and run on each payload through
     DRF's public `run_validation`: building a nested serializer costs more than checking a
-    row with it. The answers are clean_seizure_input's, payload for payload.
+    row with it. Rows of items, identifiers and persons equal to one checked before answer
+    from a bounded cache (`_RowInput.run_validation`). The answers are clean_seizure_input's,
+    payload for payload.
     """
 
     def __init__(self, *, agency: Any, external_reference_checked: bool = False) -> None:
@@ -375,6 +413,7 @@ class InputChecker:
             "agency": agency,
             "current": None,
             "external_reference_checked": external_reference_checked,
+            "row_cache": {},
         }
         self._create = SeizureInput(context=self._context)
         self._update = SeizureInput(partial=True, context=self._context)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cases.choices import SeizureStatus
 from cases.seizures import hooks
 from cases.seizures import validators as v
+from cases.seizures.batch_rows import write_new
 from cases.seizures.fields import ROW_INPUT_FIELDS, ROW_LISTS, SCALAR_FIELDS
 from cases.seizures.inputs import clean_seizure_input, flatten_errors
 from cases.seizures.models import (
@@ -35,7 +36,7 @@ from cases.seizures.models import (
 )
 from cases.seizures.notices import notify_seizure_submitted
 from cases.seizures.permissions import can_report, can_verify, can_write
-from cases.seizures.summary import apply_deltas, contribution, merge, stats_apply
+from cases.seizures.summary import Deltas, apply_deltas, contribution, merge, stats_apply
 from crackdown.errors import Conflict, Forbidden
 from crackdown.sequences import next_value
 from crackdown.services import model_update
@@ -224,7 +225,9 @@ def _input_snapshot(seizure: Seizure, clean: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False, reason: str = "") -> list[Seizure]:
+def seizure_bulk_create(
+    *, by, rows: list[dict[str, Any]], submit: bool = False, reason: str = "", summary: Deltas | None = None
+) -> list[Seizure]:
     """Record many seizures of the caller's agency at once: a bulk import's new rows.
 
     `rows` are inputs already cleaned by `clean_seizure_input` (the caller validated every
@@ -234,7 +237,10 @@ def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False,
     written in the same transaction. With `submit` each seizure is recorded as submitted and
     the submit hooks run with `notify=False`: matches and hits are recorded, no per-seizure
     alert is sent (the caller sends one summary per partner agency). A few statements per
-    batch, not per row.
+    batch, not per row. A caller writing several batches in one transaction may pass
+    `summary`: the batch's contribution is added to it, and the caller applies it
+    (`summary.apply_deltas`) before its transaction ends; new seizures of one file share most
+    of their summary keys (month, route, mode), so one upsert serves many batches.
     """
     if not can_report(by):
         raise Forbidden(_("Only officers and coordinators of a member agency record seizures."))
@@ -259,30 +265,6 @@ def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False,
         if "transit_countries" not in clean:
             seizure.transit_countries = []
         seizures.append(seizure)
-    Seizure.objects.bulk_create(seizures)
-    for rows_name, model in ROW_MODELS.items():
-        model._default_manager.bulk_create(
-            [
-                model(seizure=seizure, position=index, **row)
-                for seizure, clean in zip(seizures, rows, strict=True)
-                for index, row in enumerate(clean.get(rows_name) or [])
-            ]
-        )
-    SeizureTransit.objects.bulk_create(
-        [
-            SeizureTransit(seizure=seizure, country=country, position=index)
-            for seizure in seizures
-            for index, country in enumerate(seizure.transit_countries)
-        ]
-    )
-    through = Seizure.shared_with.through
-    through.objects.bulk_create(
-        [
-            through(seizure_id=seizure.pk, agency_id=shared.pk)
-            for seizure, clean in zip(seizures, rows, strict=True)
-            for shared in clean.get("shared_with") or []
-        ]
-    )
     deltas: dict = {}
     for seizure, clean in zip(seizures, rows, strict=True):
         fields = {name: getattr(seizure, name) for name in ("occurred_at", "agency_id", "status", "sharing")}
@@ -292,7 +274,10 @@ def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False,
             fields[name] = getattr(seizure, name)
         items = ((item["drug"], item["kg_equivalent"], item["quantity"], item["unit"]) for item in clean["items"])
         merge(deltas, contribution(fields, items))
-    apply_deltas(deltas)
+    if summary is None:
+        apply_deltas(deltas)
+    else:
+        merge(summary, deltas)
     revisions = []
     for seizure, clean in zip(seizures, rows, strict=True):
         after = _input_snapshot(seizure, clean)
@@ -300,14 +285,14 @@ def seizure_bulk_create(*, by, rows: list[dict[str, Any]], submit: bool = False,
         changes = {k: [None, val] for k, val in after.items() if val not in (None, "", [])}
         revisions.append(
             revision_row(
-                seizure_id=seizure.pk,
+                seizure_id=0,  # set by write_new once the seizure has its id
                 by_id=by.pk,
                 action=SeizureRevision.Action.IMPORTED,
                 changes=changes,
                 reason=reason,
             )
         )
-    SeizureRevision.objects.bulk_create(revisions)
+    write_new(seizures, rows, revisions)
     if submit:
         for seizure in seizures:
             hooks.seizure_submitted(seizure=seizure, by=by, notify=False)

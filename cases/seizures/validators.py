@@ -10,6 +10,7 @@ the message belongs to.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -228,10 +229,17 @@ def identifier_candidates(value: str) -> set[str]:
     return candidates
 
 
+@functools.lru_cache(maxsize=512)
+def _is_alpha2(code: str) -> bool:
+    # django-countries looks a code up through its lists each time (~30 µs); a bulk import
+    # asks for the same few codes on every row.
+    return countries.alpha2(code) == code
+
+
 def country_code(code: str) -> str:
     """An ISO 3166-1 alpha-2 code, returned upper-cased."""
     clean = (code or "").strip().upper()
-    if len(clean) != 2 or not clean.isalpha() or countries.alpha2(clean) != clean:
+    if len(clean) != 2 or not clean.isalpha() or not _is_alpha2(clean):
         raise ValidationError(_("“%(code)s” is not an ISO 3166-1 alpha-2 country code.") % {"code": code})
     return clean
 

@@ -12,6 +12,7 @@ import pytest
 from django.utils.dateparse import parse_datetime
 
 from cases.imports import reading
+from cases.imports import services as import_services
 from cases.imports.models import SeizureImport
 from cases.imports.reading import FileRefused
 from cases.imports.services import import_cancel, import_confirm, import_create, import_run
@@ -20,6 +21,7 @@ from cases.seizures.models import Seizure, SeizureRevision
 from crackdown.errors import Conflict, Forbidden
 from tests.cases.imports.conftest import csv_bytes, export_of, row, upload
 from tests.cases.seizures.conftest import seizure_payload
+from tests.cases.stats.test_summary import assert_summary_exact
 
 
 def _recorded(user, count: int, **overrides) -> list[Seizure]:
@@ -171,6 +173,66 @@ def test_duplicate_external_references_in_one_file_are_row_errors(kim, run_impor
         {"row": 4, "field": "transport_mode", "message": '"teleport" is not a valid choice.'},
     ]
     assert Seizure.objects.count() == 0
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_duplicates_across_batches_name_the_first_row_whatever_else_the_rows_hold(
+    kim, run_import, monkeypatch, dry_run
+):
+    monkeypatch.setattr(import_services, "BATCH", 2)
+    done = run_import(
+        kim,
+        csv_bytes(
+            [
+                row(external_reference="A"),
+                row(external_reference="B", transport_mode="teleport"),
+                row(external_reference="C"),
+                row(external_reference="A"),  # row 5: A was first on row 2, two batches back
+                row(external_reference="B"),  # row 6: B's first row was itself wrong
+                row(external_reference="C" * 500),  # a cell no reference fits: still compared
+                row(external_reference="C" * 500),
+            ]
+        ),
+        dry_run=dry_run,
+    )
+    assert [(e["row"], e["field"], e["message"]) for e in done.errors if "also on row" in e["message"]] == [
+        (5, "external_reference", "This external reference is also on row 2."),
+        (6, "external_reference", "This external reference is also on row 3."),
+        (8, "external_reference", "This external reference is also on row 7."),
+    ]
+    assert Seizure.objects.count() == 0
+    # The next import remembers nothing of this one.
+    again = run_import(kim, csv_bytes([row(external_reference="A"), row(external_reference="B")]), dry_run=dry_run)
+    assert again.error_count == 0
+
+
+@pytest.mark.parametrize("submit", [False, True])
+def test_a_run_of_many_batches_writes_every_row_child_and_summary_key_exactly(kim, run_import, monkeypatch, submit):
+    monkeypatch.setattr(import_services, "BATCH", 2)
+    monkeypatch.setattr(import_services, "SUMMARY_KEYS", 3)  # written several times during the run
+    rows = [
+        row(
+            external_reference=f"X-{index}",
+            occurred_at=f"2026-0{1 + index % 3}-14T09:30:00+09:00",
+            items="methamphetamine 12.5 kg; mdma 300 tablet" if index % 2 else "heroin 800 g",
+            identifiers=f"container:CSQU3054383; company:Trading {index}",
+            transit_countries="" if index % 3 else "MY;VN",
+        )
+        for index in range(7)
+    ]
+    done = run_import(kim, csv_bytes(rows), submit=submit)
+    assert (done.status, done.error_count, done.created) == ("done", 0, 7)
+    seizures = Seizure.objects.filter(agency=kim.agency).order_by("external_reference")
+    assert [s.external_reference for s in seizures] == [f"X-{index}" for index in range(7)]
+    for index, seizure in enumerate(seizures):
+        assert seizure.status == ("submitted" if submit else "draft")
+        assert [(i.drug, i.unit) for i in seizure.items.all()] == (
+            [("methamphetamine", "kg"), ("mdma", "tablet")] if index % 2 else [("heroin", "g")]
+        )
+        assert [(i.kind, i.normalized) for i in seizure.identifiers.all()][0] == ("container", "CSQU3054383")
+        assert list(seizure.transits.values_list("country", flat=True)) == ([] if index % 3 else ["MY", "VN"])
+        assert seizure.revisions.get().action == SeizureRevision.Action.IMPORTED
+    assert_summary_exact()
 
 
 def test_a_reference_of_no_seizure_of_the_agency_is_a_row_error(kim, somchai, run_import):
