@@ -7,6 +7,7 @@ the CSV export and the statistics.
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from cases.seizures.selectors import apply_filters
 from crackdown.windows import validate_filter_date
 
 COUNTRY_HELP = _("ISO 3166-1 alpha-2 code.")
+MAX_ID = 2**63 - 1
 
 
 class _Noop:
@@ -39,6 +41,17 @@ def _form_class(filterset_class: type[django_filters.FilterSet]) -> type:
     return form_class
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number from 1 to the largest id PostgreSQL stores (else a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class SeizureFilter(django_filters.FilterSet):
     drug = django_filters.ChoiceFilter(choices=Drug.choices, method=_Noop.method)
     agency = django_filters.CharFilter(method=_Noop.method, max_length=10, help_text=_("Agency code, e.g. KCS."))
@@ -49,7 +62,7 @@ class SeizureFilter(django_filters.FilterSet):
     transport_mode = django_filters.ChoiceFilter(choices=TransportMode.choices, method=_Noop.method)
     detection_method = django_filters.ChoiceFilter(choices=DetectionMethod.choices, method=_Noop.method)
     status = django_filters.ChoiceFilter(choices=SeizureStatus.choices, method=_Noop.method)
-    operation = django_filters.NumberFilter(method=_Noop.method, help_text=_("Joint operation id."))
+    operation = IdFilter(method=_Noop.method, help_text=_("Joint operation id."))
     occurred_after = django_filters.IsoDateTimeFilter(
         method=_Noop.method,
         help_text=_("ISO 8601 date or date-time; inclusive."),

@@ -222,7 +222,7 @@ class LineExamineView(AuthenticatedAPIView, generics.GenericAPIView):
             line=line,
             result=str(data.get("result") or ""),
             seizure=data.get("seizure"),
-            notes=data.get("notes") or "",
+            notes=data.get("notes", ""),
             by=request.user,
         )
         return Response(LineSerializer(line).data)

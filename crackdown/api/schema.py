@@ -23,11 +23,32 @@ from __future__ import annotations
 import copy
 import json
 import re
+import threading
 from typing import Any
 
+from django.utils import timezone
 from django_countries import countries
+from drf_spectacular.views import SpectacularAPIView
 
 METHODS = ("get", "post", "put", "patch", "delete")
+# The largest id PostgreSQL's bigint holds: a larger one is refused (400), never looked up.
+MAX_ID = 2**63 - 1
+# Request fields holding an ISO 3166-1 alpha-2 code (or nothing, where they are optional).
+COUNTRY_FIELDS = {"country", "origin_country", "destination_country", "nationality"}
+# Request fields listing agencies by code.
+AGENCY_LISTS = {"shared_with", "recipients", "agencies"}
+# Counts of rows the server takes, by request component (the Patched… form too): API.md.
+ROW_COUNTS = {
+    "SeizureRequest": {"items": {"minItems": 1}},
+    "LookoutWriteRequest": {"values": {"minItems": 1, "maxItems": 500}},
+    "BatchInputRequest": {"lines": {"minItems": 1, "maxItems": 5000}},
+    "LineAlertRequest": {"recipients": {"minItems": 1, "maxItems": 20}},
+}
+# Query parameters with bounds their views enforce.
+QUERY_BOUNDS = {
+    "min_score": {"type": "integer", "minimum": 0, "maximum": 100},
+    "operation": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+}
 COUNTRY_FILTERS = {"country", "origin_country", "destination_country", "transit_country"}
 REF = "#/components/schemas/"
 
@@ -43,10 +64,14 @@ _LEAF_ROW_ERRORS = {"type": "object", "additionalProperties": _MESSAGES}
 # A row whose fields may themselves hold rows: {"identifiers": [{"value": ["..."]}]}.
 _ROW_ERRORS = {
     "type": "object",
-    "additionalProperties": {"anyOf": [_MESSAGES, {"type": "array", "items": _LEAF_ROW_ERRORS}, _LEAF_ROW_ERRORS]},
+    "additionalProperties": {
+        "anyOf": [_MESSAGES, {"type": "array", "items": {"anyOf": [_LEAF_ROW_ERRORS, _MESSAGES]}}, _LEAF_ROW_ERRORS]
+    },
 }
 # Only the rows at fault, by position: {"1": {"origin_country": ["..."]}}.
 _ROWS_BY_POSITION = {"type": "object", "additionalProperties": _ROW_ERRORS}
+# A row that is not an object at all (`null`, a number) gets messages instead of field errors.
+_ROWS = {"type": "array", "items": {"anyOf": [_ROW_ERRORS, _MESSAGES]}}
 VALIDATION_ERROR = {
     "type": "object",
     "description": (
@@ -59,7 +84,7 @@ VALIDATION_ERROR = {
     "additionalProperties": {
         "anyOf": [
             _MESSAGES,
-            {"type": "array", "items": _ROW_ERRORS},
+            _ROWS,
             _ROW_ERRORS,
             _ROWS_BY_POSITION,
             {"type": "string"},
@@ -293,8 +318,10 @@ def make_precise(result: dict[str, Any], generator, request, public) -> dict[str
                 if parameter["name"] in COUNTRY_FILTERS:
                     blank = [] if parameter.get("required") else [_ref("BlankEnum")]
                     parameter["schema"] = {"anyOf": [_ref("CountryCode"), *blank]} if blank else _ref("CountryCode")
-                elif parameter["name"] == "operation":
-                    parameter["schema"] = {"type": "integer", "minimum": 1}
+                elif parameter["name"] in QUERY_BOUNDS:
+                    parameter["schema"] = dict(QUERY_BOUNDS[parameter["name"]])
+
+    _constrain_requests(schemas)
 
     # Both prefixes of the API token (API.md "Authentication").
     security_schemes = components.setdefault("securitySchemes", {})
@@ -312,3 +339,52 @@ def make_precise(result: dict[str, Any], generator, request, public) -> dict[str
             if security and {"bearerAuth": []} not in security:
                 security.insert(1, {"bearerAuth": []})
     return result
+
+
+def _country(prop: dict[str, Any], *, blank: bool) -> dict[str, Any]:
+    typed: dict[str, Any] = {"anyOf": [_ref("CountryCode"), _ref("BlankEnum")]} if blank else _ref("CountryCode")
+    if prop.get("description"):
+        typed = {**({"anyOf": typed["anyOf"]} if blank else {"allOf": [typed]}), "description": prop["description"]}
+    return typed
+
+
+def _constrain_requests(schemas: dict[str, Any]) -> None:
+    """What the server checks in request bodies, written where the serializers cannot say it.
+
+    Country fields are the `CountryCode` component (blank where the field may be left empty),
+    agency codes at most 10 characters, the rows a body must carry counted (`ROW_COUNTS`), and
+    a birth year within the window the server takes (the last 110 years).
+    """
+    this_year = timezone.now().year
+    for name, schema in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        counts = ROW_COUNTS.get(name.removeprefix("Patched"), {})
+        properties = schema.get("properties") or {}
+        for prop_name, prop in list(properties.items()):
+            if prop_name in COUNTRY_FIELDS and prop.get("type") == "string":
+                properties[prop_name] = _country(prop, blank=not prop.get("minLength"))
+            elif prop_name == "transit_countries" and prop.get("type") == "array":
+                prop["items"] = _ref("CountryCode")
+            elif prop_name in AGENCY_LISTS and prop.get("type") == "array":
+                prop["items"] = {"type": "string", "minLength": 1, "maxLength": 10}
+            elif prop_name == "birth_year" and prop.get("type") == "integer":
+                prop.update(minimum=this_year - 110, maximum=this_year)
+            if prop_name in counts:
+                properties[prop_name].update(counts[prop_name])
+
+
+class SchemaView(SpectacularAPIView):
+    """`GET /api/schema/`, one generation at a time in a process.
+
+    drf-spectacular resolves its extensions' target classes on first use by rewriting class
+    attributes, and patches its settings for the request: two threads of one gunicorn worker
+    generating at once (the first requests after a start) could see each other's half-done
+    state and answer 500. Generation takes the lock; the requests after it wait their turn.
+    """
+
+    _generating = threading.Lock()
+
+    def get(self, request, *args, **kwargs):
+        with self._generating:
+            return super().get(request, *args, **kwargs)
