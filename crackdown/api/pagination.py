@@ -9,7 +9,8 @@ class CursorPagination(pagination.CursorPagination):
     """Keyset pagination on the newest-first order: no OFFSET, no COUNT.
 
     DRF's cursor (`cursor`, `next`, `previous`) is the API's contract. `page_size` is 1 to
-    MAX_PAGE_SIZE as API.md says: anything else (0, -1, "abc", "null", "") is a 400, and so is a
+    MAX_PAGE_SIZE as API.md says: anything else (0, -1, "abc", "null") is a 400;
+    left empty, the default, and so is a
     cursor that is not one of ours (undecodable, or holding a NUL character)."""
 
     page_size = PAGE_SIZE
@@ -19,7 +20,7 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request: Request) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if raw is None or raw == "":
             return self.page_size
         try:
             size = int(raw)
