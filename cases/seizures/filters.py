@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,17 @@ class SeizureFilter(django_filters.FilterSet):
         # choices: ~1 ms); these filters never depend on the request, so one class serves all.
         # Each form still gets its own copy of the fields, as Django gives every form.
         return _form_class(type(self))
+
+    def is_valid(self) -> bool:
+        # Each filter takes one value: `?country=KR&country=TH` is refused, not read as TH.
+        valid = super().is_valid()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is not None:
+            for name in self.filters:
+                if len(getlist(name)) > 1 and name not in self.form.errors:
+                    self.form.add_error(name, RegexValidator.message)
+                    valid = False
+        return valid
 
     def filter_queryset(self, queryset):
         values = dict(self.form.cleaned_data)

@@ -435,7 +435,9 @@ def _constrain_requests(schemas: dict[str, Any]) -> None:
                     zone = {"anyOf": [zone, _ref("BlankEnum"), *([_ref("NullEnum")] if prop.get("nullable") else [])]}
                 properties[prop_name] = zone
             elif prop.get("format") == "decimal" and DECIMAL.match(prop.get("pattern", "")):
-                prop["pattern"] = _decimal_pattern(prop["pattern"], positive=prop_name in POSITIVE_DECIMALS)
+                pattern = _decimal_pattern(prop["pattern"], positive=prop_name in POSITIVE_DECIMALS)
+                # A nullable decimal left empty is read as null.
+                prop["pattern"] = f"^(?:{pattern[1:-1]})?$" if prop.get("nullable") else pattern
             elif prop_name == "birth_year" and prop.get("type") == "integer":
                 prop.update(minimum=this_year - 110, maximum=this_year)
             if prop_name in counts:

@@ -80,3 +80,10 @@ def test_a_row_that_is_not_an_object_is_reported_as_the_schema_says(kim, api_as)
     response = api_as(kim).post("/api/v1/seizures/", {"persons": [None]}, format="json")
     assert response.status_code == 400
     assert response.json()["persons"] == [["This field may not be null."]]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/seizures/", "/api/v1/seizures/export.csv"])
+def test_a_seizure_filter_given_twice_is_refused(kim, api_as, path):
+    response = api_as(kim).get(f"{path}?destination_country=KR&destination_country=TH")
+    assert response.status_code == 400
+    assert list(response.json()) == ["destination_country"]
