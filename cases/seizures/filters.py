@@ -16,6 +16,7 @@ from cases.choices import DetectionMethod, Drug, SeizureStatus, TransportMode
 from cases.seizures.models import Seizure
 from cases.seizures.selectors import apply_filters
 from crackdown.windows import validate_filter_date
+from members.models import validate_country
 
 COUNTRY_HELP = _("ISO 3166-1 alpha-2 code.")
 MAX_ID = 2**63 - 1
@@ -56,10 +57,18 @@ class IdFilter(django_filters.NumberFilter):
 class SeizureFilter(django_filters.FilterSet):
     drug = django_filters.ChoiceFilter(choices=Drug.choices, method=_Noop.method)
     agency = django_filters.CharFilter(method=_Noop.method, max_length=10, help_text=_("Agency code, e.g. KCS."))
-    country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
-    origin_country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
-    destination_country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
-    transit_country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
+    country = django_filters.CharFilter(
+        method=_Noop.method, max_length=2, help_text=COUNTRY_HELP, validators=[validate_country]
+    )
+    origin_country = django_filters.CharFilter(
+        method=_Noop.method, max_length=2, help_text=COUNTRY_HELP, validators=[validate_country]
+    )
+    destination_country = django_filters.CharFilter(
+        method=_Noop.method, max_length=2, help_text=COUNTRY_HELP, validators=[validate_country]
+    )
+    transit_country = django_filters.CharFilter(
+        method=_Noop.method, max_length=2, help_text=COUNTRY_HELP, validators=[validate_country]
+    )
     transport_mode = django_filters.ChoiceFilter(choices=TransportMode.choices, method=_Noop.method)
     detection_method = django_filters.ChoiceFilter(choices=DetectionMethod.choices, method=_Noop.method)
     status = django_filters.ChoiceFilter(choices=SeizureStatus.choices, method=_Noop.method)

@@ -84,7 +84,7 @@ def clean_line(raw: Any) -> tuple[dict[str, Any], list[tuple[str, str, str]], Er
                 data["traveller_sex"] = sex
             if bad:
                 errors["traveller"] = bad
-    identifiers, identifier_errors = _identifiers(raw.get("identifiers"))
+    identifiers, identifier_errors = _identifiers(raw.get("identifiers", []))
     if identifier_errors:
         errors["identifiers"] = identifier_errors
     return data, identifiers, errors
@@ -181,8 +181,6 @@ def _weight(value: Any) -> Decimal | None:
 
 
 def _identifiers(value: Any) -> tuple[list[tuple[str, str, str]], list[Errors] | list[str]]:
-    if value in (None, ""):
-        return [], []
     if not isinstance(value, list):
         return [], [_('Expected a list of {"kind", "value"} objects.')]
     if len(value) > MAX_IDENTIFIERS:
@@ -198,8 +196,12 @@ def _identifiers(value: Any) -> tuple[list[tuple[str, str, str]], list[Errors] |
             errors.append({"kind": [_("Unknown identifier kind.")]})
             bad = True
             continue
+        if not isinstance(raw, str):
+            errors.append({"value": [_("Enter a text.")]})
+            bad = True
+            continue
         try:
-            out.append((kind, str(raw).strip(), v.normalize_identifier(kind, str(raw or ""))))
+            out.append((kind, raw.strip(), v.normalize_identifier(kind, raw)))
             errors.append({})
         except ValidationError as exc:
             errors.append({"value": exc.messages})

@@ -87,3 +87,18 @@ def test_a_seizure_filter_given_twice_is_refused(kim, api_as, path):
     response = api_as(kim).get(f"{path}?destination_country=KR&destination_country=TH")
     assert response.status_code == 400
     assert list(response.json()) == ["destination_country"]
+
+
+@pytest.mark.parametrize("value", ["XX", "kr", "\x85ÝÝ"])
+def test_a_country_filter_takes_an_iso_code(kim, api_as, value):
+    response = api_as(kim).get("/api/v1/seizures/", {"transit_country": value})
+    assert response.status_code == 400
+    assert list(response.json()) == ["transit_country"]
+
+
+@pytest.mark.parametrize("identifiers", [None, "", {}, [{"kind": "phone", "value": 821012345678}]])
+def test_manifest_identifiers_of_the_wrong_type_are_refused(kim, api_as, identifiers):
+    line = cargo_line("DEC-1", identifiers=identifiers)
+    response = api_as(kim).post("/api/v1/manifests/", {"lines": [line]}, format="json")
+    assert response.status_code == 400
+    assert "identifiers" in response.json()["lines"]["0"]
