@@ -29,6 +29,7 @@ from typing import Any
 
 from django.utils import timezone
 from django_countries import countries
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
 from crackdown import windows
@@ -455,6 +456,7 @@ class SchemaView(SpectacularAPIView):
 
     _generating = threading.Lock()
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         with self._generating:
             return super().get(request, *args, **kwargs)

@@ -2,8 +2,9 @@
 against its schema" runs it: the CLI with tests/security/schemathesis.toml against a live
 server on the test database, signed in as an officer. Any finding fails the test: a 5xx, a
 status code, content type, header or body the schema does not document, a well-formed request
-refused or a malformed one accepted. A few examples per operation keep it under two minutes;
-the full run (more examples, every phase) is the command of the guide.
+refused or a malformed one accepted. A few examples per operation, without the coverage phase
+(hundreds of boundary cases per operation), keep it short; the full run (more examples, every
+phase) is the command of the guide.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def test_the_whole_api_passes_every_schemathesis_check(live_server, unthrottled,
     run = subprocess.run(
         [str(CLI), "--no-color", "--config-file", str(CONFIG), "run", f"{live_server.url}/api/schema/",
          "--checks", "all", "--max-examples", str(EXAMPLES), "--seed", "1", "--workers", "1",
-         "--phases", "examples,coverage,fuzzing", "--output-truncate", "false"],
+         "--phases", "examples,fuzzing", "--output-truncate", "false"],
         cwd=tmp_path,
         env={**os.environ, "CRACKDOWN_EMAIL": officer.email, "CRACKDOWN_PASSWORD": settings.DEMO_PASSWORD},
         capture_output=True, text=True, timeout=600, check=False,
