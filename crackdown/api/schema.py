@@ -349,7 +349,8 @@ def make_precise(result: dict[str, Any], generator, request, public) -> dict[str
                     blank = [] if parameter.get("required") else [_ref("BlankEnum")]
                     parameter["schema"] = {"anyOf": [_ref("CountryCode"), *blank]} if blank else _ref("CountryCode")
                 elif parameter["name"] in QUERY_BOUNDS:
-                    parameter["schema"] = dict(QUERY_BOUNDS[parameter["name"]])
+                    # Left empty, the filter does not filter.
+                    parameter["schema"] = {"anyOf": [dict(QUERY_BOUNDS[parameter["name"]]), _ref("BlankEnum")]}
                 elif parameter["name"] in WINDOWS and parameter["schema"].get("format") in ("date", "date-time"):
                     # Left empty, a date filter does not filter.
                     dated = _windowed(parameter["schema"], WINDOWS[parameter["name"]])
