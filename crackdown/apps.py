@@ -11,6 +11,11 @@ class CrackdownConfig(AppConfig):
 
         connection_created.connect(use_psycopg_timestamptz, dispatch_uid="crackdown.use_psycopg_timestamptz")
 
+        # A string field of the API takes a JSON string, as the OpenAPI schema says.
+        from crackdown.api.strict import use_strict_strings
+
+        use_strict_strings()
+
         # Error reporting and tracing, each only when its environment variable is set.
         from crackdown import observability
 

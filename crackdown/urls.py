@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from crackdown import metrics, views
+from crackdown.api.schema import SchemaView
 
 urlpatterns = [
     path("", include("cases.stats.urls")),
@@ -24,7 +25,7 @@ urlpatterns = [
     path("i18n/", include("members.i18n_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("crackdown.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 
 from cases.lookouts import services
@@ -40,6 +40,11 @@ def _represent(lookout: Lookout, *, user, code: int = status.HTTP_200_OK) -> Res
     return Response(LookoutSerializer(fresh).data, status=code)
 
 
+class LookoutFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=LookoutStatus.choices, required=False)
+    mine = serializers.BooleanField(required=False)
+
+
 class LookoutListView(AuthenticatedAPIView, generics.GenericAPIView):
     serializer_class = LookoutSerializer
     queryset = Lookout.objects.none()  # every read starts from visible_to(user) in the selectors
@@ -47,9 +52,11 @@ class LookoutListView(AuthenticatedAPIView, generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Lookout.objects.none()
-        user = self.request.user
-        mine = {"true": True, "false": False}.get(self.request.query_params.get("mine", ""))
-        return _with_details(lookout_list(user=user, status=self.request.query_params.get("status"), mine=mine))
+        # An unknown status or `mine` is refused (400), not read as "no filter".
+        filters = LookoutFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        chosen = filters.validated_data
+        return _with_details(lookout_list(user=self.request.user, status=chosen.get("status"), mine=chosen.get("mine")))
 
     @extend_schema(
         summary="Lookouts of the caller's agency and those shared with it, newest first",

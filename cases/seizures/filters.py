@@ -7,6 +7,8 @@ the CSV export and the statistics.
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.core.validators import RegexValidator
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +16,10 @@ from cases.choices import DetectionMethod, Drug, SeizureStatus, TransportMode
 from cases.seizures.models import Seizure
 from cases.seizures.selectors import apply_filters
 from crackdown.windows import validate_filter_date
+from members.models import validate_country
 
 COUNTRY_HELP = _("ISO 3166-1 alpha-2 code.")
+MAX_ID = 2**63 - 1
 
 
 class _Noop:
@@ -39,17 +43,36 @@ def _form_class(filterset_class: type[django_filters.FilterSet]) -> type:
     return form_class
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number from 1 to the largest id PostgreSQL stores (else a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class SeizureFilter(django_filters.FilterSet):
     drug = django_filters.ChoiceFilter(choices=Drug.choices, method=_Noop.method)
     agency = django_filters.CharFilter(method=_Noop.method, max_length=10, help_text=_("Agency code, e.g. KCS."))
-    country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
-    origin_country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
-    destination_country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
-    transit_country = django_filters.CharFilter(method=_Noop.method, max_length=2, help_text=COUNTRY_HELP)
+    country = django_filters.CharFilter(
+        method=_Noop.method, max_length=2, help_text=COUNTRY_HELP, validators=[validate_country]
+    )
+    origin_country = django_filters.CharFilter(
+        method=_Noop.method, max_length=2, help_text=COUNTRY_HELP, validators=[validate_country]
+    )
+    destination_country = django_filters.CharFilter(
+        method=_Noop.method, max_length=2, help_text=COUNTRY_HELP, validators=[validate_country]
+    )
+    transit_country = django_filters.CharFilter(
+        method=_Noop.method, max_length=2, help_text=COUNTRY_HELP, validators=[validate_country]
+    )
     transport_mode = django_filters.ChoiceFilter(choices=TransportMode.choices, method=_Noop.method)
     detection_method = django_filters.ChoiceFilter(choices=DetectionMethod.choices, method=_Noop.method)
     status = django_filters.ChoiceFilter(choices=SeizureStatus.choices, method=_Noop.method)
-    operation = django_filters.NumberFilter(method=_Noop.method, help_text=_("Joint operation id."))
+    operation = IdFilter(method=_Noop.method, help_text=_("Joint operation id."))
     occurred_after = django_filters.IsoDateTimeFilter(
         method=_Noop.method,
         help_text=_("ISO 8601 date or date-time; inclusive."),
@@ -74,6 +97,17 @@ class SeizureFilter(django_filters.FilterSet):
         # choices: ~1 ms); these filters never depend on the request, so one class serves all.
         # Each form still gets its own copy of the fields, as Django gives every form.
         return _form_class(type(self))
+
+    def is_valid(self) -> bool:
+        # Each filter takes one value: `?country=KR&country=TH` is refused, not read as TH.
+        valid = super().is_valid()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is not None:
+            for name in self.filters:
+                if len(getlist(name)) > 1 and name not in self.form.errors:
+                    self.form.add_error(name, RegexValidator.message)
+                    valid = False
+        return valid
 
     def filter_queryset(self, queryset):
         values = dict(self.form.cleaned_data)

@@ -238,6 +238,8 @@ def _is_alpha2(code: str) -> bool:
 
 def country_code(code: str) -> str:
     """An ISO 3166-1 alpha-2 code, returned upper-cased."""
+    if code is not None and not isinstance(code, str):
+        raise ValidationError(_("Enter a country code."))
     clean = (code or "").strip().upper()
     if len(clean) != 2 or not clean.isalpha() or not _is_alpha2(clean):
         raise ValidationError(_("“%(code)s” is not an ISO 3166-1 alpha-2 country code.") % {"code": code})

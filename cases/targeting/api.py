@@ -86,15 +86,15 @@ class LineInputSerializer(serializers.Serializer):
     eta = serializers.DateTimeField()
     transport_mode = serializers.ChoiceField(choices=TransportMode.choices)
     origin_country = serializers.CharField()
-    loading_place = serializers.CharField(required=False)
+    loading_place = serializers.CharField(required=False, allow_blank=True)
     transit_countries = serializers.ListField(child=serializers.CharField(), required=False)
     destination_country = serializers.CharField()
-    discharge_place = serializers.CharField(required=False)
-    hs_code = serializers.CharField(required=False)
-    goods_description = serializers.CharField(required=False)
+    discharge_place = serializers.CharField(required=False, allow_blank=True)
+    hs_code = serializers.CharField(required=False, allow_blank=True)
+    goods_description = serializers.CharField(required=False, allow_blank=True)
     gross_weight_kg = serializers.DecimalField(max_digits=12, decimal_places=3, required=False, allow_null=True)
-    shipper = serializers.CharField(required=False)
-    consignee = serializers.CharField(required=False)
+    shipper = serializers.CharField(required=False, allow_blank=True)
+    consignee = serializers.CharField(required=False, allow_blank=True)
     traveller = TravellerSerializer(required=False, allow_null=True)
     identifiers = IdentifierSerializer(many=True, required=False)
 
@@ -222,7 +222,7 @@ class LineExamineView(AuthenticatedAPIView, generics.GenericAPIView):
             line=line,
             result=str(data.get("result") or ""),
             seizure=data.get("seizure"),
-            notes=data.get("notes") or "",
+            notes=data.get("notes", ""),
             by=request.user,
         )
         return Response(LineSerializer(line).data)
@@ -424,7 +424,7 @@ class ModelSerializer(serializers.Serializer):
 
 
 class ModelTrainSerializer(serializers.Serializer):
-    seed = serializers.IntegerField(required=False, min_value=0)
+    seed = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
 
 
 class ModelActivateSerializer(serializers.Serializer):

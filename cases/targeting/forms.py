@@ -79,9 +79,11 @@ def csv_row_to_line(row: dict[str, Any]) -> dict[str, Any]:
     get = lambda name: (row.get(name) or "").strip()  # noqa: E731
     line: dict[str, Any] = {name: get(name) for name in CSV_COLUMNS[:14]}
     if any(get(name) for name in ("nationality", "birth_year", "sex")):
+        year = get("birth_year")
         line["traveller"] = {
             "nationality": get("nationality"),
-            "birth_year": get("birth_year") or None,
+            # A number in the API's line object; other text is left for the check to refuse.
+            "birth_year": int(year) if year.isdecimal() else (year or None),
             "sex": get("sex"),
         }
     identifiers = []

@@ -115,25 +115,30 @@ def clean_line(raw: Any, *, memo: _Memo | None = None) -> Cleaned:
             errors["traveller"] = [_("Expected an object with nationality, birth_year and sex.")]
         else:
             bad: Errors = {}
+            # JSON types as the schema states them: a number or a list is refused, never read as blank.
             try:
                 nationality = traveller.get("nationality")
-                data["traveller_nationality"] = _country(nationality) if nationality else ""
+                data["traveller_nationality"] = "" if nationality in (None, "") else _country(nationality)
             except ValidationError as exc:
                 bad["nationality"] = exc.messages
+            year = traveller.get("birth_year")
             try:
-                year = traveller.get("birth_year")
+                if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+                    raise ValidationError(_("Enter a year."))
                 v.validate_birth_year(year)
-                data["traveller_birth_year"] = int(str(year)) if year not in (None, "") else None
+                data["traveller_birth_year"] = year
             except ValidationError as exc:
                 bad["birth_year"] = exc.messages
-            sex = traveller.get("sex") or ""
-            if sex and sex not in SEXES:
+            sex = traveller.get("sex")
+            if sex is None:
+                sex = ""
+            if not isinstance(sex, str) or (sex and sex not in SEXES):
                 bad["sex"] = [_("Use one of %(values)s.") % {"values": ", ".join(SEXES)}]
             else:
                 data["traveller_sex"] = sex
             if bad:
                 errors["traveller"] = bad
-    identifiers, identifier_errors = _identifiers(raw.get("identifiers"), memo)
+    identifiers, identifier_errors = _identifiers(raw.get("identifiers", []), memo)
     if identifier_errors:
         errors["identifiers"] = identifier_errors
     return data, identifiers, errors
@@ -231,8 +236,6 @@ def _weight(value: Any) -> Decimal | None:
 
 
 def _identifiers(value: Any, memo: _Memo) -> tuple[list[tuple[str, str, str]], list[Errors] | list[str]]:
-    if value in (None, ""):
-        return [], []
     if not isinstance(value, list):
         return [], [_('Expected a list of {"kind", "value"} objects.')]
     if len(value) > MAX_IDENTIFIERS:
@@ -248,8 +251,12 @@ def _identifiers(value: Any, memo: _Memo) -> tuple[list[tuple[str, str, str]], l
             errors.append({"kind": [_("Unknown identifier kind.")]})
             bad = True
             continue
+        if not isinstance(raw, str):
+            errors.append({"value": [_("Enter a text.")]})
+            bad = True
+            continue
         try:
-            out.append((kind, str(raw).strip(), memo.identifier(kind, str(raw or ""))))
+            out.append((kind, raw.strip(), memo.identifier(kind, raw)))
             errors.append({})
         except ValidationError as exc:
             errors.append({"value": exc.messages})

@@ -287,13 +287,12 @@ def line_examine(*, line: ManifestLine, result: str, seizure: Any, notes: str, b
         errors["result"] = [_("Choose found or nothing.")]
     linked = None
     if seizure not in (None, ""):
-        try:
-            linked = Seizure.objects.visible_to(by).filter(pk=int(seizure)).first()
-        except (TypeError, ValueError):
-            linked = None
+        # A seizure id is a whole number (not a boolean, not text that looks like one).
+        if isinstance(seizure, int) and not isinstance(seizure, bool):
+            linked = Seizure.objects.visible_to(by).filter(pk=seizure).first()
         if linked is None:
             errors["seizure"] = [_("No such seizure.")]
-    if notes is not None and not isinstance(notes, str):
+    if not isinstance(notes, str):
         errors["notes"] = [_("Enter a text.")]
     if errors:
         raise ValidationError(errors)
@@ -331,7 +330,7 @@ def line_alert(*, line: ManifestLine, recipients: Any, priority: Any, by: User) 
     codes = recipients if isinstance(recipients, list) else []
     agencies = list(Agency.objects.filter(code__in=[c for c in codes if isinstance(c, str)], is_active=True))
     known = {a.code for a in agencies}
-    unknown = [c for c in codes if c not in known]
+    unknown = [c for c in codes if not isinstance(c, str) or c not in known]
     if not codes:
         errors["recipients"] = [_("Choose at least one agency.")]
     elif unknown:

@@ -9,7 +9,8 @@ class CursorPagination(pagination.CursorPagination):
     """Keyset pagination on the newest-first order: no OFFSET, no COUNT.
 
     DRF's cursor (`cursor`, `next`, `previous`) is the API's contract. `page_size` is 1 to
-    MAX_PAGE_SIZE as API.md says: anything else (0, -1, "abc", "null") is a 400, and so is a
+    MAX_PAGE_SIZE as API.md says: anything else (0, -1, "abc", "null") is a 400;
+    left empty, the default, and so is a
     cursor that is not one of ours (undecodable, or holding a NUL character)."""
 
     page_size = PAGE_SIZE

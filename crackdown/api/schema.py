@@ -23,11 +23,54 @@ from __future__ import annotations
 import copy
 import json
 import re
+import threading
+import zoneinfo
 from typing import Any
 
+from django.utils import timezone
 from django_countries import countries
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
+
+from crackdown import windows
 
 METHODS = ("get", "post", "put", "patch", "delete")
+# The largest id PostgreSQL's bigint holds: a larger one is refused (400), never looked up.
+MAX_ID = 2**63 - 1
+# Request fields holding an ISO 3166-1 alpha-2 code (or nothing, where they are optional).
+COUNTRY_FIELDS = {"country", "origin_country", "destination_country", "nationality"}
+# Request fields listing agencies by code.
+AGENCY_LISTS = {"shared_with", "recipients", "agencies"}
+# Counts of rows the server takes, by request component (the Patched… form too): API.md.
+ROW_COUNTS = {
+    "SeizureRequest": {"items": {"minItems": 1}},
+    "LookoutWriteRequest": {"values": {"minItems": 1, "maxItems": 500}},
+    "BatchInputRequest": {"lines": {"minItems": 1, "maxItems": 5000}},
+    "LineAlertRequest": {"recipients": {"minItems": 1, "maxItems": 20}},
+}
+# Dates that the server takes within a window of whole years (crackdown/windows.py), by field
+# or query parameter: the years ahead of this one that the window reaches.
+WINDOWS = {
+    "occurred_after": windows.FILTER_YEARS,
+    "occurred_before": windows.FILTER_YEARS,
+    "since": windows.FILTER_YEARS,
+    "until": windows.FILTER_YEARS,
+    "due_at": windows.DEADLINE_YEARS,
+    "ack_due_at": windows.DEADLINE_YEARS,
+    "starts_on": windows.OPERATION_YEARS,
+    "ends_on": windows.OPERATION_YEARS,
+}
+# drf-spectacular's pattern for a decimal string, e.g. `^-?\d{0,11}(?:\.\d{0,3})?$`.
+DECIMAL = re.compile(r"^\^-\?\\d\{0,(?P<whole>\d+)\}\(\?:\\\.\\d\{0,(?P<fraction>\d+)\}\)\?\$$")
+# Decimal request fields the server takes above zero only (API.md: a quantity is > 0).
+POSITIVE_DECIMALS = {"quantity"}
+# Query parameters that take a date or a date and time (with its offset), windowless.
+MOMENT_FILTERS = {"eta_after", "eta_before"}
+# Query parameters with bounds their views enforce.
+QUERY_BOUNDS = {
+    "min_score": {"type": "integer", "minimum": 0, "maximum": 100},
+    "operation": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+}
 COUNTRY_FILTERS = {"country", "origin_country", "destination_country", "transit_country"}
 REF = "#/components/schemas/"
 
@@ -43,10 +86,14 @@ _LEAF_ROW_ERRORS = {"type": "object", "additionalProperties": _MESSAGES}
 # A row whose fields may themselves hold rows: {"identifiers": [{"value": ["..."]}]}.
 _ROW_ERRORS = {
     "type": "object",
-    "additionalProperties": {"anyOf": [_MESSAGES, {"type": "array", "items": _LEAF_ROW_ERRORS}, _LEAF_ROW_ERRORS]},
+    "additionalProperties": {
+        "anyOf": [_MESSAGES, {"type": "array", "items": {"anyOf": [_LEAF_ROW_ERRORS, _MESSAGES]}}, _LEAF_ROW_ERRORS]
+    },
 }
 # Only the rows at fault, by position: {"1": {"origin_country": ["..."]}}.
 _ROWS_BY_POSITION = {"type": "object", "additionalProperties": _ROW_ERRORS}
+# A row that is not an object at all (`null`, a number) gets messages instead of field errors.
+_ROWS = {"type": "array", "items": {"anyOf": [_ROW_ERRORS, _MESSAGES]}}
 VALIDATION_ERROR = {
     "type": "object",
     "description": (
@@ -59,7 +106,7 @@ VALIDATION_ERROR = {
     "additionalProperties": {
         "anyOf": [
             _MESSAGES,
-            {"type": "array", "items": _ROW_ERRORS},
+            _ROWS,
             _ROW_ERRORS,
             _ROWS_BY_POSITION,
             {"type": "string"},
@@ -283,6 +330,14 @@ def make_precise(result: dict[str, Any], generator, request, public) -> dict[str
     # Filters by country take an ISO 3166-1 alpha-2 code (or nothing); an operation id is positive.
     schemas.setdefault("CountryCode", {"type": "string", "enum": sorted(code for code, _ in countries)})
     schemas.setdefault("BlankEnum", {"enum": [""]})
+    schemas.setdefault(
+        "TimeZone",
+        {
+            "type": "string",
+            "description": "An IANA time zone name, as the server's tz database knows it.",
+            "enum": sorted(zoneinfo.available_timezones()),
+        },
+    )
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             if method not in METHODS:
@@ -293,8 +348,21 @@ def make_precise(result: dict[str, Any], generator, request, public) -> dict[str
                 if parameter["name"] in COUNTRY_FILTERS:
                     blank = [] if parameter.get("required") else [_ref("BlankEnum")]
                     parameter["schema"] = {"anyOf": [_ref("CountryCode"), *blank]} if blank else _ref("CountryCode")
-                elif parameter["name"] == "operation":
-                    parameter["schema"] = {"type": "integer", "minimum": 1}
+                elif parameter["name"] in QUERY_BOUNDS:
+                    # Left empty, the filter does not filter.
+                    parameter["schema"] = {"anyOf": [dict(QUERY_BOUNDS[parameter["name"]]), _ref("BlankEnum")]}
+                elif parameter["name"] in WINDOWS and parameter["schema"].get("format") in ("date", "date-time"):
+                    # Left empty, a date filter does not filter.
+                    dated = _windowed(parameter["schema"], WINDOWS[parameter["name"]])
+                    parameter["schema"] = {"anyOf": [dated, _ref("BlankEnum")]}
+                elif parameter["name"] in ("format", "page_size") and "anyOf" not in parameter["schema"]:
+                    # `?format=` left empty is the default rendering, `?page_size=` the default size.
+                    parameter["schema"] = {"anyOf": [parameter["schema"], _ref("BlankEnum")]}
+                elif parameter["name"] in MOMENT_FILTERS:
+                    moments = [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
+                    parameter["schema"] = {"anyOf": [*moments, _ref("BlankEnum")]}
+
+    _constrain_requests(schemas)
 
     # Both prefixes of the API token (API.md "Authentication").
     security_schemes = components.setdefault("securitySchemes", {})
@@ -312,3 +380,84 @@ def make_precise(result: dict[str, Any], generator, request, public) -> dict[str
             if security and {"bearerAuth": []} not in security:
                 security.insert(1, {"bearerAuth": []})
     return result
+
+
+def _country(prop: dict[str, Any], *, blank: bool) -> dict[str, Any]:
+    typed: dict[str, Any] = {"anyOf": [_ref("CountryCode"), _ref("BlankEnum")]} if blank else _ref("CountryCode")
+    if prop.get("description"):
+        typed = {**({"anyOf": typed["anyOf"]} if blank else {"allOf": [typed]}), "description": prop["description"]}
+    return typed
+
+
+def _decimal_pattern(pattern: str, *, positive: bool) -> str:
+    """drf-spectacular's decimal pattern, which admits "", "-" and "." (no digit at all), as the
+    server reads a decimal: at least one digit; for a quantity, above zero and unsigned."""
+    match = DECIMAL.match(pattern)
+    assert match is not None
+    whole, fraction = match["whole"], match["fraction"]
+    digits = f"(?:\\d{{1,{whole}}}(?:\\.\\d{{0,{fraction}}})?|\\.\\d{{1,{fraction}}})"
+    return f"^(?=.*[1-9]){digits}$" if positive else f"^-?{digits}$"
+
+
+def _windowed(schema: dict[str, Any], years_ahead: int) -> dict[str, Any]:
+    """A date or date-time schema whose year lies in the window (crackdown/windows.py)."""
+    last = windows.latest_year(years_ahead)
+    years = "|".join(str(year) for year in range(windows.EARLIEST_YEAR, last + 1))
+    said = f"From {windows.EARLIEST_YEAR} to the end of the year {years_ahead} years ahead ({last})."
+    described = f"{schema['description']} {said}" if schema.get("description") else said
+    return {**schema, "pattern": f"^(?:{years})-", "description": described}
+
+
+def _constrain_requests(schemas: dict[str, Any]) -> None:
+    """What the server checks in request bodies, written where the serializers cannot say it.
+
+    Country fields are the `CountryCode` component (blank where the field may be left empty),
+    agency codes at most 10 characters, the rows a body must carry counted (`ROW_COUNTS`),
+    deadlines and operation dates within their windows of years (`WINDOWS`), and a birth year
+    within the window the server takes (the last 110 years).
+    """
+    this_year = timezone.now().year
+    for name, schema in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        counts = ROW_COUNTS.get(name.removeprefix("Patched"), {})
+        properties = schema.get("properties") or {}
+        for prop_name, prop in list(properties.items()):
+            if prop_name in COUNTRY_FIELDS and prop.get("type") == "string":
+                properties[prop_name] = _country(prop, blank=not prop.get("minLength"))
+            elif prop_name == "transit_countries" and prop.get("type") == "array":
+                prop["items"] = _ref("CountryCode")
+            elif prop_name in AGENCY_LISTS and prop.get("type") == "array":
+                prop["items"] = {"type": "string", "minLength": 1, "maxLength": 10}
+            elif prop_name in WINDOWS and prop.get("format") in ("date", "date-time"):
+                properties[prop_name] = _windowed(prop, WINDOWS[prop_name])
+            elif prop_name == "timezone" and prop.get("type") == "string":
+                zone: dict[str, Any] = _ref("TimeZone")
+                if not prop.get("minLength"):
+                    zone = {"anyOf": [zone, _ref("BlankEnum"), *([_ref("NullEnum")] if prop.get("nullable") else [])]}
+                properties[prop_name] = zone
+            elif prop.get("format") == "decimal" and DECIMAL.match(prop.get("pattern", "")):
+                pattern = _decimal_pattern(prop["pattern"], positive=prop_name in POSITIVE_DECIMALS)
+                # A nullable decimal left empty is read as null.
+                prop["pattern"] = f"^(?:{pattern[1:-1]})?$" if prop.get("nullable") else pattern
+            elif prop_name == "birth_year" and prop.get("type") == "integer":
+                prop.update(minimum=this_year - 110, maximum=this_year)
+            if prop_name in counts:
+                properties[prop_name].update(counts[prop_name])
+
+
+class SchemaView(SpectacularAPIView):
+    """`GET /api/schema/`, one generation at a time in a process.
+
+    drf-spectacular resolves its extensions' target classes on first use by rewriting class
+    attributes, and patches its settings for the request: two threads of one gunicorn worker
+    generating at once (the first requests after a start) could see each other's half-done
+    state and answer 500. Generation takes the lock; the requests after it wait their turn.
+    """
+
+    _generating = threading.Lock()
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        with self._generating:
+            return super().get(request, *args, **kwargs)

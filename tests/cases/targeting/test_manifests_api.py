@@ -107,3 +107,17 @@ def test_examine_links_a_visible_seizure_only(kim, send, api_as):
         "found",
         own.pk,
     )
+
+
+def test_a_traveller_of_the_wrong_json_types_is_refused_field_by_field(kim, send):
+    """The schema's types hold: a number is not a country, a text is not a year, 0 is not a sex."""
+    traveller = {"nationality": 0, "birth_year": "1990", "sex": 0}
+    response = send(kim, [passenger_line("PNR-7", traveller=traveller)])
+    assert response.status_code == 400
+    errors = response.json()["lines"]["0"]["traveller"]
+    assert set(errors) == {"nationality", "birth_year", "sex"}
+    for bad in ({"birth_year": 1990.5}, {"birth_year": True}, {"sex": []}, {"nationality": ["LA"]}):
+        assert send(kim, [passenger_line("PNR-8", traveller={"nationality": "LA", **bad})]).status_code == 400
+    assert not ManifestLine.objects.filter(reference__in=["PNR-7", "PNR-8"]).exists()
+    ok = send(kim, [passenger_line("PNR-9", traveller={"nationality": "", "birth_year": None, "sex": ""})])
+    assert ok.status_code == 201, ok.json()
