@@ -4,14 +4,31 @@ PostgreSQL connection's timestamptz loader."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection as default_connection
+from django.db import transaction
 
 
 def postgresql() -> bool:
     """Whether the default database is PostgreSQL; elsewhere (SQLite for `make run`) the portable path runs."""
     return default_connection.vendor == "postgresql"
+
+
+@contextmanager
+def session_settings(**values: str) -> Iterator[None]:
+    """Run the enclosed statements with PostgreSQL settings changed for their transaction only
+    (`set_config(…, is_local => true)`, as SET LOCAL: the connection is left as it was); other
+    databases run them as they are. Callers say why at the call."""
+    if not postgresql():
+        yield
+        return
+    with transaction.atomic(), default_connection.cursor() as cursor:
+        for name, value in values.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        yield
 
 
 try:

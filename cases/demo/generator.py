@@ -37,6 +37,7 @@ from cases.demo.profiles import (
     ROUTES,
     Route,
 )
+from cases.seizures.batch_rows import sequence_ids
 from cases.seizures.fields import ROW_FIELDS
 from cases.seizures.models import (
     ROW_MODELS,
@@ -346,14 +347,9 @@ def _copy(cursor, model, columns: tuple[str, ...], rows) -> None:
 
 def _write_copy(specs: list[Spec]) -> None:
     """PostgreSQL only: ids drawn from the sequence in one query, then one COPY per table."""
-    table = Seizure._meta.db_table
+    for spec, pk in zip(specs, sequence_ids(Seizure, len(specs)), strict=True):
+        spec.pk = pk
     with connection.cursor() as wrapper:
-        wrapper.execute(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
-            [len(specs)],
-        )
-        for spec, (pk,) in zip(specs, wrapper.fetchall(), strict=True):
-            spec.pk = pk
         cursor = wrapper.cursor
         dumps = json.dumps
         _copy(

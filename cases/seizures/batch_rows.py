@@ -88,19 +88,26 @@ def _set_revision_seizures(seizures: list[Seizure], revisions: list[SeizureRevis
 
 def _write_copy(seizures: list[Seizure], rows: Sequence[dict[str, Any]], revisions: list[SeizureRevision]) -> None:
     """PostgreSQL: the seizures' ids from their sequence in one query, then one COPY per table."""
-    table = Seizure._meta.db_table
+    for seizure, pk in zip(seizures, sequence_ids(Seizure, len(seizures)), strict=True):
+        seizure.pk = pk
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
-            [len(seizures)],
-        )
-        for seizure, (pk,) in zip(seizures, cursor.fetchall(), strict=True):
-            seizure.pk = pk
         _copy(cursor, Seizure, _instance_rows(Seizure, seizures))
         for model, columns, values in _children(seizures, rows):
             _copy_values(cursor, model, columns, values)
         _set_revision_seizures(seizures, revisions)
         _copy(cursor, SeizureRevision, _instance_rows(SeizureRevision, revisions, with_pk=False))
+
+
+def sequence_ids(model: type[Model], count: int) -> list[int]:
+    """PostgreSQL: `count` ids drawn from the model's id sequence in one query (rows written by
+    COPY name their ids, so children can name their parent)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
+            [count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _instance_rows(model: type[Model], objs: list[Any], *, with_pk: bool = True) -> tuple[tuple, Iterable[tuple]]:

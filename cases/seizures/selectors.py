@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -30,7 +28,7 @@ from cases.seizures.validators import identifier_candidates
 
 # Importable from here as before (cases.seizures.api_output, cases.alerts); the rule owns them.
 from cases.seizures.visibility import operation_link_shown
-from crackdown.db import postgresql
+from crackdown.db import postgresql, session_settings
 from members.models import Agency
 
 # Largest primary key the database can hold: a bigger number is simply absent (never a 500).
@@ -188,21 +186,14 @@ def text_search_condition(text: str) -> RawSQL:
     return RawSQL(f"{_TEXT_SQL} LIKE upper(%s)", [_like_pattern(text)], output_field=BooleanField())  # noqa: S611
 
 
-@contextmanager
-def serial_plan() -> Iterator[None]:
+def serial_plan() -> AbstractContextManager[None]:
     """Run the enclosed PostgreSQL statements without parallel workers.
 
     The search's id probe is a union of four index lookups that each take well under a
     millisecond; PostgreSQL plans it as a parallel append when its estimate is large, and
-    starting the workers then costs 10-20 ms. SET LOCAL ends with the (inner) transaction.
+    starting the workers then costs 10-20 ms. Only for the (inner) transaction.
     """
-    if not postgresql():
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        yield
+    return session_settings(max_parallel_workers_per_gather="0")
 
 
 def external_reference_condition(text: str) -> RawSQL:

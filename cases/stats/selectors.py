@@ -12,18 +12,16 @@ seizure weighs its `total_weight_kg`. Every function takes `source` ("auto", "su
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.stats.regions import region_members
 from cases.stats.totals import Totals, seizure_totals
-from crackdown.db import postgresql
+from crackdown.db import session_settings
 from members.models import Agency
 
 ZERO = Decimal("0.000")
@@ -34,23 +32,14 @@ def q3(value: Decimal | None) -> Decimal:
     return (value or ZERO).quantize(THREE, rounding=ROUND_HALF_UP)
 
 
-@contextmanager
-def _analytics_session() -> Iterator[None]:
+def _analytics_session() -> AbstractContextManager[None]:
     """Run the aggregates with PostgreSQL's JIT off and room to aggregate in memory.
 
     Measured at 1,000,000 seizures: JIT compilation cost 0.3–3 s per aggregate, more than the
     work itself (these queries are planned fresh each time, so JIT never pays back); with the
-    default 4 MB work_mem a large grouping spills to disk. SET LOCAL ends with the
-    transaction, leaving the connection as it was. Other databases run as they are.
+    default 4 MB work_mem a large grouping spills to disk. Only for the transaction.
     """
-    if not postgresql():
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-        yield
+    return session_settings(jit="off", work_mem="64MB")
 
 
 def figures(cell: list) -> dict[str, Any]:
