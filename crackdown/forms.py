@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TypeVar
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 FieldT = TypeVar("FieldT", bound=forms.Field)
 
@@ -38,23 +39,28 @@ class FastSelect(forms.Select):
         choices = list(iter(self.choices))  # iter: no COUNT query for the length hint
         if any(isinstance(label, list | tuple) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
-        chosen = {str(v) for v in self.format_value(value)}
+        # As text in the active language: the key of the options' HTML, written once per list.
+        pairs = tuple(
+            ("" if option_value is None else str(option_value), str(label)) for option_value, label in choices
+        )
+        options = _options_html(pairs)
+        chosen = set(self.format_value(value))
+        for text, _label in pairs:
+            if text in chosen:  # the first option holding the value, as Django's Select marks it
+                opening = format_html('<option value="{}">', text)
+                # Both parts were escaped by format_html: the result stays safe.
+                options = mark_safe(options.replace(opening, opening[:-1] + " selected>", 1))  # noqa: S308
+                break
         final = self.build_attrs(self.attrs, attrs)
-        parts: list[str] = [format_html('<select name="{}"{}>', name, flatatt(final))]
-        for option_value, label in choices:
-            text = "" if option_value is None else str(option_value)
-            parts.append(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    text,
-                    mark_safe(" selected") if text in chosen else "",  # noqa: S308 - a constant
-                    label,
-                )
-            )
-            if text in chosen:
-                chosen = set()  # one option selected, as Django's Select does
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part escaped by format_html
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+
+
+@functools.lru_cache(maxsize=64)
+def _options_html(pairs: tuple[tuple[str, str], ...]) -> SafeString:
+    """The `<option>`s of a list of (value, label) texts, none selected."""
+    return mark_safe(  # noqa: S308 - every part escaped by format_html
+        "".join(format_html('<option value="{}">{}</option>', text, label) for text, label in pairs)
+    )
 
 
 def fast_selects(form: forms.BaseForm) -> None:

@@ -56,3 +56,21 @@ def test_fast_select_leaves_grouped_choices_to_django():
 
     choices = [("Asia", [("TH", "Thailand"), ("KR", "Korea")]), ("", "none")]
     assert FastSelect(choices=choices).render("c", "KR") == forms.Select(choices=choices).render("c", "KR")
+
+
+def test_fast_select_options_follow_the_readers_language():
+    """The options' HTML is kept per list of texts: a Korean reader never gets English labels."""
+    from django.utils import translation
+
+    from cases.choices import SeizureStatus
+    from crackdown.forms import FastSelect
+
+    widget = FastSelect(choices=SeizureStatus.choices)
+    with translation.override("en"):
+        english = widget.render("status", "draft")
+    with translation.override("ko"):
+        korean = widget.render("status", "draft")
+    with translation.override("ko"):
+        expected = str(SeizureStatus.DRAFT.label)
+    assert english != korean and expected in korean
+    assert '<option value="draft" selected>' in korean
