@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -255,19 +256,18 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
                 all=True,
             )
         )
-        with serial_plan():
-            found = list(matches[: TEXT_MATCHES_BY_ID + 1])
-        if len(found) <= TEXT_MATCHES_BY_ID:
+        count, ids = _matched_ids(matches, TEXT_MATCHES_BY_ID + 1)
+        if count <= TEXT_MATCHES_BY_ID:
             # One array parameter, however many ids (an IN list would bind each one).
             table = Seizure._meta.db_table
-            if len(found) <= TEXT_MATCHES_BY_KEY:
-                by_id = RawSQL(f'"{table}"."id" = ANY(%s)', [found], output_field=BooleanField())  # noqa: S611 - bound
+            if count <= TEXT_MATCHES_BY_KEY:
+                by_id = RawSQL(f'"{table}"."id" = ANY(%s::bigint[])', [ids], output_field=BooleanField())  # noqa: S611 - bound
             else:
                 # A common term: fetching every match by key to sort them costs a row read per
                 # match; walking the list's own order and testing each row against the ids (a
                 # hashed test) finds a page after about page / share rows. `+ 0` keeps the
                 # planner from reading the ids through the primary key.
-                by_id = RawSQL(f'("{table}"."id" + 0) = ANY(%s::bigint[])', [found], output_field=BooleanField())  # noqa: S611 - bound
+                by_id = RawSQL(f'("{table}"."id" + 0) = ANY(%s::bigint[])', [ids], output_field=BooleanField())  # noqa: S611 - bound
             return queryset.filter(by_id)
     return queryset.filter(
         in_text
@@ -275,6 +275,17 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
         | Q(pk__in=in_items.values("seizure_id"))
         | Q(pk__in=in_identifiers.values("seizure_id"))
     )
+
+
+def _matched_ids(matches: QuerySet, limit: int) -> tuple[int, str]:
+    """How many of the probe's ids there are (up to `limit`) and the ids as one PostgreSQL array
+    literal, made by PostgreSQL: 15,000 ids read as Python integers and bound back one by one
+    cost ~20 ms of Python per search; as one text they cost a string."""
+    sql, params = matches[:limit].query.sql_with_params()
+    with serial_plan(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), string_agg(found.id::text, ',') FROM ({sql}) AS found(id)", params)  # noqa: S608
+        count, joined = cursor.fetchone()
+    return count, "{" + (joined or "") + "}"
 
 
 def seizure_list(
