@@ -109,8 +109,12 @@ def as_datetime(value, *, end_of_day: bool = False) -> dt.datetime | None:
     return None
 
 
-def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any], *, agency_id: int | None) -> QuerySet[Seizure]:
-    """Apply the API's seizure filters for a reader of agency `agency_id`; empty values are ignored."""
+def apply_filters(
+    queryset: QuerySet[Seizure], filters: dict[str, Any], *, agency_id: int | None, ordered: bool = True
+) -> QuerySet[Seizure]:
+    """Apply the API's seizure filters for a reader of agency `agency_id`; empty values are ignored.
+
+    `ordered=False` for a caller that counts rather than reads a page (see `text_search`)."""
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
     if "drug" in f:
         queryset = queryset.filter(Exists(SeizureItem.objects.filter(seizure_id=OuterRef("pk"), drug=f["drug"])))
@@ -152,7 +156,7 @@ def apply_filters(queryset: QuerySet[Seizure], filters: dict[str, Any], *, agenc
     if "q" in f:
         text = str(f["q"]).strip()
         if text:
-            queryset = text_search(queryset, text)
+            queryset = text_search(queryset, text, ordered=ordered)
     return queryset
 
 
@@ -206,7 +210,7 @@ def external_reference_condition(text: str) -> RawSQL:
     )
 
 
-def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
+def text_search(queryset: QuerySet[Seizure], text: str, *, ordered: bool = True) -> QuerySet[Seizure]:
     """Seizures whose reference, external reference, location, concealment, notes, an item's
     description or an identifier contains `text` (case-insensitive).
 
@@ -260,13 +264,14 @@ def text_search(queryset: QuerySet[Seizure], text: str) -> QuerySet[Seizure]:
         if count <= TEXT_MATCHES_BY_ID:
             # One array parameter, however many ids (an IN list would bind each one).
             table = Seizure._meta.db_table
-            if count <= TEXT_MATCHES_BY_KEY:
+            if count <= TEXT_MATCHES_BY_KEY or not ordered:
                 by_id = RawSQL(f'"{table}"."id" = ANY(%s::bigint[])', [ids], output_field=BooleanField())  # noqa: S611 - bound
             else:
                 # A common term: fetching every match by key to sort them costs a row read per
                 # match; walking the list's own order and testing each row against the ids (a
                 # hashed test) finds a page after about page / share rows. `+ 0` keeps the
-                # planner from reading the ids through the primary key.
+                # planner from reading the ids through the primary key. A count (`ordered=False`)
+                # has no order to walk: it reads the ids by key.
                 by_id = RawSQL(f'("{table}"."id" + 0) = ANY(%s::bigint[])', [ids], output_field=BooleanField())  # noqa: S611 - bound
             return queryset.filter(by_id)
     return queryset.filter(
@@ -295,17 +300,24 @@ def seizure_list(
     paged: bool = False,
     details: bool = True,
     source: SeizureQuerySet | None = None,
+    ordered: bool = True,
 ) -> QuerySet[Seizure]:
     """The seizures the user may see, filtered, newest first, with everything prefetched.
 
     paged=True for a list read a page at a time (see SeizureQuerySet.visible_to_agency);
     details=False for a caller that reads rows rather than model instances, and `source` to
-    start from rows already shaped (cases.seizures.api_output.row_queryset).
+    start from rows already shaped (cases.seizures.api_output.row_queryset); ordered=False for
+    a count (no order, and a common search term read by key rather than walked).
     """
     source = Seizure.objects.all() if source is None else source
     queryset = apply_filters(
-        source.visible_to(user, paged=paged), filters or {}, agency_id=getattr(user, "agency_id", None)
+        source.visible_to(user, paged=paged),
+        filters or {},
+        agency_id=getattr(user, "agency_id", None),
+        ordered=ordered,
     )
+    if not ordered:
+        return queryset
     return (with_details(queryset) if details else queryset).order_by("-occurred_at", "-id")
 
 

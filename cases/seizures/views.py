@@ -46,7 +46,7 @@ from members.models import User
 
 def _filtered(
     request: AuthenticatedHttpRequest, *, paged: bool = False
-) -> tuple[SeizureFilterForm, QuerySet[Seizure], str]:
+) -> tuple[SeizureFilterForm, QuerySet[Seizure], str, dict[str, Any]]:
     form = SeizureFilterForm(request.GET, user=request.user)
     form.is_valid()  # a wrong field is shown with its message; the valid ones still filter
     filters = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if v not in (None, "")}
@@ -55,17 +55,21 @@ def _filtered(
         value = request.GET.get(key, "")
         if value:
             query[key] = value
-    return form, seizure_list(user=request.user, filters=filters, paged=paged), query.urlencode()
+    return form, seizure_list(user=request.user, filters=filters, paged=paged), query.urlencode(), filters
 
 
 @login_required
 @require_http_methods(["GET"])
 def seizure_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filter_form, queryset, filter_query = _filtered(request, paged=True)
+    filter_form, queryset, filter_query, filters = _filtered(request, paged=True)
     # seizure_list(paged=True) walks the indexed (-occurred_at, -id) order: the keyset follows it.
     page = keyset_page(queryset, request.GET, by="occurred_at", filter_query=filter_query)
     # Counted on the first page only: a "load more" request carries the keyset.
-    matches, exact = (None, True) if page.after else count_up_to(queryset)
+    if page.after:
+        matches, exact = None, True
+    else:
+        counted = seizure_list(user=request.user, filters=filters, paged=True, details=False, ordered=False)
+        matches, exact = count_up_to(counted)
     context = {
         "matches": matches,
         "matches_exact": exact,
@@ -82,7 +86,7 @@ def seizure_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def seizure_export_view(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    _form, queryset, _query = _filtered(request)
+    _form, queryset, _query, _filters = _filtered(request)
     return export_response(queryset, user=request.user)
 
 
