@@ -46,7 +46,11 @@ def parse_after(value: str | None) -> tuple[dt.datetime, int] | None:
         return None
     if timezone.is_naive(at):
         at = timezone.make_aware(at, dt.UTC)
-    return at, int(pk)
+    try:
+        # In UTC: ISO 8601 allows offsets PostgreSQL refuses (beyond ±15:59).
+        return at.astimezone(dt.UTC), int(pk)
+    except OverflowError:
+        return None
 
 
 def _parse_id(value: str | None) -> int | None:

@@ -17,8 +17,9 @@ from knox.models import AuthToken
 
 from crackdown.fields import EncryptedTextField
 from crackdown.outbound import validate_webhook_url
+from crackdown.timezones import TIME_ZONES
 
-TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
+TIMEZONE_CHOICES = sorted((tz, tz) for tz in TIME_ZONES)
 
 
 def _country_zones() -> dict[str, str]:
@@ -55,7 +56,7 @@ def validate_country(value: str) -> None:
 
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in TIME_ZONES:
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 

@@ -25,3 +25,12 @@ def test_anchor_reads_timestamp_and_id_and_refuses_anything_else():
     assert parse_after("2026-03-01T12:30:00,42") == (at, 42)
     for bad in (None, "", "42", "yesterday,42", "2026-03-01T12:30:00+00:00,x"):
         assert parse_after(bad) is None
+
+
+def test_a_cursor_with_an_offset_postgresql_refuses_is_read_in_utc():
+    import datetime as dt
+
+    from crackdown.paging import parse_after
+
+    at, pk = parse_after("2026-01-01T23:00:00+22:32,7")
+    assert at.utcoffset() == dt.timedelta(0) and at == dt.datetime(2026, 1, 1, 0, 28, tzinfo=dt.UTC) and pk == 7

@@ -180,7 +180,8 @@ def _eta(value: Any) -> dt.datetime:
         raise ValidationError(_("Give the date and time with its time zone offset."))
     if not dt.datetime(2000, 1, 1, tzinfo=dt.UTC) <= parsed <= timezone.now() + dt.timedelta(days=366):
         raise ValidationError(_("The ETA must lie between 2000 and a year from now."))
-    return parsed
+    # In UTC: ISO 8601 allows offsets PostgreSQL refuses (beyond ±15:59).
+    return parsed.astimezone(dt.UTC)
 
 
 def _transits(value: Any, memo: _Memo) -> list[str]:

@@ -70,7 +70,11 @@ def _moment(raw: str) -> dt.datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+    try:
+        # In UTC: RFC 3339 allows offsets PostgreSQL refuses (beyond ±15:59).
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:
+        return None
 
 
 def get_line_for(user: Any, pk: Any) -> ManifestLine:

@@ -24,7 +24,6 @@ import copy
 import json
 import re
 import threading
-import zoneinfo
 from typing import Any
 
 from django.utils import timezone
@@ -33,6 +32,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 
 from crackdown import windows
+from crackdown.timezones import TIME_ZONES
 
 METHODS = ("get", "post", "put", "patch", "delete")
 # The largest id PostgreSQL's bigint holds: a larger one is refused (400), never looked up.
@@ -334,8 +334,8 @@ def make_precise(result: dict[str, Any], generator, request, public) -> dict[str
         "TimeZone",
         {
             "type": "string",
-            "description": "An IANA time zone name, as the server's tz database knows it.",
-            "enum": sorted(zoneinfo.available_timezones()),
+            "description": "An IANA time zone name (Area/Location, or UTC), as the server's tz database knows it.",
+            "enum": sorted(TIME_ZONES),
         },
     )
     for operations in result.get("paths", {}).values():

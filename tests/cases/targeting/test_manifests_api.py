@@ -121,3 +121,18 @@ def test_a_traveller_of_the_wrong_json_types_is_refused_field_by_field(kim, send
     assert not ManifestLine.objects.filter(reference__in=["PNR-7", "PNR-8"]).exists()
     ok = send(kim, [passenger_line("PNR-9", traveller={"nationality": "", "birth_year": None, "sex": ""})])
     assert ok.status_code == 201, ok.json()
+
+
+def test_offsets_postgresql_cannot_store_are_taken_in_utc(kim, send, api_as):
+    """ISO 8601 allows offsets up to ±23:59; PostgreSQL's limit is ±15:59: never a 500."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    eta = (timezone.now() + dt.timedelta(days=2)).replace(microsecond=0)
+    far = eta.astimezone(dt.timezone(dt.timedelta(hours=22, minutes=32))).isoformat()
+    response = send(kim, [cargo_line("DEC-22", eta=far)])
+    assert response.status_code == 201, response.json()
+    assert ManifestLine.objects.get(reference="DEC-22").eta == eta
+    listed = api_as(kim).get("/api/v1/manifests/lines/", {"eta_after": "1449-07-10T04:01:13.502+22:32"})
+    assert listed.status_code == 200
