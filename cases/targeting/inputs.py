@@ -248,7 +248,7 @@ def _identifiers(value: Any, memo: _Memo) -> tuple[list[tuple[str, str, str]], l
             bad = True
             continue
         kind, raw = item.get("kind"), item.get("value")
-        if kind not in IDENTIFIER_KINDS:
+        if not isinstance(kind, str) or kind not in IDENTIFIER_KINDS:
             errors.append({"kind": [_("Unknown identifier kind.")]})
             bad = True
             continue

@@ -118,6 +118,8 @@ def test_a_traveller_of_the_wrong_json_types_is_refused_field_by_field(kim, send
     assert set(errors) == {"nationality", "birth_year", "sex"}
     for bad in ({"birth_year": 1990.5}, {"birth_year": True}, {"sex": []}, {"nationality": ["LA"]}):
         assert send(kim, [passenger_line("PNR-8", traveller={"nationality": "LA", **bad})]).status_code == 400
+    odd_kind = send(kim, [passenger_line("PNR-8", identifiers=[{"kind": {}, "value": "0"}])])
+    assert odd_kind.status_code == 400 and "kind" in odd_kind.json()["lines"]["0"]["identifiers"][0]
     assert not ManifestLine.objects.filter(reference__in=["PNR-7", "PNR-8"]).exists()
     ok = send(kim, [passenger_line("PNR-9", traveller={"nationality": "", "birth_year": None, "sex": ""})])
     assert ok.status_code == 201, ok.json()
