@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -37,8 +35,9 @@ from cases.targeting.permissions import (
     can_work_lines,
 )
 from cases.targeting.reasons import labelled
-from crackdown.errors import Conflict, Forbidden
+from crackdown.errors import Conflict
 from crackdown.paging import PAGE_SIZE
+from crackdown.views import domain_errors
 from members.http import AuthenticatedHttpRequest
 from members.models import Agency
 
@@ -46,15 +45,6 @@ from members.models import Agency
 def _require_view(request: AuthenticatedHttpRequest) -> None:
     if not can_view_targeting(request.user):
         raise PermissionDenied(_("Only users of an agency use targeting."))
-
-
-@contextmanager
-def _forbidden_as_403() -> Iterator[None]:
-    """A service's Forbidden is the page's 403."""
-    try:
-        yield
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc)) from None
 
 
 def _workable_line(request: AuthenticatedHttpRequest, pk: int) -> ManifestLine:
@@ -178,19 +168,19 @@ def line_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@domain_errors
 def line_examine_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = _workable_line(request, pk)
     form = ExamineForm(request.POST)
     if form.is_valid():
         try:
-            with _forbidden_as_403():
-                services.line_examine(
-                    line=line,
-                    result=form.cleaned_data["result"],
-                    seizure=form.cleaned_data["seizure"],
-                    notes=form.cleaned_data["notes"],
-                    by=request.user,
-                )
+            services.line_examine(
+                line=line,
+                result=form.cleaned_data["result"],
+                seizure=form.cleaned_data["seizure"],
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -202,11 +192,11 @@ def line_examine_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @login_required
 @require_POST
+@domain_errors
 def line_status_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = _workable_line(request, pk)
     try:
-        with _forbidden_as_403():
-            services.line_set_status(line=line, status=request.POST.get("status", ""), by=request.user)
+        services.line_set_status(line=line, status=request.POST.get("status", ""), by=request.user)
     except (Conflict, ValidationError):
         messages.error(request, _("This line's status cannot change that way."))
     else:
@@ -216,18 +206,18 @@ def line_status_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @require_POST
+@domain_errors
 def line_alert_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     line = _workable_line(request, pk)
     form = LineAlertForm(request.POST, agencies=_partner_agencies(line))
     if form.is_valid():
         try:
-            with _forbidden_as_403():
-                services.line_alert(
-                    line=line,
-                    recipients=form.cleaned_data["recipients"],
-                    priority=form.cleaned_data["priority"],
-                    by=request.user,
-                )
+            services.line_alert(
+                line=line,
+                recipients=form.cleaned_data["recipients"],
+                priority=form.cleaned_data["priority"],
+                by=request.user,
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -321,11 +311,11 @@ def model_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@domain_errors
 def model_train_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_view(request)
     try:
-        with _forbidden_as_403():
-            services.model_train_request(by=request.user)
+        services.model_train_request(by=request.user)
     except Conflict:
         messages.info(request, _("A model is already being trained."))
     else:
@@ -335,15 +325,15 @@ def model_train_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@domain_errors
 def model_activate_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_view(request)
     assert request.user.agency_id is not None
     raw = request.POST.get("version", "")
     try:
-        with _forbidden_as_403():
-            services.model_activate(
-                agency_id=request.user.agency_id, version=int(raw) if raw.isdigit() else None, by=request.user
-            )
+        services.model_activate(
+            agency_id=request.user.agency_id, version=int(raw) if raw.isdigit() else None, by=request.user
+        )
     except (Conflict, ValidationError):
         messages.error(request, _("That version cannot score."))
     else:
@@ -353,16 +343,16 @@ def model_activate_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@domain_errors
 def settings_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_view(request)
     assert request.user.agency_id is not None
     form = SettingsForm(request.POST)
     form.is_valid()
-    with _forbidden_as_403():
-        services.settings_update(
-            agency_id=request.user.agency_id,
-            use_nationality=bool(form.cleaned_data.get("use_nationality")),
-            by=request.user,
-        )
+    services.settings_update(
+        agency_id=request.user.agency_id,
+        use_nationality=bool(form.cleaned_data.get("use_nationality")),
+        by=request.user,
+    )
     messages.success(request, _("Targeting settings saved. Retrain the model for them to take effect."))
     return redirect("targeting:model")
